@@ -1,0 +1,273 @@
+"""Request and callback signatures, exactly as the vendor's C# reference code computes them.
+
+The normative code is ``ConvertDataToString`` and ``HmacSha256Sign`` in section 3.1.3 of the
+LAN interface document:
+
+* an object becomes ``Key=Value`` pairs joined with ``&``; keys are the original-case property
+  names sorted with ordinal (UTF-16 code unit) comparison; null values are dropped; empty
+  strings stay (``Key=``);
+* an array becomes the strings of its elements, sorted ordinally and joined with ``&``; an
+  array value inside an object is converted recursively, so an empty array gives ``Key=``;
+* the whole string is lower-cased and hashed with MD5 (hex, lower case);
+* the pre-sign string is ``AppId=..&Data=<md5>&ParkKey=..&TimeStamp=..&Nonce=..`` (null
+  parameters other than Data are omitted), lower-cased, signed with HMAC-SHA256 keyed with
+  the AppSecret, Base64-encoded and lower-cased.
+
+Numbers are signed with their literal JSON text, so parse bodies with
+:func:`booth_console.protocol.jsonutil.loads`. Booleans print as .NET does (``True``), which
+lower-cases to ``true``. The callback image fields, ``Sign``, ``RequestId`` and ``Route`` are not
+signed.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from booth_console.protocol.jsonutil import JsonError, decimal_text, loads
+
+__all__ = [
+    "EMPTY_MD5",
+    "IMAGE_FIELDS",
+    "SignatureDetails",
+    "SigningError",
+    "VerifyResult",
+    "compute_sign",
+    "data_md5",
+    "explain",
+    "hmac_sign",
+    "make_nonce",
+    "normalize_data",
+    "now_timestamp",
+    "presign_string",
+    "sign_envelope",
+    "verify_body",
+    "verify_envelope",
+]
+
+#: Base64 image fields of callbacks that are excluded from the signature.
+IMAGE_FIELDS = frozenset({"EntryImageBase64", "ExitImageBase64", "ImageBase64"})
+
+#: MD5 of the empty string: what the C# code hashes when Data is null.
+EMPTY_MD5 = hashlib.md5(b"").hexdigest()
+
+
+class SigningError(ValueError):
+    """Data has no signed form (for example a bare number where an object is expected)."""
+
+
+def _ordinal_key(text: str) -> bytes:
+    # .NET's StringComparer.Ordinal compares UTF-16 code units; big-endian UTF-16 bytes sort
+    # the same way (code points above U+FFFF sort as their surrogates, below U+E000..U+FFFF).
+    return text.encode("utf-16-be", "surrogatepass")
+
+
+def _scalar_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "True" if value else "False"
+    if isinstance(value, Decimal):
+        return decimal_text(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        return decimal_text(Decimal(repr(value)))
+    if isinstance(value, str):
+        return value
+    raise SigningError(f"cannot sign a value of type {type(value).__name__}")
+
+
+def _convert(data: Any) -> str:
+    if data is None:
+        return ""
+    if isinstance(data, list | tuple):
+        items = sorted((_convert(item) for item in data), key=_ordinal_key)
+        return "&".join(items)
+    if isinstance(data, Mapping):
+        pairs: list[tuple[str, str]] = []
+        for key, value in data.items():
+            if value is None or key in IMAGE_FIELDS:
+                continue
+            if isinstance(value, list | tuple | Mapping):
+                # Arrays are converted recursively, as the C# code does. A nested plain object
+                # has no usable form there (it would print its type name); we convert it the
+                # same way so that verification stays deterministic. No documented body has one.
+                text = _convert(value)
+            else:
+                text = _scalar_text(value)
+            pairs.append((str(key), text))
+        pairs.sort(key=lambda kv: _ordinal_key(kv[0]))
+        return "&".join(f"{k}={v}" for k, v in pairs)
+    return _scalar_text(data)
+
+
+def normalize_data(data: Any) -> str:
+    """The Data string before lower-casing, as ``ConvertDataToString`` builds it."""
+    return _convert(data)
+
+
+def data_md5(data: Any) -> str:
+    """MD5 (lower-case hex) of the lower-cased normalised Data string."""
+    return hashlib.md5(normalize_data(data).lower().encode("utf-8")).hexdigest()
+
+
+def _param_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return _scalar_text(value)
+
+
+def presign_string(
+    app_id: Any, data_digest: str | None, park_key: Any, timestamp: Any, nonce: Any
+) -> str:
+    """``AppId=..&Data=..&ParkKey=..&TimeStamp=..&Nonce=..`` (not yet lower-cased).
+
+    Parameters that are ``None`` are left out, except Data, which is always present.
+    """
+    parts: list[str] = []
+    for name, value in (
+        ("AppId", _param_text(app_id)),
+        ("Data", data_digest if data_digest is not None else ""),
+        ("ParkKey", _param_text(park_key)),
+        ("TimeStamp", _param_text(timestamp)),
+        ("Nonce", _param_text(nonce)),
+    ):
+        if value is not None:
+            parts.append(f"{name}={value}")
+    return "&".join(parts)
+
+
+def hmac_sign(presign: str, app_secret: str) -> str:
+    """Lower-case the pre-sign string, HMAC-SHA256 it with the AppSecret, Base64, lower-case."""
+    digest = hmac.new(
+        app_secret.encode("utf-8"), presign.lower().encode("utf-8"), hashlib.sha256
+    ).digest()
+    return base64.b64encode(digest).decode("ascii").lower()
+
+
+def compute_sign(
+    *, app_id: Any, park_key: Any, timestamp: Any, nonce: Any, data: Any, app_secret: str
+) -> str:
+    """The Sign of an envelope with these fields (null Data hashes the empty string)."""
+    return hmac_sign(presign_string(app_id, data_md5(data), park_key, timestamp, nonce), app_secret)
+
+
+def now_timestamp() -> str:
+    """The current time as a 13-digit millisecond timestamp string."""
+    return str(time.time_ns() // 1_000_000)
+
+
+def make_nonce() -> str:
+    """A random nonce of 16 lower-case letters and digits."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
+    return "".join(secrets.choice(alphabet) for _ in range(16))
+
+
+def sign_envelope(
+    *,
+    app_id: str,
+    park_key: str,
+    app_secret: str,
+    data: Any,
+    timestamp: str | None = None,
+    nonce: str | None = None,
+    extra: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Build a signed envelope ``{ParkKey, AppId, TimeStamp, Nonce, Sign, Data}``.
+
+    ``extra`` fields (V3.0's ``Route`` and ``RequestId``) are added after signing; they are
+    not part of the signature.
+    """
+    ts = timestamp if timestamp is not None else now_timestamp()
+    nc = nonce if nonce is not None else make_nonce()
+    envelope: dict[str, Any] = {
+        "ParkKey": park_key,
+        "AppId": app_id,
+        "TimeStamp": ts,
+        "Nonce": nc,
+        "Sign": compute_sign(
+            app_id=app_id, park_key=park_key, timestamp=ts, nonce=nc, data=data,
+            app_secret=app_secret,
+        ),
+    }
+    if extra:
+        envelope.update(extra)
+    envelope["Data"] = data
+    return envelope
+
+
+@dataclass(frozen=True, slots=True)
+class SignatureDetails:
+    """Each intermediate value of a signature, for installers debugging a mismatch."""
+
+    data_string: str
+    data_md5: str
+    presign: str
+    sign: str
+
+
+def explain(envelope: Mapping[str, Any], app_secret: str) -> SignatureDetails:
+    """All the steps of the signature of an envelope (its own Sign is ignored)."""
+    data = envelope.get("Data")
+    data_string = normalize_data(data)
+    digest = hashlib.md5(data_string.lower().encode("utf-8")).hexdigest()
+    presign = presign_string(
+        envelope.get("AppId"), digest, envelope.get("ParkKey"), envelope.get("TimeStamp"),
+        envelope.get("Nonce"),
+    )
+    return SignatureDetails(data_string.lower(), digest, presign.lower(), hmac_sign(presign, app_secret))
+
+
+def verify_envelope(envelope: Mapping[str, Any], app_secret: str) -> bool:
+    """Whether the envelope's Sign is right. Never raises on odd content.
+
+    When Data is null both readings of the document are accepted: the C# code's
+    ``Data=<md5 of "">`` and the text's ``Data=``.
+    """
+    given = envelope.get("Sign")
+    if not isinstance(given, str) or not given:
+        return False
+    try:
+        data = envelope.get("Data")
+        args = (envelope.get("AppId"), envelope.get("ParkKey"), envelope.get("TimeStamp"),
+                envelope.get("Nonce"))
+        candidates = [data_md5(data)]
+        if data is None:
+            candidates.append("")
+        for digest in candidates:
+            expected = hmac_sign(presign_string(args[0], digest, *args[1:]), app_secret)
+            if hmac.compare_digest(expected.encode("ascii"), given.encode("utf-8", "replace")):
+                return True
+    except (SigningError, ValueError, TypeError, RecursionError):
+        return False
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The outcome of checking a raw body: parsed envelope (if any), validity and a reason."""
+
+    ok: bool
+    envelope: dict[str, Any] | None
+    reason: str
+
+
+def verify_body(raw: bytes | str, app_secret: str) -> VerifyResult:
+    """Parse a raw JSON body (keeping number literals) and verify its Sign. Never raises."""
+    try:
+        envelope = loads(raw)
+    except JsonError as exc:
+        return VerifyResult(False, None, str(exc))
+    if not isinstance(envelope, dict):
+        return VerifyResult(False, None, "body is not a JSON object")
+    if not isinstance(envelope.get("Sign"), str) or not envelope.get("Sign"):
+        return VerifyResult(False, envelope, "Sign is missing")
+    if verify_envelope(envelope, app_secret):
+        return VerifyResult(True, envelope, "signature is valid")
+    return VerifyResult(False, envelope, "signature does not match")
