@@ -1,0 +1,1 @@
+"""Installer tools: ``booth-console sign`` and ``booth-console call``."""
