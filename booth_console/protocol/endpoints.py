@@ -8,7 +8,7 @@ repeat between queries and notifications, e.g. ``MonthlyCar``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from booth_console.protocol import models as m
@@ -26,7 +26,7 @@ __all__ = [
 API_PREFIX = "/Api/V2/OpenApi/"
 
 
-class EndpointKind(str, Enum):
+class EndpointKind(StrEnum):
     """Query endpoints read data; notification endpoints change it."""
 
     QUERY = "query"

@@ -1,1 +1,5 @@
-"""booth_console.transport"""
+"""Transports carry a signed envelope to the parking software and bring its answer back."""
+
+from booth_console.transport.base import Transport
+
+__all__ = ["Transport"]
