@@ -64,7 +64,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     sp = sub.add_parser(name, help=help_text, description=help_text)
     module.add_arguments(sp)
     args = parser.parse_args(args_list)
-    code = module.run(args)
+    try:
+        code = module.run(args)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     return int(code or 0)
 
 
