@@ -1,0 +1,693 @@
+"""The durable journal: callbacks, operator actions and pending payments in one SQLite file.
+
+Usage (on any running asyncio loop, qasync included)::
+
+    journal = await Journal.open(cfg.journal_path())          # images go to <journal>.images/
+    try:
+        write = await journal.record_callback(kind="OnVehicleIn", request_id="42", ...)
+    finally:
+        await journal.close()
+
+Design:
+
+* SQLite in WAL mode with ``synchronous=FULL``: a committed row survives a process kill and a
+  power cut. The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades
+  older files in order when the journal is opened.
+* One **writer thread** owns the connection. Every call puts a small job on a queue and awaits a
+  future; the thread takes whatever is queued (at most :data:`MAX_BATCH` jobs), runs them in one
+  transaction, commits once and resolves the batch's futures with a single
+  ``loop.call_soon_threadsafe``. While one batch commits the next one queues up, so a burst costs
+  one fsync per batch instead of one per callback, and the calling thread (the Qt thread under
+  qasync) only pays for a ``queue.put``.
+* :meth:`Journal.record_callback` returns only once the batch holding its row is committed, so a
+  callback can be acknowledged as soon as the call returns. Duplicate detection (same RequestId,
+  or same body hash when there is none) and replay detection (same Nonce and TimeStamp under a
+  new RequestId) happen on the writer thread, in arrival order, so concurrent duplicates cannot
+  both be taken as new.
+* Capture images (the callbacks' Base64 fields) are written as files under ``images_dir``
+  (default ``<journal file>.images/``), one sub-directory per day; rows hold their paths.
+* Nothing secret is stored: requests given to :meth:`record_action` and
+  :meth:`add_pending_payment` are cleaned of keys that look like secrets (``AppSecret``,
+  ``Password``, ``Pin``, ``Sign``) before they are written.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+import queue
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from booth_console.errors import BoothError
+
+__all__ = [
+    "MAX_BATCH",
+    "MIGRATIONS",
+    "ActionRow",
+    "CallbackRow",
+    "CallbackWrite",
+    "Journal",
+    "JournalError",
+    "JournalStats",
+    "PendingPayment",
+]
+
+log = logging.getLogger("booth_console.journal")
+
+#: Most jobs committed in one transaction.
+MAX_BATCH = 200
+
+#: Schema migrations; ``PRAGMA user_version`` is the number applied so far.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE callbacks (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        request_id    TEXT,
+        body_hash     TEXT NOT NULL,
+        dedup_key     TEXT,              -- 'r:<RequestId>' or 'h:<body hash>', NULL unless accepted
+        nonce_key     TEXT,              -- '<Nonce>|<TimeStamp>' of accepted callbacks
+        received_at   REAL NOT NULL,
+        source        TEXT NOT NULL,
+        signature_ok  INTEGER NOT NULL,
+        result_code   INTEGER NOT NULL,
+        reason        TEXT NOT NULL DEFAULT '',
+        raw_body      BLOB NOT NULL,
+        image_paths   TEXT NOT NULL DEFAULT '{}',
+        processed     INTEGER NOT NULL DEFAULT 0,
+        processed_at  REAL
+    );
+    CREATE UNIQUE INDEX callbacks_dedup ON callbacks(dedup_key) WHERE dedup_key IS NOT NULL;
+    CREATE INDEX callbacks_nonce ON callbacks(nonce_key) WHERE nonce_key IS NOT NULL;
+    CREATE INDEX callbacks_received ON callbacks(received_at);
+    CREATE TABLE actions (
+        id           INTEGER PRIMARY KEY,
+        at           REAL NOT NULL,
+        operator     TEXT NOT NULL,
+        lane_no      TEXT,
+        action       TEXT NOT NULL,
+        request      TEXT NOT NULL,
+        result_code  INTEGER,
+        result_msg   TEXT,
+        result_id    TEXT
+    );
+    CREATE INDEX actions_action ON actions(action, at);
+    CREATE TABLE pending_payments (
+        payment_order_no TEXT PRIMARY KEY,
+        lane_no          TEXT NOT NULL,
+        order_no         TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        operator         TEXT NOT NULL,
+        created_at       REAL NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        status           TEXT NOT NULL DEFAULT 'pending',
+        resolved_at      REAL,
+        result_code      INTEGER,
+        result_msg       TEXT
+    );
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    """,
+)
+
+_SECRET_KEYS = frozenset({"appsecret", "app_secret", "password", "pin", "secret", "sign"})
+
+
+class JournalError(BoothError):
+    """The journal file cannot be opened or written (disk full, permissions, corrupt file)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackWrite:
+    """The outcome of :meth:`Journal.record_callback`.
+
+    Attributes:
+        row_id: the journal row (of the earlier row when ``duplicate``; -1 for a replay).
+        duplicate: the same callback was journaled before; nothing new was written.
+        image_paths: image field name -> saved file.
+        replayed: an accepted callback already used this Nonce and TimeStamp under another
+            RequestId; the new body was journaled as rejected.
+    """
+
+    row_id: int
+    duplicate: bool
+    image_paths: dict[str, Path]
+    replayed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class CallbackRow:
+    """One journaled callback (newest first from :meth:`Journal.recent_callbacks`)."""
+
+    row_id: int
+    kind: str
+    request_id: str | None
+    body_hash: str
+    received_at: float
+    source: str
+    signature_ok: bool
+    result_code: int
+    reason: str
+    raw_body: bytes
+    image_paths: dict[str, Path]
+    processed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One journaled operator action."""
+
+    row_id: int
+    at: float
+    operator: str
+    lane_no: str | None
+    action: str
+    request: dict[str, Any]
+    result_code: int | None
+    result_msg: str | None
+    result_id: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class PendingPayment:
+    """A PaySuccess journaled before sending and not yet answered definitively."""
+
+    payment_order_no: str
+    lane_no: str
+    order_no: str
+    request: dict[str, Any]
+    operator: str
+    created_at: float
+    attempts: int
+
+
+@dataclass(frozen=True, slots=True)
+class JournalStats:
+    """Counts for the booth window's status bar."""
+
+    callbacks: int  # accepted (answered 200), excluding duplicates
+    rejected: int
+    duplicates: int
+    last_callback_at: float | None
+    by_kind: dict[str, int] = field(default_factory=dict)
+
+
+def _clean(value: Any) -> Any:
+    """A JSON-ready copy without secret-looking keys (Decimal kept as its literal text)."""
+    if isinstance(value, Mapping):
+        return {str(k): _clean(v) for k, v in value.items() if str(k).lower() not in _SECRET_KEYS}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(_clean(value), ensure_ascii=False, separators=(",", ":"))
+
+
+def _image_suffix(data: bytes) -> str:
+    if data.startswith(b"\xff\xd8"):
+        return ".jpg"
+    if data.startswith(b"\x89PNG"):
+        return ".png"
+    if data.startswith(b"BM"):
+        return ".bmp"
+    return ".bin"
+
+
+def _safe_name(text: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in text)[:40]
+
+
+class _Job:
+    __slots__ = ("fn", "fut")
+
+    def __init__(self, fn: Callable[[sqlite3.Connection], Any], fut: asyncio.Future[Any]) -> None:
+        self.fn = fn
+        self.fut = fut
+
+
+_STOP = object()
+
+
+class Journal:
+    """The SQLite journal with a batching writer thread. Create it with :meth:`open`."""
+
+    def __init__(self, path: Path, images_dir: Path) -> None:
+        """Use :meth:`open`."""
+        self.path = path
+        self.images_dir = images_dir
+        self._queue: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._finished: asyncio.Future[None] | None = None
+        #: number of committed batches and jobs (for tests and the benchmark)
+        self.batches = 0
+        self.jobs = 0
+
+    def __repr__(self) -> str:
+        return f"<Journal {str(self.path)!r}>"
+
+    # --- life cycle ---
+
+    @classmethod
+    async def open(cls, path: Path, *, images_dir: Path | None = None) -> Journal:
+        """Open (creating or migrating) the journal at ``path`` and start its writer thread.
+
+        Raises:
+            JournalError: the file cannot be opened or has a newer schema than this program.
+        """
+        path = Path(path).absolute()
+        images = (Path(images_dir).absolute() if images_dir is not None
+                  else path.with_name(path.name + ".images"))
+        journal = cls(path, images)
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        journal._finished = loop.create_future()
+        journal._thread = threading.Thread(
+            target=journal._run, args=(loop, ready), name="journal-writer", daemon=True
+        )
+        journal._thread.start()
+        await ready
+        return journal
+
+    @staticmethod
+    def _connect(path: Path) -> sqlite3.Connection:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise JournalError(f"cannot open the journal {path}: {exc}") from None
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA busy_timeout=5000")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(MIGRATIONS):
+                raise JournalError(
+                    f"the journal {path} was written by a newer Booth Console "
+                    f"(schema {version}, this one knows {len(MIGRATIONS)})"
+                )
+            for number in range(version, len(MIGRATIONS)):
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
+                    f"PRAGMA user_version={number + 1};\nCOMMIT;"
+                )
+                log.info("journal %s migrated to schema %d", path, number + 1)
+        except sqlite3.Error as exc:
+            conn.close()
+            raise JournalError(f"cannot use the journal {path}: {exc}") from None
+        except JournalError:
+            conn.close()
+            raise
+        return conn
+
+    async def close(self) -> None:
+        """Commit what is queued, stop the writer thread and close the file."""
+        if self._closed:
+            return
+        self._closed = True
+        self._queue.put(_STOP)
+        if self._finished is not None:
+            await asyncio.shield(self._finished)
+
+    # --- writer thread ---
+
+    def _submit(self, fn: Callable[[sqlite3.Connection], Any]) -> asyncio.Future[Any]:
+        if self._closed:
+            raise JournalError("the journal is closed")
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.put(_Job(fn, fut))
+        return fut
+
+    def _run(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
+        try:
+            conn = self._connect(self.path)
+        except JournalError as exc:
+            self._closed = True
+            loop.call_soon_threadsafe(_settle, ready, exc)
+            loop.call_soon_threadsafe(_settle, self._finished, None)
+            return
+        loop.call_soon_threadsafe(_settle, ready, None)
+        stop = False
+        try:
+            while not stop:
+                item = self._queue.get()
+                if item is _STOP:
+                    break
+                batch: list[_Job] = [item]
+                while len(batch) < MAX_BATCH:
+                    try:
+                        nxt = self._queue.get_nowait()
+                    except queue.Empty:
+                        break
+                    if nxt is _STOP:
+                        stop = True
+                        break
+                    batch.append(nxt)
+                self._run_batch(conn, batch)
+        finally:
+            conn.close()
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(_settle, self._finished, None)
+
+    def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
+        results: list[tuple[_Job, bool, Any]] = []
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+            for job in batch:
+                conn.execute("SAVEPOINT job")
+                try:
+                    value = job.fn(conn)
+                except Exception as exc:
+                    conn.execute("ROLLBACK TO job")
+                    results.append((job, False, exc))
+                else:
+                    results.append((job, True, value))
+                conn.execute("RELEASE job")
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            log.error("journal commit failed: %s", exc)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            err = JournalError(f"journal write failed: {exc}")
+            results = [(job, False, err) for job in batch]
+        self.batches += 1
+        self.jobs += len(batch)
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, bool, Any]]] = {}
+        for res in results:
+            by_loop.setdefault(res[0].fut.get_loop(), []).append(res)
+        for loop, items in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # loop closed: nobody is waiting any more
+                loop.call_soon_threadsafe(_resolve, items)
+
+    # --- callbacks ---
+
+    async def record_callback(
+        self,
+        *,
+        kind: str,
+        request_id: str | None,
+        body_hash: str,
+        received_at: float,
+        source: str,
+        signature_ok: bool,
+        raw_body: bytes,
+        images: Mapping[str, bytes | str],
+        nonce: str | None = None,
+        timestamp: str | None = None,
+        result_code: int | None = None,
+        reason: str = "",
+    ) -> CallbackWrite:
+        """Journal one received callback; returns once its batch is committed.
+
+        Args:
+            raw_body: the body as received but without the image Base64 (the caller strips it).
+            images: image field -> image bytes, or the Base64 text (decoded on the writer thread).
+            nonce, timestamp: the envelope's Nonce and TimeStamp, for replay detection.
+            result_code: the answer given (default 200 when ``signature_ok`` else 1001). Only
+                accepted callbacks (200) take part in duplicate and replay detection.
+            reason: why it was rejected.
+        """
+        code = result_code if result_code is not None else (200 if signature_ok else 1001)
+        images = dict(images)
+
+        def job(conn: sqlite3.Connection) -> CallbackWrite:
+            return self._insert_callback(
+                conn, kind, request_id, body_hash, received_at, source, signature_ok, raw_body,
+                images, nonce, timestamp, code, reason,
+            )
+
+        result: CallbackWrite = await self._submit(job)
+        return result
+
+    def _insert_callback(
+        self, conn: sqlite3.Connection, kind: str, request_id: str | None, body_hash: str,
+        received_at: float, source: str, signature_ok: bool, raw_body: bytes,
+        images: dict[str, bytes | str], nonce: str | None, timestamp: str | None, code: int,
+        reason: str,
+    ) -> CallbackWrite:
+        accepted = code == 200
+        dedup_key = (f"r:{request_id}" if request_id else f"h:{body_hash}") if accepted else None
+        nonce_key = f"{nonce}|{timestamp}" if accepted and nonce and timestamp else None
+        if dedup_key is not None:
+            row = conn.execute(
+                "SELECT id, image_paths FROM callbacks WHERE dedup_key = ?", (dedup_key,)
+            ).fetchone()
+            if row is not None:
+                _bump(conn, "duplicates")
+                earlier = {k: Path(v) for k, v in json.loads(row[1]).items()}
+                return CallbackWrite(row[0], True, earlier)
+        if nonce_key is not None:
+            seen = conn.execute(
+                "SELECT id FROM callbacks WHERE nonce_key = ? LIMIT 1", (nonce_key,)
+            ).fetchone()
+            if seen is not None:
+                conn.execute(
+                    "INSERT INTO callbacks (kind, request_id, body_hash, received_at, source,"
+                    " signature_ok, result_code, reason, raw_body) VALUES (?,?,?,?,?,?,?,?,?)",
+                    (kind, request_id, body_hash, received_at, source, int(signature_ok), 1001,
+                     f"replayed: Nonce and TimeStamp already used by row {seen[0]}", raw_body),
+                )
+                _bump(conn, "rejected")
+                return CallbackWrite(-1, False, {}, replayed=True)
+        cur = conn.execute(
+            "INSERT INTO callbacks (kind, request_id, body_hash, dedup_key, nonce_key, received_at,"
+            " source, signature_ok, result_code, reason, raw_body) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (kind, request_id, body_hash, dedup_key, nonce_key, received_at, source,
+             int(signature_ok), code, reason, raw_body),
+        )
+        row_id = int(cur.lastrowid or 0)
+        _bump(conn, "accepted" if accepted else "rejected")
+        paths: dict[str, Path] = {}
+        if images and accepted:
+            paths = self._save_images(row_id, kind, received_at, images)
+            if paths:
+                conn.execute(
+                    "UPDATE callbacks SET image_paths = ? WHERE id = ?",
+                    (json.dumps({k: str(v) for k, v in paths.items()}), row_id),
+                )
+        return CallbackWrite(row_id, False, paths)
+
+    def _save_images(
+        self, row_id: int, kind: str, received_at: float, images: dict[str, bytes | str]
+    ) -> dict[str, Path]:
+        day = datetime.fromtimestamp(received_at).strftime("%Y%m%d")
+        folder = self.images_dir / day
+        paths: dict[str, Path] = {}
+        for name, value in images.items():
+            if isinstance(value, str):
+                text = value.split(",", 1)[1] if value.startswith("data:") else value
+                try:
+                    data = base64.b64decode(text, validate=False)
+                except (binascii.Error, ValueError):
+                    log.warning("callback row %d: %s is not valid Base64; image not saved", row_id, name)
+                    continue
+            else:
+                data = value
+            if not data:
+                continue
+            target = folder / f"{row_id:08d}_{_safe_name(kind)}_{_safe_name(name)}{_image_suffix(data)}"
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
+            except OSError as exc:
+                log.warning("callback row %d: cannot save %s to %s: %s", row_id, name, target, exc)
+                continue
+            paths[name] = target
+        return paths
+
+    async def mark_processed(self, row_id: int) -> None:
+        """Flag a callback row as handled by the application."""
+        now = time.time()
+        await self._submit(lambda c: c.execute(
+            "UPDATE callbacks SET processed = 1, processed_at = ? WHERE id = ?", (now, row_id)
+        ))
+
+    async def recent_callbacks(self, limit: int = 100) -> list[CallbackRow]:
+        """The newest journaled callbacks (accepted and rejected), newest first."""
+
+        def job(conn: sqlite3.Connection) -> list[CallbackRow]:
+            rows = conn.execute(
+                "SELECT id, kind, request_id, body_hash, received_at, source, signature_ok,"
+                " result_code, reason, raw_body, image_paths, processed FROM callbacks"
+                " ORDER BY id DESC LIMIT ?", (limit,),
+            ).fetchall()
+            return [
+                CallbackRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], bytes(r[9]),
+                            {k: Path(v) for k, v in json.loads(r[10]).items()}, bool(r[11]))
+                for r in rows
+            ]
+
+        result: list[CallbackRow] = await self._submit(job)
+        return result
+
+    async def callback_count(self, *, accepted_only: bool = True) -> int:
+        """Number of callback rows (accepted ones only by default)."""
+        sql = "SELECT COUNT(*) FROM callbacks" + (" WHERE result_code = 200" if accepted_only else "")
+        result: int = await self._submit(lambda c: c.execute(sql).fetchone()[0])
+        return result
+
+    async def stats(self) -> JournalStats:
+        """Counts of accepted, rejected and duplicate callbacks and the time of the last one."""
+
+        def job(conn: sqlite3.Connection) -> JournalStats:
+            counters = dict(conn.execute("SELECT name, value FROM counters").fetchall())
+            last = conn.execute(
+                "SELECT MAX(received_at) FROM callbacks WHERE result_code = 200"
+            ).fetchone()[0]
+            by_kind = dict(conn.execute(
+                "SELECT kind, COUNT(*) FROM callbacks WHERE result_code = 200 GROUP BY kind"
+            ).fetchall())
+            return JournalStats(
+                callbacks=int(counters.get("accepted", 0)),
+                rejected=int(counters.get("rejected", 0)),
+                duplicates=int(counters.get("duplicates", 0)),
+                last_callback_at=last,
+                by_kind=by_kind,
+            )
+
+        result: JournalStats = await self._submit(job)
+        return result
+
+    # --- operator actions ---
+
+    async def record_action(
+        self,
+        *,
+        operator: str,
+        lane_no: str | None,
+        action: str,
+        request: dict[str, Any],
+        result_code: int | None,
+        result_msg: str | None,
+        result_id: str | None,
+    ) -> int:
+        """Journal one operator action (secret-looking keys are dropped); returns its row id."""
+        now = time.time()
+        text = _dumps(request)
+
+        def job(conn: sqlite3.Connection) -> int:
+            cur = conn.execute(
+                "INSERT INTO actions (at, operator, lane_no, action, request, result_code,"
+                " result_msg, result_id) VALUES (?,?,?,?,?,?,?,?)",
+                (now, operator, lane_no, action, text, result_code, result_msg, result_id),
+            )
+            return int(cur.lastrowid or 0)
+
+        result: int = await self._submit(job)
+        return result
+
+    async def recent_actions(self, limit: int = 100, action: str | None = None) -> list[ActionRow]:
+        """The newest operator actions (optionally of one kind), newest first."""
+
+        def job(conn: sqlite3.Connection) -> list[ActionRow]:
+            sql = ("SELECT id, at, operator, lane_no, action, request, result_code, result_msg,"
+                   " result_id FROM actions")
+            args: tuple[Any, ...] = ()
+            if action is not None:
+                sql += " WHERE action = ?"
+                args = (action,)
+            rows = conn.execute(sql + " ORDER BY id DESC LIMIT ?", (*args, limit)).fetchall()
+            return [ActionRow(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]), r[6], r[7], r[8])
+                    for r in rows]
+
+        result: list[ActionRow] = await self._submit(job)
+        return result
+
+    # --- pending payments ---
+
+    async def add_pending_payment(
+        self, *, payment_order_no: str, lane_no: str, order_no: str, request: dict[str, Any],
+        operator: str,
+    ) -> None:
+        """Journal a PaySuccess before it is sent; committed when this returns.
+
+        Adding the same PaymentOrderNo again keeps the first entry (the retry reuses it).
+        """
+        now = time.time()
+        text = _dumps(request)
+        await self._submit(lambda c: c.execute(
+            "INSERT OR IGNORE INTO pending_payments (payment_order_no, lane_no, order_no, request,"
+            " operator, created_at) VALUES (?,?,?,?,?,?)",
+            (payment_order_no, lane_no, order_no, text, operator, now),
+        ))
+
+    async def resolve_pending_payment(
+        self, payment_order_no: str, *, status: str, result_code: int | None, result_msg: str | None
+    ) -> None:
+        """Close a pending payment with the server's definitive answer.
+
+        Args:
+            status: ``"confirmed"`` or ``"rejected"``.
+        """
+        if status not in ("confirmed", "rejected"):
+            raise ValueError(f"status must be 'confirmed' or 'rejected', not {status!r}")
+        now = time.time()
+        await self._submit(lambda c: c.execute(
+            "UPDATE pending_payments SET status = ?, resolved_at = ?, result_code = ?,"
+            " result_msg = ? WHERE payment_order_no = ?",
+            (status, now, result_code, result_msg, payment_order_no),
+        ))
+
+    async def pending_payments(self) -> list[PendingPayment]:
+        """Payments not yet answered definitively, oldest first."""
+
+        def job(conn: sqlite3.Connection) -> list[PendingPayment]:
+            rows = conn.execute(
+                "SELECT payment_order_no, lane_no, order_no, request, operator, created_at, attempts"
+                " FROM pending_payments WHERE status = 'pending' ORDER BY created_at, rowid"
+            ).fetchall()
+            return [PendingPayment(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6])
+                    for r in rows]
+
+        result: list[PendingPayment] = await self._submit(job)
+        return result
+
+    async def note_payment_attempt(self, payment_order_no: str) -> None:
+        """Count one more sending attempt of a pending payment."""
+        await self._submit(lambda c: c.execute(
+            "UPDATE pending_payments SET attempts = attempts + 1 WHERE payment_order_no = ?",
+            (payment_order_no,),
+        ))
+
+
+def _bump(conn: sqlite3.Connection, name: str) -> None:
+    conn.execute(
+        "INSERT INTO counters (name, value) VALUES (?, 1)"
+        " ON CONFLICT(name) DO UPDATE SET value = value + 1", (name,),
+    )
+
+
+def _settle(fut: asyncio.Future[None] | None, exc: BaseException | None) -> None:
+    if fut is None or fut.done():
+        return
+    if exc is None:
+        fut.set_result(None)
+    else:
+        fut.set_exception(exc)
+
+
+def _resolve(items: list[tuple[_Job, bool, Any]]) -> None:
+    for job, ok, value in items:
+        if job.fut.done():
+            continue
+        if ok:
+            job.fut.set_result(value)
+        else:
+            job.fut.set_exception(value)

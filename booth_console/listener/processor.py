@@ -1,0 +1,375 @@
+"""Checking, journaling and dispatching one callback body; shared by HTTP (V2.0) and MQTT (V3.0).
+
+Usage::
+
+    processor = CallbackProcessor(app_id=cfg.server.app_id, park_key=cfg.server.park_key,
+                                  app_secret=cfg.server.app_secret, journal=journal,
+                                  timestamp_window_s=cfg.listener.timestamp_window_s,
+                                  sink=hub.sink, reject_sink=hub.reject_sink)
+    result = await processor.process(raw_body, kind_by_path(path), source="192.0.2.7")
+    # answer {"ResultCode": result.result_code, "ResultMsg": result.result_msg}
+
+Checks, in this order (the first failure decides the answer):
+
+========================================================  ======  ===========================
+check                                                     code    ResultMsg starts with
+========================================================  ======  ===========================
+body is UTF-8 JSON and an object                          1002    ``malformed body``
+kind known (MQTT: from ``Route``)                         1002    ``unknown callback``
+AppId, ParkKey, TimeStamp, Nonce, Sign present, Data obj   1002    ``missing field``
+AppId and ParkKey are this console's                      1001    ``AppId/ParkKey mismatch``
+Sign matches (images, RequestId, Route not signed)        1001    ``signature mismatch``
+TimeStamp 13-digit ms within +-``timestamp_window_s``     1002    ``stale TimeStamp``
+Data valid for the kind's model, essential fields there   1002    ``invalid Data``
+not a replay (Nonce+TimeStamp seen under another Request) 1001    ``replayed``
+journal commit                                            200     ``Operation successful``
+========================================================  ======  ===========================
+
+Decisions: a wrong AppId or ParkKey is an authentication failure (1001, like a bad signature),
+not a parameter error. A duplicate (same RequestId; same body hash when there is no RequestId) is
+answered 200 so the parking software stops retrying, but is not emitted again. A body with a new
+RequestId whose (Nonce, TimeStamp) was already accepted is a replay of a captured body (RequestId
+is not signed, so anyone can change it): it is rejected with 1001 and not emitted. Rejected bodies
+are journaled too (``signature_ok`` false, or the code and reason) but never reach the sink. If
+the journal cannot be written the answer is 1003 so that the parking software retries.
+
+``process`` never raises and answers 200 only after the journal row is committed; the sink is
+called after that, on the loop's thread (the Qt thread under qasync).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from booth_console.journal import Journal
+from booth_console.protocol import jsonutil
+from booth_console.protocol.callbacks import CallbackKind, kind_by_route
+from booth_console.protocol.signing import IMAGE_FIELDS, verify_envelope
+
+__all__ = [
+    "ESSENTIAL_FIELDS",
+    "OK_MSG",
+    "CallbackProcessor",
+    "ListenerStats",
+    "ProcessResult",
+    "ReceivedCallback",
+    "error_body",
+]
+
+log = logging.getLogger("booth_console.listener")
+
+OK_MSG = "Operation successful"
+
+#: Data fields a callback must carry (documented as required and not nullable, and present in
+#: the document's own example), per callback name. The models themselves accept every
+#: documented variant; these are the fields without which the callback means nothing.
+ESSENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "OnVehicleIn": ("OrderNo", "EntryTime", "EntryLaneNo"),
+    "OnVehicleOut": ("ParkingAreaNo", "TotalAmountDue", "TotalAmountPaid", "IsFreePass"),
+    "OnPayResult": ("PaymentOrderNo", "TotalAmountDue", "TotalAmountPaid", "PaymentTime",
+                    "PaymentMethod"),
+    "OnSubscribedVehicle": (),
+    "OnRechargeGracePeriod": ("PaymentOrderNo", "TotalAmountDue", "TotalAmountPaid",
+                              "PaymentTime", "PaymentMethod"),
+    "OnUnsubscribedVehicle": ("OperationTime",),
+    "OnParkingSpaces": ("TotalSpaces", "RemainingSpaces"),
+    "OnGateReleaseRecord": ("No", "PassageTime", "PassageLaneNo"),
+    "OnBlackList": ("CreationTime", "Status"),
+    "OnViolationReservation": (),
+    "OnLaneChange": ("SentryHostNo", "Lanes"),
+}
+
+_ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
+
+
+@dataclass(frozen=True, slots=True)
+class ReceivedCallback:
+    """A verified, journaled callback, as handed to the sink (and the Qt signals).
+
+    Attributes:
+        kind: which callback (index, name, path, model).
+        data: the parsed pydantic model of Data (``kind.model``).
+        request_id: the envelope's RequestId, if any.
+        received_at: when it arrived (``time.time()``).
+        source: the sender's address (or ``mqtt:<topic>``).
+        image_paths: image field -> saved capture file.
+        row_id: the journal row.
+    """
+
+    kind: CallbackKind
+    data: Any
+    request_id: str | None
+    received_at: float
+    source: str
+    image_paths: dict[str, Path]
+    row_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessResult:
+    """The answer to give: ``{"ResultCode": result_code, "ResultMsg": result_msg}``."""
+
+    result_code: int
+    result_msg: str
+    callback: ReceivedCallback | None
+    duplicate: bool
+
+    def body(self) -> bytes:
+        """The JSON answer."""
+        return error_body(self.result_code, self.result_msg)
+
+
+@dataclass
+class ListenerStats:
+    """Running counts since start (the journal keeps the durable ones)."""
+
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    last_callback_at: float | None = None
+    last_rejection: str = ""
+
+
+_OK_BODY = jsonutil.dumps_bytes({"ResultCode": 200, "ResultMsg": OK_MSG})
+
+
+def error_body(code: int, msg: str) -> bytes:
+    """``{"ResultCode": code, "ResultMsg": msg}`` as JSON bytes."""
+    if code == 200 and msg == OK_MSG:
+        return _OK_BODY
+    return jsonutil.dumps_bytes({"ResultCode": code, "ResultMsg": msg})
+
+
+class _Reject(Exception):
+    def __init__(self, code: int, msg: str, signature_ok: bool = False) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+        self.signature_ok = signature_ok
+
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def _validation_summary(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors()[:5]:
+        where = ".".join(str(p) for p in err.get("loc", ())) or "Data"
+        parts.append(f"{where}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+class CallbackProcessor:
+    """Checks, journals and dispatches callback bodies. One per console; cheap to call.
+
+    Args:
+        app_id, park_key, app_secret: this console's credentials (the secret is only used to
+            verify signatures; it is never logged or stored).
+        journal: where every callback is recorded before it is acknowledged.
+        timestamp_window_s: how far TimeStamp may be from this computer's clock, either side.
+        sink: called with every accepted, new callback (after the journal commit).
+        reject_sink: called with ``(result_code, reason, source)`` for every rejected body.
+    """
+
+    def __init__(
+        self,
+        *,
+        app_id: str,
+        park_key: str,
+        app_secret: str,
+        journal: Journal,
+        timestamp_window_s: int = 600,
+        sink: Callable[[ReceivedCallback], None] | None = None,
+        reject_sink: Callable[[int, str, str], None] | None = None,
+    ) -> None:
+        self.app_id = app_id
+        self.park_key = park_key
+        self._secret = app_secret
+        self.journal = journal
+        self.timestamp_window_s = timestamp_window_s
+        self.sink = sink
+        self.reject_sink = reject_sink
+        self.stats = ListenerStats()
+
+    def __repr__(self) -> str:
+        return f"<CallbackProcessor app_id={self.app_id!r} park_key={self.park_key!r}>"
+
+    async def process(self, raw: bytes, kind: CallbackKind | None, source: str) -> ProcessResult:
+        """Check, journal and dispatch one body. Never raises; 200 only after the commit."""
+        received_at = time.time()
+        try:
+            return await self._process(raw, kind, source, received_at)
+        except Exception:  # the answer must stay a JSON body; details go to the log only
+            log.exception("callback from %s: unexpected error", source)
+            self._count_rejection(1003, "internal error", source)
+            return ProcessResult(1003, "internal error; please retry", None, False)
+
+    async def reject(
+        self, raw: bytes, kind: CallbackKind | None, source: str, code: int, reason: str
+    ) -> ProcessResult:
+        """Journal and count a body refused before it was parsed (too large, not allowed)."""
+        await self._journal_rejection(raw, kind, source, time.time(), code, reason, None)
+        return ProcessResult(code, reason, None, False)
+
+    async def _process(
+        self, raw: bytes, kind: CallbackKind | None, source: str, received_at: float
+    ) -> ProcessResult:
+        envelope: dict[str, Any] | None = None
+        try:
+            try:
+                parsed = jsonutil.loads(raw)
+            except jsonutil.JsonError as exc:
+                raise _Reject(1002, f"malformed body: {exc}") from None
+            if not isinstance(parsed, dict):
+                raise _Reject(1002, "malformed body: not a JSON object")
+            envelope = parsed
+            if kind is None:
+                route = envelope.get("Route")
+                kind = kind_by_route(route) if isinstance(route, str) else None
+                if kind is None:
+                    raise _Reject(1002, f"unknown callback route {route!r}")
+            for name in _ENVELOPE_FIELDS:
+                value = _text(envelope.get(name))
+                if not value:
+                    raise _Reject(1002, f"missing field: {name}")
+            data = envelope.get("Data")
+            if not isinstance(data, dict):
+                raise _Reject(1002, "missing field: Data must be a JSON object")
+            if _text(envelope["AppId"]) != self.app_id or _text(envelope["ParkKey"]) != self.park_key:
+                raise _Reject(1001, "AppId/ParkKey mismatch: not this console's parking lot")
+            if not verify_envelope(envelope, self._secret):
+                raise _Reject(1001, "signature mismatch")
+            self._check_timestamp(envelope["TimeStamp"], received_at)
+            model = self._validate(kind, data)
+        except _Reject as rej:
+            return await self._rejected(raw, kind, source, received_at, rej, envelope)
+
+        request_id = _text(envelope.get("RequestId")) or None
+        images: dict[str, str] = {}
+        for name in IMAGE_FIELDS:
+            value = data.get(name)
+            if isinstance(value, str) and value:
+                images[name] = value
+        stored = raw
+        if images:
+            stripped = dict(envelope)
+            stripped["Data"] = {
+                k: (f"<image saved, {len(v)} Base64 characters>" if k in images else v)
+                for k, v in data.items()
+            }
+            stored = jsonutil.dumps_bytes(stripped)
+        try:
+            write = await self.journal.record_callback(
+                kind=kind.name,
+                request_id=request_id,
+                body_hash=hashlib.sha256(raw).hexdigest(),
+                received_at=received_at,
+                source=source,
+                signature_ok=True,
+                raw_body=stored,
+                images=images,
+                nonce=_text(envelope["Nonce"]),
+                timestamp=_text(envelope["TimeStamp"]),
+            )
+        except Exception as exc:
+            log.error("callback %s from %s not journaled: %s", kind.name, source, exc)
+            self._count_rejection(1003, "journal write failed", source)
+            return ProcessResult(1003, "the callback could not be stored; please retry", None, False)
+        if write.replayed:
+            msg = "replayed: Nonce and TimeStamp already used by an earlier callback"
+            self._count_rejection(1001, msg, source)
+            return ProcessResult(1001, msg, None, False)
+        if write.duplicate:
+            self.stats.duplicates += 1
+            log.debug("duplicate %s (RequestId %s) from %s", kind.name, request_id, source)
+            return ProcessResult(200, OK_MSG, None, True)
+        callback = ReceivedCallback(
+            kind=kind, data=model, request_id=request_id, received_at=received_at, source=source,
+            image_paths=write.image_paths, row_id=write.row_id,
+        )
+        self.stats.accepted += 1
+        self.stats.last_callback_at = received_at
+        if self.sink is not None:
+            try:
+                self.sink(callback)
+            except Exception:  # already committed: the answer stays 200
+                log.exception("callback %s row %d: a receiver failed", kind.name, write.row_id)
+        return ProcessResult(200, OK_MSG, callback, False)
+
+    def _check_timestamp(self, value: Any, now: float) -> None:
+        text = _text(value) or ""
+        if not text.isdigit() or len(text) != 13:
+            raise _Reject(1002, f"stale TimeStamp: {text!r} is not a 13-digit millisecond time",
+                          signature_ok=True)
+        skew = int(text) / 1000.0 - now
+        if abs(skew) > self.timestamp_window_s:
+            raise _Reject(
+                1002,
+                f"stale TimeStamp: {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} this "
+                f"computer's clock (allowed {self.timestamp_window_s} s)",
+                signature_ok=True,
+            )
+
+    @staticmethod
+    def _validate(kind: CallbackKind, data: Mapping[str, Any]) -> Any:
+        missing = [f for f in ESSENTIAL_FIELDS.get(kind.name, ()) if data.get(f) is None]
+        if missing:
+            raise _Reject(1002, f"invalid Data: missing {', '.join(missing)}", signature_ok=True)
+        try:
+            return kind.model.model_validate(data)
+        except ValidationError as exc:
+            raise _Reject(1002, f"invalid Data: {_validation_summary(exc)}",
+                          signature_ok=True) from None
+
+    async def _rejected(
+        self, raw: bytes, kind: CallbackKind | None, source: str, received_at: float,
+        rej: _Reject, envelope: Mapping[str, Any] | None,
+    ) -> ProcessResult:
+        request_id = _text(envelope.get("RequestId")) if envelope is not None else None
+        await self._journal_rejection(raw, kind, source, received_at, rej.code, rej.msg,
+                                      request_id, rej.signature_ok)
+        return ProcessResult(rej.code, rej.msg, None, False)
+
+    async def _journal_rejection(
+        self, raw: bytes, kind: CallbackKind | None, source: str, received_at: float, code: int,
+        reason: str, request_id: str | None, signature_ok: bool = False,
+    ) -> None:
+        self._count_rejection(code, reason, source)
+        try:
+            await self.journal.record_callback(
+                kind=kind.name if kind is not None else "unknown",
+                request_id=request_id,
+                body_hash=hashlib.sha256(raw).hexdigest(),
+                received_at=received_at,
+                source=source,
+                signature_ok=signature_ok,
+                raw_body=raw[:65536],
+                images={},
+                result_code=code,
+                reason=reason,
+            )
+        except Exception as exc:
+            log.error("rejected callback from %s not journaled: %s", source, exc)
+
+    def _count_rejection(self, code: int, reason: str, source: str) -> None:
+        self.stats.rejected += 1
+        self.stats.last_rejection = reason
+        log.info("callback from %s rejected (%d): %s", source, code, reason)
+        if self.reject_sink is not None:
+            try:
+                self.reject_sink(code, reason, source)
+            except Exception:
+                log.exception("rejection receiver failed")
