@@ -1,0 +1,220 @@
+"""Local brokers for tests and the demo: a real ``mosquitto`` process, or amqtt in-process.
+
+Production uses the lot's own broker (mosquitto, EMQX ...); these helpers only start one on
+the loopback interface for tests, benchmarks and ``booth-console demo --transport mqtt``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+__all__ = ["EmbeddedBroker", "MosquittoBroker", "find_mosquitto", "free_port"]
+
+log = logging.getLogger("booth_console.mqtt")
+
+
+def find_mosquitto() -> str | None:
+    """The path of the ``mosquitto`` binary (``MOSQUITTO`` env, PATH, /usr/sbin), or ``None``."""
+    env = os.environ.get("MOSQUITTO")
+    if env and Path(env).is_file():
+        return env
+    found = shutil.which("mosquitto")
+    if found:
+        return found
+    for candidate in ("/usr/sbin/mosquitto", "/usr/local/sbin/mosquitto", "/opt/homebrew/sbin/mosquitto"):
+        if Path(candidate).is_file():
+            return candidate
+    return None
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """An unused TCP port on ``host`` (bound and released: a small race is possible)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_port(host: str, port: int, timeout: float, proc: subprocess.Popen[bytes] | None) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"mosquitto exited with code {proc.returncode} while starting")
+        try:
+            with socket.create_connection((host, port), timeout=0.2):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"mosquitto did not listen on {host}:{port} within {timeout} s") from None
+            time.sleep(0.01)
+
+
+class MosquittoBroker:
+    """A ``mosquitto`` child process on ``127.0.0.1`` with anonymous access and persistence.
+
+    Args:
+        port: the TCP port (default: a free one; it stays the same across :meth:`restart`).
+        workdir: where the config, log and persistence file go (default: a temp directory,
+            removed by :meth:`stop`).
+        persistence: keep sessions and queued QoS 1 messages across restarts.
+        binary: the mosquitto binary (default: :func:`find_mosquitto`).
+
+    Use as a context manager or call :meth:`start` / :meth:`stop`.
+    """
+
+    def __init__(
+        self,
+        port: int | None = None,
+        *,
+        workdir: str | os.PathLike[str] | None = None,
+        persistence: bool = True,
+        binary: str | None = None,
+        host: str = "127.0.0.1",
+    ) -> None:
+        found = binary or find_mosquitto()
+        if not found:
+            raise FileNotFoundError("mosquitto is not installed (apt-get install mosquitto)")
+        self.binary = found
+        self.host = host
+        self.port = port or free_port(host)
+        self._own_dir = workdir is None
+        self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="booth-mosquitto-"))
+        self.persistence = persistence
+        self._proc: subprocess.Popen[bytes] | None = None
+        self.config_path = self.workdir / "mosquitto.conf"
+        self.log_path = self.workdir / "mosquitto.log"
+
+    def __repr__(self) -> str:
+        return f"<MosquittoBroker {self.host}:{self.port} {'running' if self.running else 'stopped'}>"
+
+    @property
+    def running(self) -> bool:
+        """Whether the process is alive."""
+        return self._proc is not None and self._proc.poll() is None
+
+    def _write_config(self) -> None:
+        lines = [
+            f"listener {self.port} {self.host}",
+            "allow_anonymous true",
+            f"persistence {'true' if self.persistence else 'false'}",
+            f"persistence_location {self.workdir}/",
+            "persistence_file mosquitto.db",
+            "autosave_interval 0",
+            "max_queued_messages 100000",
+            "max_inflight_messages 100",
+            f"log_dest file {self.log_path}",
+            "log_type error",
+            "log_type warning",
+            "log_type notice",
+            "log_type information",
+            "connection_messages true",
+        ]
+        self.config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    def start(self, timeout: float = 10.0) -> MosquittoBroker:
+        """Start the process and wait until it accepts connections."""
+        if self.running:
+            return self
+        self._write_config()
+        self._proc = subprocess.Popen(
+            [self.binary, "-c", str(self.config_path)],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            _wait_port(self.host, self.port, timeout, self._proc)
+        except BaseException:
+            self._kill()
+            raise
+        log.info("mosquitto started on %s:%s (pid %s)", self.host, self.port, self._proc.pid)
+        return self
+
+    def stop_process(self, timeout: float = 10.0) -> None:
+        """Stop the process (SIGTERM: mosquitto saves its persistence file), keep the files."""
+        proc = self._proc
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self._proc = None
+
+    def _kill(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.kill()
+            self._proc.wait()
+        self._proc = None
+
+    def restart(self, timeout: float = 10.0) -> None:
+        """Stop and start again on the same port, keeping persisted sessions."""
+        self.stop_process()
+        self.start(timeout)
+
+    def stop(self) -> None:
+        """Stop the process and remove the temp directory it created."""
+        self.stop_process()
+        if self._own_dir:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    def log_text(self) -> str:
+        """The broker's log so far (for test failure messages)."""
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def __enter__(self) -> MosquittoBroker:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class EmbeddedBroker:
+    """amqtt's broker on the running asyncio loop (demo only: no persistence, MQTT 3.1.1).
+
+    Args:
+        port: the TCP port (default: a free one).
+    """
+
+    def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
+        self.host = host
+        self.port = port or free_port(host)
+        self._broker: Any = None
+
+    def __repr__(self) -> str:
+        return f"<EmbeddedBroker {self.host}:{self.port}>"
+
+    async def start(self) -> EmbeddedBroker:
+        """Start listening (raises ``ImportError`` when amqtt is not installed)."""
+        from amqtt.broker import Broker
+
+        config: dict[str, Any] = {
+            "listeners": {"default": {"type": "tcp", "bind": f"{self.host}:{self.port}"}},
+            "plugins": {
+                "amqtt.plugins.authentication.AnonymousAuthPlugin": {"allow_anonymous": True},
+            },
+        }
+        self._broker = Broker(config)
+        await self._broker.start()
+        return self
+
+    async def stop(self) -> None:
+        """Shut the broker down."""
+        if self._broker is not None:
+            broker, self._broker = self._broker, None
+            with contextlib.suppress(Exception):
+                await broker.shutdown()
