@@ -1,0 +1,465 @@
+"""``BoothService``: the booth-level state the booth window shows, and the hub of lane controllers.
+
+It reads the lanes (``Lane`` query, filtered by ``[booth] lanes``), creates one
+:class:`~booth_console.app.lane.LaneController` per lane, keeps the areas and their free spaces
+(``Area`` query plus parking-space callbacks), the plate and vehicle type lists (for no-plate
+entry), the server link (aggregated from the lanes), the listener's state, pending payments,
+and a live feed of entries, exits, payments and gate releases built from callbacks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections import deque
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+
+from booth_console.app.lane import LaneController, PollTiming
+from booth_console.app.messages import MessageBus
+from booth_console.app.snapshots import (
+    AreaSnapshot,
+    CaptureSnapshot,
+    FeedItem,
+    FeedKind,
+    LaneInfo,
+    LinkSnapshot,
+    ListenerSnapshot,
+    field,
+    to_decimal,
+    to_int,
+)
+from booth_console.config import BoothConfig
+from booth_console.errors import BoothError
+
+__all__ = ["BoothService", "TypeChoice"]
+
+log = logging.getLogger("booth_console.booth")
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("BoothService", text)
+
+
+class TypeChoice:
+    """A plate or vehicle type offered in the no-plate dialog."""
+
+    __slots__ = ("name", "no")
+
+    def __init__(self, no: str, name: str) -> None:
+        self.no = no
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"TypeChoice({self.no!r}, {self.name!r})"
+
+
+class BoothService(QObject):
+    """Booth-wide state and the lane controllers.
+
+    Signals:
+        lanes_loaded(list[LaneController]): the lanes of this booth are known.
+        areas_changed(list[AreaSnapshot]): free spaces changed.
+        link_changed(LinkSnapshot): the server link (online if any lane gets answers).
+        listener_changed(ListenerSnapshot): the listener's address, counts, last callback.
+        feed_added(list[FeedItem]): new live-feed items (batched, newest last).
+        pending_changed(list[PendingPayment]): payments still waiting for a definite answer.
+    """
+
+    lanes_loaded = Signal(object)
+    areas_changed = Signal(object)
+    link_changed = Signal(object)
+    listener_changed = Signal(object)
+    feed_added = Signal(object)
+    pending_changed = Signal(object)
+
+    def __init__(
+        self,
+        client: Any,
+        booth: BoothConfig,
+        messages: MessageBus,
+        *,
+        hub: Any = None,
+        listener: Any = None,
+        journal: Any = None,
+        timing: PollTiming | None = None,
+        registered: bool = False,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.booth = booth
+        self.messages = messages
+        self.hub = hub
+        self.listener = listener
+        self.journal = journal
+        self.timing = timing or PollTiming.from_config(booth)
+        self.registered = registered
+        self.controllers: dict[str, LaneController] = {}
+        self.areas: dict[str, AreaSnapshot] = {}
+        self.plate_types: list[TypeChoice] = []
+        self.vehicle_types: list[TypeChoice] = []
+        self.feed: deque[FeedItem] = deque(maxlen=300)
+        self.link = LinkSnapshot(online=False)
+        self.listener_state: ListenerSnapshot | None = None
+        self._pending_feed: list[FeedItem] = []
+        self._feed_timer = QTimer(self)
+        self._feed_timer.setSingleShot(True)
+        self._feed_timer.setInterval(100)
+        self._feed_timer.timeout.connect(self._flush_feed)
+        self._listener_timer = QTimer(self)
+        self._listener_timer.setInterval(1000)
+        self._listener_timer.timeout.connect(self._poll_listener)
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._area_refresh_s = 30.0
+        if hub is not None:
+            self._connect_hub(hub)
+
+    def __repr__(self) -> str:
+        return f"<BoothService lanes={list(self.controllers)} online={self.link.online}>"
+
+    @property
+    def operator(self) -> str:
+        """The attendant on duty."""
+        return self.booth.operator
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    async def start(self) -> list[LaneController]:
+        """Load lanes, types and areas, start the lane pollers. Retries while the server is down."""
+        lanes = await self._load_lanes_until_ok()
+        for info in lanes:
+            ctl = LaneController(self.client, info, timing=self.timing, parent=self)
+            ctl.link_changed.connect(self._on_lane_link)
+            self.controllers[info.lane_no] = ctl
+        for ctl in self.controllers.values():
+            ctl.start()
+        self.lanes_loaded.emit(list(self.controllers.values()))
+        self._spawn(self._load_types(), "types")
+        self._spawn(self._area_loop(), "areas")
+        self._listener_timer.start()
+        self._poll_listener()
+        await self.reload_pending()
+        return list(self.controllers.values())
+
+    async def stop(self) -> None:
+        """Stop every poller and background task."""
+        self._listener_timer.stop()
+        self._feed_timer.stop()
+        for ctl in self.controllers.values():
+            await ctl.stop()
+        tasks = list(self._tasks)
+        for t in tasks:
+            t.cancel()
+        for t in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro, name=f"booth-{name}")
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("booth task %s failed", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
+        return task
+
+    async def _load_lanes_until_ok(self) -> list[LaneInfo]:
+        delay = 0.5
+        warned = False
+        while True:
+            try:
+                return await self.load_lanes()
+            except BoothError as exc:
+                if not warned:
+                    self.messages.error(
+                        _tr("Cannot read the lanes from the parking server: {error}. Retrying…")
+                        .format(error=exc)
+                    )
+                    warned = True
+                self.link = LinkSnapshot(online=False, error=str(exc), retry_in_s=delay)
+                self.link_changed.emit(self.link)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+
+    async def load_lanes(self) -> list[LaneInfo]:
+        """Every lane (``Lane`` query), filtered by ``[booth] lanes`` in its order."""
+        records = [r async for r in self.client.iter_records("LaneQuery")]
+        lanes = [LaneInfo.from_record(r) for r in records]
+        wanted = list(self.booth.lanes)
+        if wanted:
+            by_no = {lane.lane_no: lane for lane in lanes}
+            missing = [no for no in wanted if no not in by_no]
+            if missing:
+                self.messages.warning(
+                    _tr("Lanes not found on the parking server: {lanes}").format(lanes=", ".join(missing))
+                )
+            lanes = [by_no[no] for no in wanted if no in by_no]
+        return lanes
+
+    async def _load_types(self) -> None:
+        delay = 1.0
+        while True:
+            try:
+                plates = [r async for r in self.client.iter_records("PlateTypeQuery")]
+                vehicles = [r async for r in self.client.iter_records("PlateColorQuery")]
+            except BoothError as exc:
+                log.info("type lists not loaded yet: %s", exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+                continue
+            self.plate_types = [
+                TypeChoice(str(field(r, "no", default="")),
+                           str(field(r, "parking_card_type_name", default="") or field(r, "no", default="")))
+                for r in plates
+            ]
+            self.vehicle_types = [
+                TypeChoice(str(field(r, "no", default="")),
+                           str(field(r, "vehicle_type_name", default="") or field(r, "no", default="")))
+                for r in vehicles
+            ]
+            return
+
+    async def _area_loop(self) -> None:
+        while True:
+            try:
+                await self.refresh_areas()
+                wait = self._area_refresh_s
+            except BoothError as exc:
+                log.info("areas not loaded: %s", exc)
+                wait = 5.0
+            await asyncio.sleep(wait)
+
+    async def refresh_areas(self) -> None:
+        """Read the areas and their free spaces (``Area`` query)."""
+        records = [r async for r in self.client.iter_records("AreaQuery")]
+        areas = {}
+        for r in records:
+            no = str(field(r, "no", default=""))
+            prev = self.areas.get(no)
+            areas[no] = AreaSnapshot(
+                area_no=no,
+                name=str(field(r, "area_name", default="") or no),
+                total=prev.total if prev else None,
+                free=to_int(field(r, "area_space_num"), 0),
+            )
+        self.areas = areas
+        self.areas_changed.emit(list(areas.values()))
+
+    async def reload_pending(self) -> None:
+        """Read payments still pending from the journal and announce them."""
+        if self.journal is None:
+            return
+        try:
+            pending = await self.journal.pending_payments()
+        except Exception:
+            log.exception("cannot read pending payments")
+            return
+        if pending:
+            self.messages.warning(
+                _tr("{n} payment(s) were not confirmed by the parking server. "
+                    "Check them in the booth window.").format(n=len(pending))
+            )
+        self.pending_changed.emit(pending)
+
+    # -- link ------------------------------------------------------------------------------
+
+    def _on_lane_link(self, _snap: LinkSnapshot) -> None:
+        links = [c.link for c in self.controllers.values()]
+        online = [s for s in links if s.online]
+        if online:
+            lat = [s.latency_ms for s in online if s.latency_ms is not None]
+            seen = [s.last_seen for s in online if s.last_seen is not None]
+            snap = LinkSnapshot(
+                online=True, last_seen=max(seen) if seen else None,
+                latency_ms=sum(lat) / len(lat) if lat else None,
+            )
+        else:
+            seen = [s.last_seen for s in links if s.last_seen is not None]
+            errors = [s.error for s in links if s.error]
+            snap = LinkSnapshot(
+                online=False, last_seen=max(seen) if seen else self.link.last_seen,
+                error=errors[0] if errors else "",
+                retry_in_s=min((s.retry_in_s for s in links if s.retry_in_s is not None), default=None),
+            )
+        went = snap.online != self.link.online
+        self.link = snap
+        self.link_changed.emit(snap)
+        if went:
+            if snap.online:
+                self.messages.success(_tr("The parking server answers again."))
+            else:
+                self.messages.error(
+                    _tr("The parking server does not answer ({error}). Retrying by itself.")
+                    .format(error=snap.error)
+                )
+
+    # -- listener --------------------------------------------------------------------------
+
+    def _poll_listener(self) -> None:
+        lst = self.listener
+        if lst is None:
+            snap = ListenerSnapshot(address="", running=False, registered=self.registered)
+        else:
+            stats = lst.stats
+            last = (dt.datetime.fromtimestamp(stats.last_callback_at)
+                    if stats.last_callback_at else None)
+            snap = ListenerSnapshot(
+                address=lst.url, running=lst.running, last_callback=last,
+                received=stats.accepted, rejected=stats.rejected, registered=self.registered,
+            )
+        if snap != self.listener_state:
+            self.listener_state = snap
+            self.listener_changed.emit(snap)
+
+    # -- callbacks -------------------------------------------------------------------------
+
+    def _connect_hub(self, hub: Any) -> None:
+        hub.vehicle_in.connect(self._on_vehicle_in)
+        hub.vehicle_out.connect(self._on_vehicle_out)
+        hub.pay_result.connect(self._on_pay_result)
+        hub.gate_release.connect(self._on_gate_release)
+        hub.parking_spaces.connect(self._on_parking_spaces)
+        hub.lane_change.connect(self._on_lane_change)
+        hub.rejected.connect(lambda _r: self._poll_listener())
+
+    def _lane_name(self, lane_no: str, fallback: str = "") -> str:
+        ctl = self.controllers.get(lane_no)
+        return ctl.lane.name if ctl else (fallback or lane_no)
+
+    @staticmethod
+    def _image(cb: Any, *names: str) -> tuple[str, bytes]:
+        paths: dict[str, Path] = getattr(cb, "image_paths", {}) or {}
+        for name in names:
+            if name in paths:
+                return str(paths[name]), b""
+        for name in names:
+            url_name = name.replace("Base64", "Url")
+            url = field(cb.data, _snake(url_name), url_name)
+            if url:
+                return str(url), b""
+        return "", b""
+
+    def _add_feed(self, item: FeedItem) -> None:
+        self.feed.append(item)
+        self._pending_feed.append(item)
+        if not self._feed_timer.isActive():
+            self._feed_timer.start()
+
+    def _flush_feed(self) -> None:
+        items, self._pending_feed = self._pending_feed, []
+        if items:
+            self.feed_added.emit(items)
+
+    def _capture(self, lane_no: str, cap: CaptureSnapshot) -> None:
+        ctl = self.controllers.get(lane_no)
+        if ctl is not None:
+            ctl.set_capture(cap)
+            ctl.request_refresh()
+
+    def _on_vehicle_in(self, cb: Any) -> None:
+        d = cb.data
+        lane_no = str(field(d, "entry_lane_no", default="") or "")
+        plate = str(field(d, "license_plate_number", default="") or "")
+        src, data = self._image(cb, "EntryImageBase64")
+        at = str(field(d, "entry_time", default="") or "")
+        self._add_feed(FeedItem(FeedKind.ENTRY, at, lane_no,
+                                self._lane_name(lane_no, str(field(d, "entry_lane_name", default="") or "")),
+                                plate, None, str(field(d, "parking_card_type_name", default="") or ""),
+                                src, data))
+        self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "entry"))
+
+    def _on_vehicle_out(self, cb: Any) -> None:
+        d = cb.data
+        lane_no = str(field(d, "exit_lane_no", default="") or "")
+        plate = str(field(d, "license_plate_number", default="") or "")
+        src, data = self._image(cb, "ExitImageBase64")
+        at = str(field(d, "exit_time", default="") or "")
+        self._add_feed(FeedItem(FeedKind.EXIT, at, lane_no,
+                                self._lane_name(lane_no, str(field(d, "exit_lane_name", default="") or "")),
+                                plate, to_decimal(field(d, "total_amount_paid")),
+                                str(field(d, "parking_card_type_name", default="") or ""), src, data))
+        self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "exit"))
+
+    def _on_pay_result(self, cb: Any) -> None:
+        d = cb.data
+        order_no = str(field(d, "order_no", default="") or "")
+        lane_no = ""
+        for ctl in self.controllers.values():
+            if ctl.order is not None and ctl.order.order_no == order_no:
+                lane_no = ctl.lane_no
+                ctl.request_refresh()
+        method = str(field(d, "payment_method", default="") or "")
+        self._add_feed(FeedItem(FeedKind.PAYMENT, str(field(d, "payment_time", default="") or ""),
+                                lane_no, self._lane_name(lane_no) if lane_no else "",
+                                str(field(d, "license_plate_number", default="") or ""),
+                                to_decimal(field(d, "total_amount_paid")), _method_name(method)))
+
+    def _on_gate_release(self, cb: Any) -> None:
+        d = cb.data
+        lane_no = str(field(d, "passage_lane_no", default="") or "")
+        src, data = self._image(cb, "ImageBase64")
+        at = str(field(d, "passage_time", default="") or "")
+        plate = str(field(d, "license_plate_number", default="") or "")
+        detail = str(field(d, "remarks", default="") or "")
+        op = str(field(d, "operator_name", default="") or "")
+        self._add_feed(FeedItem(FeedKind.GATE, at, lane_no,
+                                self._lane_name(lane_no, str(field(d, "passage_lane_name", default="") or "")),
+                                plate, None, f"{detail} ({op})" if op else detail, src, data))
+        if src or data:
+            self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "gate"))
+        elif lane_no in self.controllers:
+            self.controllers[lane_no].request_refresh()
+
+    def _on_parking_spaces(self, cb: Any) -> None:
+        d = cb.data
+        areas = dict(self.areas)
+        for a in field(d, "area_spaces") or []:
+            no = str(field(a, "area_no", default=""))
+            areas[no] = AreaSnapshot(
+                area_no=no, name=str(field(a, "area_name", default="") or no),
+                total=to_int(field(a, "total_spaces"), 0),
+                free=to_int(field(a, "remaining_spaces"), 0),
+            )
+        self.areas = areas
+        self.areas_changed.emit(list(areas.values()))
+
+    def _on_lane_change(self, cb: Any) -> None:
+        lanes = [LaneInfo.from_record(r) for r in (field(cb.data, "lanes") or [])]
+        changed = [info for info in lanes if info.lane_no in self.controllers
+                   and self.controllers[info.lane_no].lane != info]
+        for info in changed:
+            self.controllers[info.lane_no].lane = info
+        if changed:
+            self.messages.info(_tr("Lane settings changed on the parking server."))
+            self.lanes_loaded.emit(list(self.controllers.values()))
+
+    def lane_for(self, predicate: Callable[[LaneController], bool]) -> LaneController | None:
+        """The first lane controller matching ``predicate``."""
+        return next((c for c in self.controllers.values() if predicate(c)), None)
+
+
+def _snake(name: str) -> str:
+    out = []
+    for i, ch in enumerate(name):
+        if ch.isupper() and i:
+            out.append("_")
+        out.append(ch.lower())
+    return "".join(out)
+
+
+def _method_name(code: str) -> str:
+    try:
+        from booth_console.protocol.enums import PaymentMethod
+
+        return PaymentMethod(code).display_name("en")
+    except Exception:
+        return code

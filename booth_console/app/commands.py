@@ -1,0 +1,594 @@
+"""Operator commands: one typed async function per action, plus the runner that reports them.
+
+Buttons, shortcuts and tests call these functions (through :class:`CommandRunner`), never a
+widget handler. Every command is journaled with the server's ResultCode/ResultMsg/ResultId.
+Expected failures raise :class:`CommandError` (or :class:`~booth_console.errors.BoothError`
+subclasses from the client); :class:`CommandRunner` turns them into one message for the
+attendant. Safety rules (DESIGN.md section 6):
+
+* gate commands are sent once: after a timeout or an outage they fail visibly, never replayed;
+* closing the barrier while the ground loop reports a vehicle, and toggling keep-open, need an
+  explicit ``confirmed=True`` (the UI asks first);
+* a payment is journaled as pending *before* ``PaySuccess`` is sent and is retried with the same
+  PaymentOrderNo until the server answers definitively.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from dataclasses import field as dc_field
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QCoreApplication, QObject, Signal
+
+from booth_console.app.lane import LaneController
+from booth_console.app.messages import MessageBus
+from booth_console.app.snapshots import LaneKind, field
+from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportError
+
+__all__ = [
+    "COMMANDS",
+    "CommandContext",
+    "CommandError",
+    "CommandRunner",
+    "ConfirmationRequired",
+    "NoPlateOutcome",
+    "PaymentInput",
+    "PaymentOutcome",
+    "RetryPolicy",
+    "close_gate",
+    "confirm_payment",
+    "generate_virtual_plate",
+    "no_plate_entry",
+    "open_gate",
+    "override_fee",
+    "refresh",
+    "resume_payment",
+    "toggle_keep_open",
+]
+
+log = logging.getLogger("booth_console.commands")
+T = TypeVar("T")
+
+#: command name -> English title (translated in the UI); the order of the lane window's buttons.
+COMMANDS: dict[str, str] = {
+    "open_gate": "Open barrier",
+    "close_gate": "Close barrier",
+    "toggle_keep_open": "Keep open",
+    "confirm_payment": "Confirm payment",
+    "refresh": "Refresh",
+    "override_fee": "Fee override",
+    "no_plate_entry": "No-plate entry",
+}
+
+DATE_FMT = "%Y-%m-%d %H:%M:%S"
+_PLATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+_ALREADY = re.compile(r"already|processing|processed|duplicate|重复|处理中|已处理", re.IGNORECASE)
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Commands", text)
+
+
+class CommandError(BoothError):
+    """An expected command failure; ``str()`` is the attendant's message (translated)."""
+
+
+class ConfirmationRequired(CommandError):
+    """The command needs ``confirmed=True`` (the UI asks the attendant first)."""
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How a payment is retried while the answer is not definite."""
+
+    first_delay: float = 0.5
+    max_delay: float = 8.0
+    give_up_after: float = 120.0  # then it stays pending in the journal and is offered again
+
+    def delay(self, attempt: int) -> float:
+        """Back-off before attempt number ``attempt + 1``."""
+        return float(min(self.first_delay * 2 ** max(0, attempt - 1), self.max_delay))
+
+
+@dataclass
+class CommandContext:
+    """What commands need: the client, the journal, who is on duty, the message channel."""
+
+    client: Any
+    journal: Any  # booth_console.journal.Journal or None
+    operator: str
+    messages: MessageBus
+    virtual_plate_prefix: str = "无"
+    payment_retry: RetryPolicy = dc_field(default_factory=RetryPolicy)
+
+    async def journal_action(
+        self, lane_no: str | None, action: str, request: dict[str, Any],
+        result: Any = None, error: BaseException | None = None,
+    ) -> None:
+        """Journal one action with the server's answer (or the failure)."""
+        if self.journal is None:
+            return
+        code: int | None = None
+        msg: str | None = None
+        rid: str | None = None
+        if result is not None:
+            code, msg, rid = result.result_code, result.result_msg, result.result_id
+        elif isinstance(error, ApiError):
+            code, msg, rid = error.result_code, error.result_msg, error.result_id
+        elif error is not None:
+            msg = f"{type(error).__name__}: {error}"
+        try:
+            await self.journal.record_action(
+                operator=self.operator, lane_no=lane_no, action=action, request=request,
+                result_code=code, result_msg=msg, result_id=rid,
+            )
+        except Exception:
+            log.exception("cannot journal %s", action)
+
+
+async def _send_once(
+    ctx: CommandContext, lane_no: str | None, action: str, request: dict[str, Any],
+    call: Awaitable[T],
+) -> T:
+    """Send a request once and journal the answer; failures are journaled and re-raised."""
+    try:
+        result = await call
+    except BaseException as exc:
+        if isinstance(exc, Exception):
+            await ctx.journal_action(lane_no, action, request, error=exc)
+        raise
+    await ctx.journal_action(lane_no, action, request, result=result)
+    return result
+
+
+# -- gate ------------------------------------------------------------------------------------
+
+
+async def open_gate(ctx: CommandContext, lane: LaneController) -> Any:
+    """Open the barrier of ``lane`` (``SetLaneGateStatus`` Status 1). Sent once, never replayed."""
+    request = {"LaneNo": lane.lane_no, "Status": 1, "OperatorName": ctx.operator}
+    result = await _send_once(
+        ctx, lane.lane_no, "open_gate", request, ctx.client.set_gate(lane.lane_no, 1, ctx.operator)
+    )
+    lane.request_refresh()
+    return result
+
+
+async def close_gate(ctx: CommandContext, lane: LaneController, *, confirmed: bool = False) -> Any:
+    """Close the barrier (Status 0). Needs ``confirmed`` while the ground loop reports a vehicle.
+
+    Raises:
+        ConfirmationRequired: a vehicle is on the loop and ``confirmed`` is false.
+    """
+    if lane.status.vehicle_on_loop and not confirmed:
+        raise ConfirmationRequired(
+            _tr("A vehicle is on the ground loop. Close the barrier anyway?")
+        )
+    request = {"LaneNo": lane.lane_no, "Status": 0, "OperatorName": ctx.operator,
+               "VehicleOnLoop": lane.status.vehicle_on_loop}
+    result = await _send_once(
+        ctx, lane.lane_no, "close_gate", request, ctx.client.set_gate(lane.lane_no, 0, ctx.operator)
+    )
+    lane.request_refresh()
+    return result
+
+
+async def toggle_keep_open(
+    ctx: CommandContext, lane: LaneController, *, confirmed: bool = False
+) -> Any:
+    """Switch keep-open on or off (Status 2). Always needs ``confirmed``.
+
+    Raises:
+        ConfirmationRequired: ``confirmed`` is false.
+    """
+    if not confirmed:
+        on = lane.status.keep_open == 1
+        raise ConfirmationRequired(
+            _tr("Cancel keep-open on this lane?") if on
+            else _tr("Keep the barrier open for every vehicle on this lane?")
+        )
+    request = {"LaneNo": lane.lane_no, "Status": 2, "OperatorName": ctx.operator,
+               "WasKeepOpen": lane.status.keep_open}
+    result = await _send_once(
+        ctx, lane.lane_no, "toggle_keep_open", request,
+        ctx.client.set_gate(lane.lane_no, 2, ctx.operator),
+    )
+    lane.request_refresh()
+    return result
+
+
+async def refresh(ctx: CommandContext, lane: LaneController) -> None:
+    """Read the lane's status, order and fee again now."""
+    await lane.refresh_now()
+
+
+# -- payment ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PaymentInput:
+    """What the attendant entered in the payment dialog."""
+
+    order_no: str
+    amount_due: Decimal
+    received: Decimal
+    method: str = "79001"
+    remarks: str = ""
+    coupon_nos: tuple[str, ...] = ()
+
+    @property
+    def change(self) -> Decimal:
+        """Change to give back."""
+        return max(Decimal(0), self.received - self.amount_due)
+
+
+@dataclass(frozen=True)
+class PaymentOutcome:
+    """A payment's definitive result."""
+
+    payment_order_no: str
+    confirmed: bool
+    attempts: int
+    result_code: int | None
+    result_msg: str
+    result_id: str | None = None
+
+
+def new_payment_order_no() -> str:
+    """A unique PaymentOrderNo: ``BC`` + milliseconds + 6 random digits."""
+    return f"BC{int(time.time() * 1000)}{secrets.randbelow(10**6):06d}"
+
+
+def _money(value: Decimal) -> Decimal:
+    """An amount in its shortest form (``5``, ``5.5``)."""
+    q = value.quantize(Decimal("0.01"))
+    text = format(q.normalize(), "f")
+    return Decimal(text)
+
+
+def _pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict[str, Any]:
+    return {
+        "OrderNo": inp.order_no,
+        "TotalAmountDue": _money(inp.amount_due),
+        "TotalAmountPaid": _money(inp.amount_due),
+        "DiscountAmount": Decimal(0),
+        "PaymentTime": dt.datetime.now().strftime(DATE_FMT),
+        "PaymentMethod": inp.method,
+        "PaymentOrderNo": payment_order_no,
+        "Remarks": inp.remarks or None,
+        "PlateCouponNos": [{"No": c} for c in inp.coupon_nos],
+        # local only (not sent): what the attendant took and gave back
+        "_Received": str(inp.received),
+        "_Operator": operator,
+    }
+
+
+def _wire_pay(request: dict[str, Any]) -> Any:
+    from booth_console.protocol import models as m
+
+    data = {k: v for k, v in request.items() if not k.startswith("_")}
+    return m.PaySuccessRequest.model_validate(data)
+
+
+async def confirm_payment(
+    ctx: CommandContext, lane: LaneController | None, payment: PaymentInput, *,
+    payment_order_no: str | None = None,
+) -> PaymentOutcome:
+    """Confirm a manual payment of the order waiting at ``lane`` (``PaySuccess``).
+
+    The payment is journaled as pending with a fresh PaymentOrderNo before it is sent, then sent
+    and, while the answer is not definite (timeout, dropped connection, server down), sent again
+    with the same PaymentOrderNo after a back-off. A 1005 "already being processed" answer after
+    an uncertain attempt means an earlier attempt went through: the payment is confirmed.
+
+    Raises:
+        CommandError: nothing to pay, or the amount received is less than the amount due.
+        ApiError: the server refused the payment (definitive; journaled as rejected).
+        TransportError: no definite answer within ``payment_retry.give_up_after``; the payment
+            stays pending and is offered again.
+    """
+    if not payment.order_no:
+        raise CommandError(_tr("There is no order to pay at this lane."))
+    if payment.amount_due < 0:
+        raise CommandError(_tr("The amount due is negative."))
+    if payment.received < payment.amount_due:
+        raise CommandError(_tr("The amount received is less than the amount due."))
+    pno = payment_order_no or new_payment_order_no()
+    lane_no = lane.lane_no if lane is not None else ""
+    request = _pay_request(payment, pno, ctx.operator)
+    if ctx.journal is not None:
+        await ctx.journal.add_pending_payment(
+            payment_order_no=pno, lane_no=lane_no, order_no=payment.order_no,
+            request=_jsonable(request), operator=ctx.operator,
+        )
+    outcome = await _deliver_payment(ctx, lane_no, pno, request)
+    if lane is not None:
+        lane.request_refresh()
+    return outcome
+
+
+async def resume_payment(ctx: CommandContext, pending: Any) -> PaymentOutcome:
+    """Send a payment left pending (after a restart) again, with its own PaymentOrderNo."""
+    request = dict(pending.request)
+    for key in ("TotalAmountDue", "TotalAmountPaid", "DiscountAmount"):
+        if key in request:
+            request[key] = Decimal(str(request[key]))
+    return await _deliver_payment(ctx, pending.lane_no, pending.payment_order_no, request)
+
+
+async def _deliver_payment(
+    ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any]
+) -> PaymentOutcome:
+    policy = ctx.payment_retry
+    model = _wire_pay(request)
+    started = time.monotonic()
+    attempts = 0
+    uncertain = False
+    while True:
+        attempts += 1
+        if ctx.journal is not None:
+            await ctx.journal.note_payment_attempt(pno)
+        try:
+            result = await ctx.client.pay_success(model)
+        except ApiError as exc:
+            if exc.result_code == 1005 and uncertain and _ALREADY.search(exc.result_msg or ""):
+                log.info("payment %s: %s after an uncertain attempt: confirmed", pno, exc.result_msg)
+                return await _resolve(ctx, lane_no, pno, request, True, attempts, exc.result_code,
+                                      exc.result_msg, exc.result_id)
+            await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
+                           exc.result_msg, exc.result_id)
+            raise
+        except TransportError as exc:
+            uncertain = uncertain or exc.sent or isinstance(exc, ServerTimeout)
+            elapsed = time.monotonic() - started
+            if elapsed >= policy.give_up_after:
+                await ctx.journal_action(lane_no, "confirm_payment", _jsonable(request), error=exc)
+                raise
+            delay = policy.delay(attempts)
+            ctx.messages.busy(
+                _tr("Payment not answered yet ({error}); sending it again in {s:.0f} s "
+                    "(attempt {n})").format(error=exc, s=delay, n=attempts + 1),
+                lane_no=lane_no, command="confirm_payment",
+            )
+            log.warning("payment %s attempt %d: %s", pno, attempts, exc)
+            await asyncio.sleep(delay)
+            continue
+        return await _resolve(ctx, lane_no, pno, request, True, attempts, result.result_code,
+                              result.result_msg, result.result_id)
+
+
+async def _resolve(
+    ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any], confirmed: bool,
+    attempts: int, code: int | None, msg: str | None, rid: str | None,
+) -> PaymentOutcome:
+    if ctx.journal is not None:
+        await ctx.journal.resolve_pending_payment(
+            pno, status="confirmed" if confirmed else "rejected", result_code=code, result_msg=msg
+        )
+
+    @dataclass(frozen=True)
+    class _Answer:
+        result_code: int | None
+        result_msg: str | None
+        result_id: str | None
+
+    await ctx.journal_action(lane_no, "confirm_payment", _jsonable(request),
+                             result=_Answer(code, msg, rid))
+    return PaymentOutcome(pno, confirmed, attempts, code, msg or "", rid)
+
+
+def _jsonable(request: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in request.items():
+        out[k] = str(v) if isinstance(v, Decimal) else v
+    return out
+
+
+# -- fee override ----------------------------------------------------------------------------
+
+
+def parse_yuan(text: str) -> Decimal:
+    """An amount typed by the attendant (yuan, at most two decimals).
+
+    Raises:
+        CommandError: not a number, negative, or more than two decimals.
+    """
+    try:
+        value = Decimal(text.strip().replace(",", ".").replace("¥", "").replace("￥", ""))
+    except InvalidOperation:
+        raise CommandError(_tr("“{text}” is not an amount.").format(text=text)) from None
+    if not value.is_finite() or value < 0:
+        raise CommandError(_tr("The amount must be zero or more."))
+    if value != value.quantize(Decimal("0.01")):
+        raise CommandError(_tr("Amounts have at most two decimals (fen)."))
+    return value
+
+
+async def override_fee(
+    ctx: CommandContext, lane: LaneController, new_amount: Decimal, reason: str
+) -> Any:
+    """Lower the fee of the order waiting at ``lane`` to ``new_amount`` yuan.
+
+    Checked before anything is sent: an order is waiting, a reason is given, and the new amount
+    is strictly below the fee on screen. Sent as cents (``ModifyLaneOrderMoney``); the fee is
+    read again afterwards.
+
+    Raises:
+        CommandError: one of the checks failed (nothing was sent).
+    """
+    order = lane.order
+    if order is None or not order.order_no:
+        raise CommandError(_tr("There is no order at this lane to change."))
+    if not reason.strip():
+        raise CommandError(_tr("A reason is required for a fee override."))
+    if new_amount < 0 or new_amount != new_amount.quantize(Decimal("0.01")):
+        raise CommandError(_tr("The amount must be zero or more, with at most two decimals."))
+    if new_amount >= order.charge:
+        raise CommandError(
+            _tr("The new fee must be less than the fee shown (¥{fee}).").format(fee=f"{order.charge:.2f}")
+        )
+    cents = int((new_amount * 100).to_integral_value())
+    request = {"OrderNo": order.order_no, "LaneNo": lane.lane_no, "Money": cents,
+               "FeeShown": str(order.charge), "Reason": reason.strip()}
+    result = await _send_once(
+        ctx, lane.lane_no, "override_fee", request,
+        ctx.client.modify_lane_order_money(order.order_no, lane.lane_no, cents),
+    )
+    try:
+        await lane.refresh_now()
+    except BoothError as exc:
+        log.warning("fee re-read after override failed: %s", exc)
+    return result
+
+
+# -- no-plate entry --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NoPlateOutcome:
+    """The order created for a vehicle without a plate."""
+
+    order_no: str
+    plate: str
+    result_msg: str
+
+
+def generate_virtual_plate(prefix: str = "无", length: int = 6) -> str:
+    """A virtual plate: ``prefix`` plus ``length`` letters/digits (no I or O)."""
+    return prefix + "".join(secrets.choice(_PLATE_ALPHABET) for _ in range(length))
+
+
+async def unique_virtual_plate(ctx: CommandContext, tries: int = 8) -> str:
+    """A virtual plate not used by any order in the park (checked with a ``ParkingOrder`` query)."""
+    from booth_console.client import condition
+
+    for _ in range(tries):
+        plate = generate_virtual_plate(ctx.virtual_plate_prefix)
+        page = await ctx.client.query_parking_orders(
+            [condition("LicensePlateNumber", 0, plate), condition("OrderStatus", 0, 200)],
+            page_size=1,
+        )
+        if not (field(page, "results") or []):
+            return plate
+    raise CommandError(_tr("Could not find an unused virtual plate; try again."))
+
+
+async def no_plate_entry(
+    ctx: CommandContext, lane: LaneController, *, vehicle_type_no: str, plate_type_no: str,
+    remarks: str = "", plate: str | None = None,
+) -> NoPlateOutcome:
+    """Create an entry order for a vehicle without a plate at an entry lane (``CreateNoPlate``).
+
+    Raises:
+        CommandError: the lane is not an entry lane or no plate type was chosen.
+    """
+    from booth_console.protocol import models as m
+
+    if lane.lane.kind is not LaneKind.ENTRY:
+        raise CommandError(_tr("No-plate entry is only possible at an entry lane."))
+    if not plate_type_no:
+        raise CommandError(_tr("Choose a plate type."))
+    plate = plate or await unique_virtual_plate(ctx)
+    entry_time = dt.datetime.now().strftime(DATE_FMT)
+    request = {
+        "LicensePlateNumber": plate, "EntryTime": entry_time,
+        "VehicleTypeNo": vehicle_type_no or None, "ParkingCardTypeNo": plate_type_no,
+        "LaneNo": lane.lane_no, "OperatorName": ctx.operator, "Remarks": remarks or None,
+    }
+    model = m.CreateNoPlateRequest.model_validate(request)
+    result = await _send_once(ctx, lane.lane_no, "no_plate_entry", request,
+                              ctx.client.create_no_plate(model))
+    order_no = str(field(result.data, "order_no", default="") or "")
+    lane.request_refresh()
+    return NoPlateOutcome(order_no, plate, result.result_msg)
+
+
+# -- the runner ------------------------------------------------------------------------------
+
+
+def describe_error(exc: BaseException, command: str = "") -> str:
+    """The attendant's message for a failed command."""
+    if isinstance(exc, CommandError):
+        return str(exc)
+    if isinstance(exc, ApiError):
+        return _tr("The parking server refused: {msg} (code {code})").format(
+            msg=exc.result_msg or str(exc), code=exc.result_code
+        )
+    if isinstance(exc, TransportError):
+        if command in ("open_gate", "close_gate", "toggle_keep_open"):
+            return _tr("No answer from the parking server ({error}). The command was not "
+                       "repeated: check the barrier and try again.").format(error=exc)
+        return _tr("No answer from the parking server ({error}).").format(error=exc)
+    if isinstance(exc, BoothError):
+        return str(exc)
+    return _tr("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+
+
+class CommandRunner(QObject):
+    """Runs commands and reports them: busy, then success (ResultMsg) or the reason it failed.
+
+    Signals:
+        busy_changed(tuple[str, str, bool]): (lane_no, command, busy).
+        finished(tuple[str, str, bool, object]): (lane_no, command, ok, result or exception).
+    """
+
+    busy_changed = Signal(object)
+    finished = Signal(object)
+
+    def __init__(self, ctx: CommandContext, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.running: set[tuple[str, str]] = set()
+
+    def __repr__(self) -> str:
+        return f"<CommandRunner running={sorted(self.running)}>"
+
+    async def run(
+        self, lane_no: str, command: str, fn: Callable[..., Awaitable[T]], *args: Any,
+        busy_text: str = "", success_text: Callable[[T], str] | None = None, **kwargs: Any,
+    ) -> T | None:
+        """Run ``fn(ctx, *args, **kwargs)``; return its result, or ``None`` after reporting why not.
+
+        :class:`ConfirmationRequired` is re-raised: the caller asks and calls again.
+        """
+        key = (lane_no, command)
+        if key in self.running:
+            self.ctx.messages.info(_tr("Still working on the previous request…"),
+                                   lane_no=lane_no, command=command)
+            return None
+        msgs = self.ctx.messages
+        self.running.add(key)
+        self.busy_changed.emit((lane_no, command, True))
+        msgs.busy(busy_text or _tr("Working…"), lane_no=lane_no, command=command)
+        try:
+            result = await fn(self.ctx, *args, **kwargs)
+        except ConfirmationRequired:
+            msgs.info(_tr("Waiting for confirmation"), lane_no=lane_no, command=command)
+            raise
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            if not isinstance(exc, BoothError):
+                log.exception("command %s failed", command)
+            msgs.error(describe_error(exc, command), lane_no=lane_no, command=command)
+            self.finished.emit((lane_no, command, False, exc))
+            return None
+        finally:
+            self.running.discard(key)
+            self.busy_changed.emit((lane_no, command, False))
+        if success_text is not None:
+            text = success_text(result)
+        else:
+            text = str(getattr(result, "result_msg", "") or _tr("Done"))
+        msgs.success(text, lane_no=lane_no, command=command)
+        self.finished.emit((lane_no, command, True, result))
+        return result

@@ -1,0 +1,130 @@
+"""Capture images: fetched on the asyncio loop, decoded and scaled on worker threads.
+
+Decoding a 1080p JPEG and then scaling costs 15-20 ms on the GUI thread (STYLE.md), so the
+bytes are decoded with ``QImageReader.setScaledSize`` on this module's own thread pool and only
+the small ``QImage`` comes back. ``QImage`` (unlike ``QPixmap``) may be made off the GUI thread.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import concurrent.futures
+import contextlib
+import logging
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QSize
+from PySide6.QtGui import QImage, QImageReader
+
+__all__ = ["ImageLoader", "decode_image"]
+
+log = logging.getLogger("booth_console.images")
+
+
+def decode_image(data: bytes, max_w: int, max_h: int) -> QImage:
+    """Decode ``data`` scaled (keeping its aspect ratio) to fit ``max_w`` x ``max_h``.
+
+    Runs on any thread. Returns a null QImage when the bytes are not an image.
+    """
+    buf = QBuffer()
+    buf.setData(QByteArray(data))
+    buf.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buf)
+    reader.setAutoTransform(True)
+    size = reader.size()
+    if size.isValid() and (size.width() > max_w or size.height() > max_h):
+        reader.setScaledSize(size.scaled(QSize(max_w, max_h), _keep_aspect()))
+    image = reader.read()
+    buf.close()
+    return image
+
+
+def _keep_aspect() -> Any:
+    from PySide6.QtCore import Qt
+
+    return Qt.AspectRatioMode.KeepAspectRatio
+
+
+def _read_source(source: str) -> bytes:
+    if source.startswith("data:"):
+        return base64.b64decode(source.split(",", 1)[1])
+    return Path(source).read_bytes()
+
+
+class ImageLoader(QObject):
+    """Loads images by URL, file path or bytes; caches the small decoded results.
+
+    Args:
+        http: an ``httpx.AsyncClient`` (made lazily when not given; closed by :meth:`aclose`).
+        workers: decoding threads.
+    """
+
+    def __init__(self, http: Any = None, *, workers: int = 2, cache: int = 64,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._http = http
+        self._own_http = http is None
+        self._pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="images")
+        self._cache: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
+        self._cache_size = cache
+        self.decoded = 0
+
+    def __repr__(self) -> str:
+        return f"<ImageLoader cached={len(self._cache)} decoded={self.decoded}>"
+
+    async def _fetch(self, url: str) -> bytes:
+        if self._http is None:
+            import httpx
+
+            self._http = httpx.AsyncClient(timeout=5.0)
+        resp = await self._http.get(url)
+        resp.raise_for_status()
+        return bytes(resp.content)
+
+    async def load(self, source: str = "", data: bytes = b"", max_w: int = 640,
+                   max_h: int = 480) -> QImage | None:
+        """The image from ``data`` (raw or Base64) or ``source`` (URL or file), or ``None``."""
+        key = (source or f"bytes:{hash(data)}", max_w, max_h)
+        cached = self._cache.get(key)
+        if cached is not None:
+            self._cache.move_to_end(key)
+            return cached
+        loop = asyncio.get_running_loop()
+        try:
+            if data:
+                raw = data
+                if raw[:4] not in (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1") and not raw.startswith(
+                    (b"\xff\xd8", b"\x89PNG", b"BM", b"GIF")
+                ):
+                    with contextlib.suppress(binascii.Error, ValueError):
+                        raw = base64.b64decode(raw, validate=False)
+            elif source.startswith(("http://", "https://")):
+                raw = await self._fetch(source)
+            elif source:
+                raw = await loop.run_in_executor(self._pool, _read_source, source)
+            else:
+                return None
+            image = await loop.run_in_executor(self._pool, decode_image, raw, max_w, max_h)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.info("cannot load image %s: %s", source[:80] or "<bytes>", exc)
+            return None
+        if image.isNull():
+            return None
+        self.decoded += 1
+        self._cache[key] = image
+        while len(self._cache) > self._cache_size:
+            self._cache.popitem(last=False)
+        return image
+
+    async def aclose(self) -> None:
+        """Close the HTTP client (if ours) and drop the worker threads without waiting."""
+        if self._own_http and self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        self._pool.shutdown(wait=False, cancel_futures=True)

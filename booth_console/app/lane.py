@@ -1,0 +1,370 @@
+"""``LaneController``: one QObject per lane owning its state; the lane window only renders it.
+
+Polling is sequential per lane (STYLE.md: httpx slows down with many requests in flight):
+``GetLaneStatus`` every ``status_poll_ms`` (``status_poll_busy_ms`` while the ground loop reports a
+vehicle) and ``GetLaneOrder`` every ``order_poll_ms``; when the OrderNo changes, ``GetOrderPrice``
+and the ``ParkingOrder`` record are read. Callbacks call :meth:`LaneController.request_refresh`,
+which wakes the loop; a burst of them costs one round of polls. When the server cannot be
+reached the lane goes offline (with the last time it answered), polling backs off exponentially
+and the lane recovers by itself. Nothing here raises into Qt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+from booth_console.app.snapshots import (
+    CaptureSnapshot,
+    FeeLine,
+    LaneInfo,
+    LinkSnapshot,
+    OrderSnapshot,
+    StatusSnapshot,
+    field,
+    to_decimal,
+    to_int,
+)
+from booth_console.config import BoothConfig
+from booth_console.errors import ApiError, TransportError
+
+__all__ = ["LaneController", "PollTiming"]
+
+log = logging.getLogger("booth_console.lane")
+
+
+class PollTiming:
+    """Poll intervals and back-off limits (seconds)."""
+
+    def __init__(
+        self,
+        status: float = 1.0,
+        status_busy: float = 0.25,
+        order: float = 0.5,
+        backoff_first: float = 0.5,
+        backoff_max: float = 15.0,
+    ) -> None:
+        self.status = status
+        self.status_busy = status_busy
+        self.order = order
+        self.backoff_first = backoff_first
+        self.backoff_max = backoff_max
+
+    @classmethod
+    def from_config(cls, booth: BoothConfig) -> PollTiming:
+        """Intervals from ``[booth]``."""
+        return cls(
+            status=booth.status_poll_ms / 1000,
+            status_busy=booth.status_poll_busy_ms / 1000,
+            order=booth.order_poll_ms / 1000,
+        )
+
+
+class LaneController(QObject):
+    """The live state of one lane.
+
+    Signals:
+        status_changed(StatusSnapshot): gate, keep-open, ground loop or camera changed.
+        order_changed(OrderSnapshot | None): the waiting order appeared, changed or left.
+        link_changed(LinkSnapshot): the server link as this lane sees it.
+        capture_changed(CaptureSnapshot): a new capture at this lane (from callbacks).
+        attention(OrderSnapshot): a vehicle started waiting (flash, sound).
+    """
+
+    status_changed = Signal(object)
+    order_changed = Signal(object)
+    link_changed = Signal(object)
+    capture_changed = Signal(object)
+    attention = Signal(object)
+
+    def __init__(
+        self,
+        client: Any,
+        lane: LaneInfo,
+        *,
+        timing: PollTiming | None = None,
+        now: Callable[[], dt.datetime] = dt.datetime.now,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.client = client
+        self.lane = lane
+        self.timing = timing or PollTiming()
+        self._now = now
+        self.status = StatusSnapshot()
+        self.order: OrderSnapshot | None = None
+        self.link = LinkSnapshot(online=True)
+        self.capture: CaptureSnapshot | None = None
+        self._wake = asyncio.Event()
+        self._force = False
+        self._task: asyncio.Task[None] | None = None
+        self._failures = 0
+        self._latency: float | None = None
+        self._last_link_emit = 0.0
+        self._last_api_error = ""
+        self.polls = 0
+
+    def __repr__(self) -> str:
+        return f"<LaneController lane={self.lane.lane_no!r} {self.lane.kind.value} online={self.link.online}>"
+
+    @property
+    def lane_no(self) -> str:
+        """The lane number."""
+        return self.lane.lane_no
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start polling (on the running loop)."""
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(
+                self._run(), name=f"lane-{self.lane.lane_no}"
+            )
+            self._task.add_done_callback(self._task_done)
+
+    async def stop(self) -> None:
+        """Stop polling and wait for the poller to finish."""
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    @staticmethod
+    def _task_done(task: asyncio.Task[None]) -> None:
+        if not task.cancelled() and task.exception() is not None:
+            log.error("lane poller died", exc_info=task.exception())
+
+    def request_refresh(self) -> None:
+        """Poll status and order now (coalesced: a burst of requests costs one round)."""
+        self._force = True
+        self._wake.set()
+
+    async def refresh_now(self) -> None:
+        """Poll status, order and fee now and return when done (the F5 command)."""
+        await self._poll_status()
+        await self._poll_order(force_details=True)
+
+    def set_capture(self, capture: CaptureSnapshot) -> None:
+        """Show a new capture at this lane."""
+        self.capture = capture
+        self.capture_changed.emit(capture)
+
+    # -- the poller -------------------------------------------------------------------------
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        next_status = next_order = 0.0
+        while True:
+            now = loop.time()
+            forced, self._force = self._force, False
+            self._wake.clear()
+            try:
+                if forced or now >= next_status:
+                    await self._poll_status()
+                    interval = (
+                        self.timing.status_busy if self.status.vehicle_on_loop else self.timing.status
+                    )
+                    next_status = loop.time() + interval
+                if forced or now >= next_order:
+                    await self._poll_order()
+                    next_order = loop.time() + self.timing.order
+                self._failures = 0
+                delay = max(0.0, min(next_status, next_order) - loop.time())
+            except TransportError as exc:
+                self._failures += 1
+                delay = min(
+                    self.timing.backoff_first * 2 ** (self._failures - 1), self.timing.backoff_max
+                )
+                self._went_offline(exc, delay)
+                next_status = next_order = 0.0
+            except asyncio.CancelledError:
+                raise
+            except Exception:  # never let a surprise kill the lane
+                log.exception("lane %s: poll failed", self.lane.lane_no)
+                delay = self.timing.status
+            if self._force:
+                continue
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), delay)
+
+    async def _timed(self, coro: Any) -> Any:
+        started = time.perf_counter()
+        result = await coro
+        ms = (time.perf_counter() - started) * 1000
+        self._latency = ms if self._latency is None else self._latency * 0.8 + ms * 0.2
+        self._seen()
+        return result
+
+    def _seen(self) -> None:
+        self.polls += 1
+        now = time.monotonic()
+        if not self.link.online or now - self._last_link_emit >= 1.0:
+            self._last_link_emit = now
+            self.link = LinkSnapshot(online=True, last_seen=self._now(), latency_ms=self._latency)
+            self.link_changed.emit(self.link)
+        else:
+            self.link = LinkSnapshot(online=True, last_seen=self._now(), latency_ms=self._latency)
+
+    def _went_offline(self, exc: BaseException, retry_in: float) -> None:
+        if self.link.online:
+            log.warning("lane %s: server unreachable: %s", self.lane.lane_no, exc)
+        self.link = LinkSnapshot(
+            online=False, last_seen=self.link.last_seen, latency_ms=None, error=str(exc),
+            retry_in_s=retry_in,
+        )
+        self.link_changed.emit(self.link)
+
+    def _api_problem(self, what: str, exc: ApiError) -> None:
+        text = f"{what}: {exc}"
+        if text != self._last_api_error:
+            self._last_api_error = text
+            log.warning("lane %s: %s", self.lane.lane_no, text)
+
+    async def _poll_status(self) -> None:
+        try:
+            model = await self._timed(self.client.get_lane_status(self.lane.lane_no))
+        except ApiError as exc:
+            self._seen()
+            self._api_problem("GetLaneStatus", exc)
+            snap = StatusSnapshot(at=self._now())
+        else:
+            snap = StatusSnapshot.from_model(model, self._now())
+        if _status_key(snap) != _status_key(self.status):
+            self.status = snap
+            self.status_changed.emit(snap)
+        else:
+            self.status = snap
+
+    async def _poll_order(self, *, force_details: bool = False) -> None:
+        try:
+            model = await self._timed(self.client.get_lane_order(self.lane.lane_no))
+        except ApiError as exc:
+            self._seen()
+            self._api_problem("GetLaneOrder", exc)
+            model = None
+        order_no = str(field(model, "order_no", default="") or "")
+        charge = to_decimal(field(model, "charge_money"))
+        coupons = tuple(
+            str(c) for c in (field(model, "coupon_scheme_nos", "CouponKey", "CouponSchemeNos") or [])
+        )
+        if not order_no and charge == 0:
+            if self.order is not None:
+                self.order = None
+                self.order_changed.emit(None)
+            return
+        current = self.order
+        if current is not None and current.order_no == order_no and not force_details:
+            if current.charge != charge or current.coupon_nos != coupons:
+                snap = _replace(current, charge=charge, coupon_nos=coupons)
+                self.order = snap
+                self.order_changed.emit(snap)
+                await self._load_price(snap)
+            return
+        snap = OrderSnapshot(order_no=order_no, charge=charge, coupon_nos=coupons)
+        if current is not None and current.order_no == order_no:
+            snap = _replace(current, charge=charge, coupon_nos=coupons)
+        is_new = current is None or current.order_no != order_no
+        self.order = snap
+        self.order_changed.emit(snap)  # the fee first, details right after
+        if is_new:
+            self.attention.emit(snap)
+        if order_no:
+            await self._load_record(snap)
+            await self._load_price(self.order or snap)
+
+    async def _load_price(self, snap: OrderSnapshot) -> None:
+        if not snap.order_no:
+            return
+        try:
+            price = await self._timed(self.client.get_order_price(snap.order_no))
+        except ApiError as exc:
+            self._api_problem("GetOrderPrice", exc)
+            new = _replace(snap, price_error=str(exc))
+        else:
+            lines = tuple(
+                FeeLine(
+                    area=str(field(d, "area_name", default="") or ""),
+                    start=str(field(d, "start_time", default="") or ""),
+                    end=str(field(d, "end_time", default="") or ""),
+                    amount=to_decimal(field(d, "calc_amount")),
+                    stay_minutes=to_int(field(d, "stay_minutes"), 0),
+                    free_minutes=to_int(field(d, "free_minutes"), 0),
+                    remarks=str(field(d, "remarks", default="") or ""),
+                )
+                for d in (field(price, "calc_detail") or [])
+            )
+            coupons = tuple(
+                str(field(c, "name", default="") or field(c, "no", default=""))
+                for c in (field(price, "plate_coupon_nos", "PlateCouponNos") or [])
+            )
+            new = _replace(
+                snap,
+                plate=snap.plate or str(field(price, "license_plate_number", default="") or ""),
+                entry_time=snap.entry_time or str(field(price, "entry_time", default="") or ""),
+                total_due=to_decimal(field(price, "total_amount_due")),
+                total_paid=to_decimal(field(price, "total_amount_paid")),
+                discount=to_decimal(field(price, "discount_amount")),
+                calc_time=str(field(price, "calc_time", default="") or ""),
+                lines=lines,
+                coupons=coupons,
+                price_error="",
+            )
+        self._publish_if_current(new)
+
+    async def _load_record(self, snap: OrderSnapshot) -> None:
+        from booth_console.client import condition
+
+        try:
+            page = await self._timed(
+                self.client.query_parking_orders([condition("OrderNo", 0, snap.order_no)], page_size=1)
+            )
+        except ApiError as exc:
+            self._api_problem("ParkingOrder query", exc)
+            return
+        records = field(page, "results") or []
+        if not records:
+            return
+        rec = records[0]
+        new = _replace(
+            snap,
+            plate=str(field(rec, "license_plate_number", default="") or snap.plate),
+            entry_time=str(field(rec, "entry_time", default="") or snap.entry_time),
+            entry_lane=str(
+                field(rec, "entry_lane_name", default="") or field(rec, "entry_lane_no", default="") or ""
+            ),
+            plate_type=str(field(rec, "parking_card_type_name", default="") or ""),
+            vehicle_type=str(field(rec, "vehicle_type_name", default="") or ""),
+            entry_image_url=str(field(rec, "entry_image_url", default="") or ""),
+        )
+        self._publish_if_current(new)
+
+    def _publish_if_current(self, new: OrderSnapshot) -> None:
+        cur = self.order
+        if cur is None or cur.order_no != new.order_no:
+            return  # the vehicle left while we were asking
+        merged = _replace(new, charge=cur.charge, coupon_nos=cur.coupon_nos)
+        if merged != cur:
+            self.order = merged
+            self.order_changed.emit(merged)
+
+
+def _status_key(s: StatusSnapshot) -> tuple[int, int, int, int]:
+    return (s.gate, s.keep_open, s.loop, s.camera)
+
+
+def _replace(snap: OrderSnapshot, **changes: Any) -> OrderSnapshot:
+    import dataclasses
+
+    return dataclasses.replace(snap, **changes)
+
+
+
+

@@ -1,0 +1,158 @@
+"""``Session``: everything a running console owns, built in order and torn down in reverse.
+
+Order of start: message bus, callback hub, journal + listener, client, optional callback
+registration, booth service (lane controllers), commands. Order of shutdown: booth service
+(pollers), image loader, listener, journal, client.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from booth_console.app.booth import BoothService
+from booth_console.app.commands import CommandContext, CommandRunner, RetryPolicy
+from booth_console.app.images import ImageLoader
+from booth_console.app.lane import PollTiming
+from booth_console.app.messages import MessageBus
+from booth_console.config import Config
+from booth_console.errors import BoothError
+
+__all__ = ["Session"]
+
+log = logging.getLogger("booth_console.session")
+
+
+@dataclass
+class Session:
+    """A running console's services (no widgets)."""
+
+    cfg: Config
+    messages: MessageBus
+    hub: Any
+    stack: Any  # booth_console.listener.stack.ListenerStack or None
+    client: Any
+    booth: BoothService
+    ctx: CommandContext
+    runner: CommandRunner
+    images: ImageLoader
+    owns_client: bool = True
+    _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
+
+    @property
+    def journal(self) -> Any:
+        """The shared journal (callbacks, actions, pending payments)."""
+        return self.ctx.journal
+
+    @classmethod
+    async def create(
+        cls,
+        cfg: Config,
+        *,
+        client: Any = None,
+        journal_path: Path | None = None,
+        listener_port: int | None = None,
+        with_listener: bool = True,
+        register: bool | None = None,
+        timing: PollTiming | None = None,
+        payment_retry: RetryPolicy | None = None,
+    ) -> Session:
+        """Build the services (the listener is started; lanes load with :meth:`start`).
+
+        Raises:
+            BoothError: the journal cannot be opened or the listener cannot bind.
+        """
+        from booth_console.app.callbacks import CallbackHub
+
+        messages = MessageBus()
+        hub = CallbackHub()
+        stack = None
+        journal = None
+        if with_listener:
+            from booth_console.listener.stack import start_listener
+
+            stack = await start_listener(
+                cfg, journal_path=journal_path, sink=hub.sink, reject_sink=hub.reject_sink,
+                port=listener_port,
+            )
+            journal = stack.journal
+        else:
+            from booth_console.journal import Journal
+
+            journal = await Journal.open(journal_path or cfg.journal_path())
+        owns_client = client is None
+        if client is None:
+            from booth_console.client import ParkingClient
+
+            client = ParkingClient.from_config(cfg)
+        registered = False
+        do_register = cfg.listener.register_callbacks if register is None else register
+        if do_register and stack is not None:
+            from booth_console.listener.registration import register_callbacks
+
+            url = cfg.listener.public_url.rstrip("/") if cfg.listener.public_url else stack.listener.url
+            try:
+                await register_callbacks(client, url, interval_ms=cfg.listener.callback_interval_ms)
+                registered = True
+                messages.info(
+                    QtTr.tr("Callbacks registered at {url} (this replaced the server's whole "
+                            "callback table).").format(url=url)
+                )
+            except BoothError as exc:
+                messages.error(QtTr.tr("Could not register callbacks: {error}").format(error=exc))
+        booth = BoothService(
+            client, cfg.booth, messages, hub=hub, listener=stack.listener if stack else None,
+            journal=journal, timing=timing, registered=registered,
+        )
+        ctx = CommandContext(
+            client=client, journal=journal, operator=cfg.booth.operator, messages=messages,
+            virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
+            payment_retry=payment_retry or RetryPolicy(),
+        )
+        runner = CommandRunner(ctx)
+        images = ImageLoader()
+        return cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client)
+
+    def start(self) -> asyncio.Task[Any]:
+        """Load the lanes and start polling in the background (retries while the server is down)."""
+        if self._start_task is None:
+            self._start_task = asyncio.get_running_loop().create_task(
+                self.booth.start(), name="booth-start"
+            )
+        return self._start_task
+
+    async def aclose(self) -> None:
+        """Stop everything in order; never raises."""
+        if self._start_task is not None and not self._start_task.done():
+            self._start_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._start_task
+        steps: list[tuple[str, Any]] = [
+            ("booth", self.booth.stop),
+            ("images", self.images.aclose),
+        ]
+        if self.stack is not None:
+            steps.append(("listener", self.stack.aclose))
+        elif self.ctx.journal is not None:
+            steps.append(("journal", self.ctx.journal.close))
+        if self.owns_client:
+            steps.append(("client", self.client.aclose))
+        for name, fn in steps:
+            try:
+                await fn()
+            except Exception:
+                log.exception("shutdown step %s failed", name)
+
+
+class QtTr:
+    """Translation context for session messages."""
+
+    @staticmethod
+    def tr(text: str) -> str:
+        from PySide6.QtCore import QCoreApplication
+
+        return QCoreApplication.translate("Session", text)
