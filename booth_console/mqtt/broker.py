@@ -118,6 +118,10 @@ class MosquittoBroker:
             "log_type information",
             "connection_messages true",
         ]
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            # as root mosquitto switches to the "mosquitto" user, which cannot write our
+            # temp directory (persistence, log): stay root, it only listens on loopback
+            lines.append("user root")
         self.config_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     def start(self, timeout: float = 10.0) -> MosquittoBroker:

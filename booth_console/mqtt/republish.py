@@ -1,0 +1,174 @@
+"""``[listener] republish_mqtt = true``: fan V2.0 HTTP callbacks out to other booths via the broker.
+
+With V2.0 the parking software posts each callback kind to one URL, so only one console hears
+it. That console can republish every callback it accepted, signed body unchanged, to
+``{prefix}/{ParkKey}/callback/{Route}``; every other console subscribes to the callback topics
+(:class:`~booth_console.mqtt.subscriber.CallbackSubscriber`) and processes the body exactly as
+if it had arrived itself (same signature check, de-duplication by RequestId, journal).
+
+Wiring (in the console's ``run``)::
+
+    republisher = Republisher(cfg.mqtt, park_key=cfg.server.park_key, journal=journal)
+    await republisher.start()
+    stack = await start_listener(cfg, journal=journal,
+                                 sink=republisher.chain(hub.sink), reject_sink=hub.reject_sink)
+    ...
+    await republisher.aclose()
+
+The body republished is the one journaled: capture images are not carried (Base64 image fields
+are not signed, so the signature still holds; they are sent as empty strings). Callbacks that
+themselves came from MQTT are not republished (no loops).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from booth_console.config import MqttConfig
+from booth_console.listener.processor import ReceivedCallback
+from booth_console.mqtt.link import MqttLink, make_client_id
+from booth_console.mqtt.topics import Topics
+from booth_console.protocol import jsonutil
+from booth_console.protocol.signing import IMAGE_FIELDS
+
+__all__ = ["RepublishStats", "Republisher", "strip_image_placeholders"]
+
+log = logging.getLogger("booth_console.listener")
+
+
+@dataclass
+class RepublishStats:
+    """Counts since start."""
+
+    published: int = 0
+    skipped: int = 0
+    failed: int = 0
+
+
+def strip_image_placeholders(raw: bytes) -> bytes:
+    """The journaled body with image fields emptied (they are not signed), or ``raw`` unchanged."""
+    try:
+        envelope = jsonutil.loads(raw)
+    except jsonutil.JsonError:
+        return raw
+    data = envelope.get("Data") if isinstance(envelope, dict) else None
+    if not isinstance(data, dict) or not any(
+        isinstance(data.get(name), str) and data[name].startswith("<image") for name in IMAGE_FIELDS
+    ):
+        return raw
+    envelope["Data"] = {
+        k: ("" if k in IMAGE_FIELDS and isinstance(v, str) and v.startswith("<image") else v)
+        for k, v in data.items()
+    }
+    return jsonutil.dumps_bytes(envelope)
+
+
+class Republisher:
+    """Republishes accepted HTTP callbacks to the broker.
+
+    Args:
+        settings: the broker (``[mqtt]``).
+        park_key: the lot's ParkKey.
+        journal: the console's journal (the raw body of each accepted callback is read back from
+            it by row id); anything with a ``path`` attribute naming the SQLite file.
+        topics: topic names (default: from ``settings.topic_prefix``).
+        client_id: the MQTT client id (default: unique).
+    """
+
+    def __init__(
+        self,
+        settings: MqttConfig,
+        *,
+        park_key: str,
+        journal: Any,
+        topics: Topics | None = None,
+        client_id: str | None = None,
+        reconnect_min: float = 0.5,
+        reconnect_max: float = 30.0,
+    ) -> None:
+        self.topics = topics or Topics(park_key=park_key, prefix=settings.topic_prefix)
+        self.journal_path = Path(journal.path)
+        self.link = MqttLink(
+            settings,
+            client_id=client_id or make_client_id("repub"),
+            clean_session=True,
+            reconnect_min=reconnect_min,
+            reconnect_max=reconnect_max,
+            name="republish",
+        )
+        self.stats = RepublishStats()
+        self._reader: sqlite3.Connection | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def __repr__(self) -> str:
+        return f"<Republisher -> {self.topics.callback_filter}>"
+
+    async def start(self, timeout: float | None = None) -> Republisher:
+        """Start the connection. By default does not wait: messages queue until it is up."""
+        await self.link.start(timeout)
+        return self
+
+    async def aclose(self) -> None:
+        """Wait for republishes under way (acknowledged or timed out), then disconnect."""
+        if self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.link.aclose()
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def chain(
+        self, other: Callable[[ReceivedCallback], None] | None
+    ) -> Callable[[ReceivedCallback], None]:
+        """A sink that calls ``other`` (e.g. the Qt hub's) and then :meth:`sink`."""
+
+        def both(received: ReceivedCallback) -> None:
+            try:
+                if other is not None:
+                    other(received)
+            finally:
+                self.sink(received)
+
+        return both
+
+    def sink(self, received: ReceivedCallback) -> None:
+        """The processor sink: republish one accepted callback (in the background)."""
+        if received.source.startswith("mqtt:"):
+            self.stats.skipped += 1
+            return
+        raw = self._read_body(received.row_id)
+        if raw is None:
+            self.stats.failed += 1
+            log.warning("republish: journal row %s not found", received.row_id)
+            return
+        task = asyncio.get_running_loop().create_task(self.republish_raw(received.kind.name, raw))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def republish_raw(self, route: str, raw: bytes, ack_timeout: float = 30.0) -> None:
+        """Publish a signed callback body to ``.../callback/{route}`` with QoS 1."""
+        body = strip_image_placeholders(raw)
+        try:
+            await self.link.publish(self.topics.callback(route), body, qos=1, ack_timeout=ack_timeout)
+        except Exception as exc:  # queued in paho; it may still go out after a reconnect
+            self.stats.failed += 1
+            log.warning("republish of %s not acknowledged: %s", route, exc)
+            return
+        self.stats.published += 1
+
+    def _read_body(self, row_id: int) -> bytes | None:
+        # One read by primary key on a WAL database: well under a millisecond, never blocked by
+        # the journal's writer thread.
+        if self._reader is None:
+            uri = self.journal_path.absolute().as_uri() + "?mode=ro"
+            self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+        row = self._reader.execute(
+            "SELECT raw_body FROM callbacks WHERE id = ? AND result_code = 200", (row_id,)
+        ).fetchone()
+        return bytes(row[0]) if row is not None else None
