@@ -189,18 +189,18 @@ def test_duplicates_and_replays(run: Run, tmp_path: Path) -> None:
             assert len(st.received) == 1
             # same RequestId, re-signed with a new nonce: still a duplicate
             rid = json.loads(raw)["RequestId"]
-            status, answer = await post(session, st.url, body("OnPayResult", request_id=rid), path)
+            _status, answer = await post(session, st.url, body("OnPayResult", request_id=rid), path)
             assert answer["ResultCode"] == 200 and len(st.received) == 1
             # captured body replayed under a new RequestId: rejected, not emitted
             env = jsonutil.loads(raw)
             env["RequestId"] = "1" + rid
-            status, answer = await post(session, st.url, jsonutil.dumps_bytes(env), path)
+            _status, answer = await post(session, st.url, jsonutil.dumps_bytes(env), path)
             assert answer["ResultCode"] == 1001 and "replay" in answer["ResultMsg"]
             assert len(st.received) == 1
             # no RequestId at all: duplicates found by body hash
             gate = body("OnGateReleaseRecord", request_id=None)
             for _ in range(2):
-                status, answer = await post(session, st.url, gate, "/API/V2/OnGateReleaseRecord")
+                _status, answer = await post(session, st.url, gate, "/API/V2/OnGateReleaseRecord")
                 assert answer["ResultCode"] == 200
             assert [cb.kind.name for cb in st.received] == ["OnPayResult", "OnGateReleaseRecord"]
             # concurrent duplicates: exactly one emission
@@ -275,7 +275,7 @@ def test_images_are_saved_as_files_not_in_rows(run: Run, tmp_path: Path) -> None
         async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
             env = envelope("OnVehicleIn")
             env["Data"]["EntryImageBase64"] = b64  # not signed: no re-signing needed
-            status, answer = await post(session, st.url, jsonutil.dumps_bytes(env))
+            _status, answer = await post(session, st.url, jsonutil.dumps_bytes(env))
             assert answer["ResultCode"] == 200
             cb = st.received[0]
             path = cb.image_paths["EntryImageBase64"]
@@ -341,7 +341,7 @@ def test_sink_failure_does_not_change_the_answer(run: Run, tmp_path: Path) -> No
                 raise RuntimeError("slot bug")
 
             st.processor.sink = broken
-            status, answer = await post(session, st.url, body("OnVehicleIn"))
+            _status, answer = await post(session, st.url, body("OnVehicleIn"))
             assert answer["ResultCode"] == 200
             assert await st.journal.callback_count() == 1
 
@@ -369,7 +369,7 @@ def test_journal_failure_is_1003_not_200(run: Run, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
             await st.journal.close()  # writes now fail
-            status, answer = await post(session, st.url, body("OnVehicleIn"))
+            _status, answer = await post(session, st.url, body("OnVehicleIn"))
             assert answer["ResultCode"] == 1003
             assert st.received == []
 
