@@ -268,7 +268,8 @@ class LaneController(QObject):
                 self.order_changed.emit(snap)
                 await self._load_price(snap)
             return
-        snap = OrderSnapshot(order_no=order_no, charge=charge, coupon_nos=coupons)
+        plate = str(field(model, "license_plate_number", default="") or "")  # extra field, if sent
+        snap = OrderSnapshot(order_no=order_no, charge=charge, coupon_nos=coupons, plate=plate)
         if current is not None and current.order_no == order_no:
             snap = _replace(current, charge=charge, coupon_nos=coupons)
         is_new = current is None or current.order_no != order_no

@@ -1,0 +1,348 @@
+"""The booth window: lanes at a glance, free spaces, server link, listener, operator, live feed."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from booth_console.app import commands as cmd
+from booth_console.app.lane import LaneController
+from booth_console.app.messages import Level, Message
+from booth_console.app.snapshots import (
+    AreaSnapshot,
+    FeedItem,
+    FeedKind,
+    LaneKind,
+    LinkSnapshot,
+    ListenerSnapshot,
+)
+from booth_console.ui.dialogs import yuan
+from booth_console.ui.widgets import BigLabel, StatusLight, ask_yes_no, async_slot, big_font
+
+__all__ = ["BoothWindow"]
+
+_FEED_ROWS = 200
+
+
+class BoothWindow(QWidget):
+    """The booth at a glance. Built before any network module is imported; :meth:`bind` wires it.
+
+    Signals:
+        quit_requested(): the attendant confirmed quitting.
+        lane_requested(str): show the window of this lane.
+    """
+
+    quit_requested = Signal()
+    lane_requested = Signal(str)
+
+    def __init__(self, operator: str, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.settings = settings
+        self.session: Any = None
+        self._force_close = False
+        self._lane_rows: dict[str, int] = {}
+        self._thumb_tasks: set[asyncio.Task[Any]] = set()
+        self.pending: list[Any] = []
+        self.setWindowTitle(self.tr("Booth Console"))
+        self._build(operator)
+        geo = settings.value("booth/geometry") if settings is not None else None
+        if geo is not None:
+            self.restoreGeometry(geo)
+        else:
+            self.resize(1280, 800)
+
+    def __repr__(self) -> str:
+        return f"<BoothWindow lanes={list(self._lane_rows)}>"
+
+    def _build(self, operator: str) -> None:
+        root = QVBoxLayout(self)
+        top = QHBoxLayout()
+        self.title = BigLabel(28, self.tr("Booth Console"), self)
+        top.addWidget(self.title)
+        top.addStretch(1)
+        self.operator = QLabel(self.tr("On duty: {name}").format(name=operator), self)
+        self.operator.setFont(big_font(18))
+        top.addWidget(self.operator)
+        root.addLayout(top)
+
+        lights = QHBoxLayout()
+        self.light_server = StatusLight(self.tr("Parking server"), self)
+        self.light_server.set_state("unknown", self.tr("Connecting…"))
+        self.light_listener = StatusLight(self.tr("Callback listener"), self)
+        self.light_listener.set_state("unknown", self.tr("Starting…"))
+        lights.addWidget(self.light_server)
+        lights.addWidget(self.light_listener)
+        lights.addStretch(1)
+        root.addLayout(lights)
+        self.listener_detail = QLabel("", self)
+        self.listener_detail.setFont(big_font(14, bold=False))
+        root.addWidget(self.listener_detail)
+
+        middle = QHBoxLayout()
+        lanes_box = QGroupBox(self.tr("Lanes"), self)
+        lb = QVBoxLayout(lanes_box)
+        self.lanes = QTableWidget(0, 7, self)
+        self.lanes.setHorizontalHeaderLabels([
+            self.tr("Lane"), self.tr("Name"), self.tr("Kind"), self.tr("Barrier"),
+            self.tr("Loop"), self.tr("Plate"), self.tr("Due"),
+        ])
+        self._table_style(self.lanes)
+        self.lanes.cellActivated.connect(lambda r, _c: self._activate_lane_row(r))
+        self.lanes.cellDoubleClicked.connect(lambda r, _c: self._activate_lane_row(r))
+        lb.addWidget(self.lanes)
+        middle.addWidget(lanes_box, 3)
+
+        right = QVBoxLayout()
+        areas_box = QGroupBox(self.tr("Free spaces"), self)
+        ab = QVBoxLayout(areas_box)
+        self.areas = QTableWidget(0, 2, self)
+        self.areas.setHorizontalHeaderLabels([self.tr("Area"), self.tr("Free / total")])
+        self._table_style(self.areas)
+        ab.addWidget(self.areas)
+        right.addWidget(areas_box)
+        pend_box = QGroupBox(self.tr("Payments waiting for the server"), self)
+        pb = QVBoxLayout(pend_box)
+        self.pending_list = QListWidget(self)
+        self.pending_list.setFont(big_font(14, bold=False))
+        self.retry_button = QPushButton(self.tr("Send again"), self)
+        self.retry_button.setEnabled(False)
+        pb.addWidget(self.pending_list)
+        pb.addWidget(self.retry_button)
+        right.addWidget(pend_box)
+        middle.addLayout(right, 2)
+        root.addLayout(middle, 2)
+
+        feed_box = QGroupBox(self.tr("Live feed"), self)
+        fb = QVBoxLayout(feed_box)
+        self.feed = QTableWidget(0, 6, self)
+        self.feed.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Event"), self.tr("Lane"), self.tr("Plate"),
+            self.tr("Amount"), self.tr("Detail"),
+        ])
+        self._table_style(self.feed)
+        self.feed.setIconSize(QSize(64, 40))
+        self.feed.verticalHeader().setDefaultSectionSize(44)
+        fb.addWidget(self.feed)
+        root.addWidget(feed_box, 3)
+
+        self.message = QLabel("", self)
+        self.message.setFont(big_font(16))
+        self.message.setWordWrap(True)
+        root.addWidget(self.message)
+
+    @staticmethod
+    def _table_style(t: QTableWidget) -> None:
+        t.setFont(big_font(15, bold=False))
+        t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        t.verticalHeader().setVisible(False)
+        t.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        t.horizontalHeader().setStretchLastSection(True)
+
+    # -- wiring ----------------------------------------------------------------------------
+
+    def bind(self, session: Any) -> None:
+        """Render ``session``'s booth service and messages."""
+        self.session = session
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        s = self.session
+        s.booth.lanes_loaded.connect(self._on_lanes)
+        s.booth.areas_changed.connect(self._on_areas)
+        s.booth.link_changed.connect(self._on_link)
+        s.booth.listener_changed.connect(self._on_listener)
+        s.booth.feed_added.connect(self._on_feed)
+        s.booth.pending_changed.connect(self._on_pending)
+        s.messages.attach(self._on_message)
+        self.retry_button.clicked.connect(self.on_retry_pending)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _on_lanes(self, controllers: list[LaneController]) -> None:
+        self.lanes.setRowCount(len(controllers))
+        self._lane_rows = {}
+        for row, ctl in enumerate(controllers):
+            self._lane_rows[ctl.lane_no] = row
+            kind = {LaneKind.ENTRY: self.tr("Entry"), LaneKind.EXIT: self.tr("Exit")}.get(
+                ctl.lane.kind, "?")
+            if ctl.lane.charging:
+                kind += " · " + self.tr("charging")
+            for col, text in enumerate([ctl.lane_no, ctl.lane.name, kind]):
+                self.lanes.setItem(row, col, QTableWidgetItem(text))
+            ctl.status_changed.connect(lambda _s, c=ctl: self._render_lane_row(c))
+            ctl.order_changed.connect(lambda _o, c=ctl: self._render_lane_row(c))
+            self._render_lane_row(ctl)
+
+    def _render_lane_row(self, ctl: LaneController) -> None:
+        row = self._lane_rows.get(ctl.lane_no)
+        if row is None:
+            return
+        s = ctl.status
+        gate = {1: self.tr("Open"), 0: self.tr("Closed")}.get(s.gate, self.tr("Unknown"))
+        if s.keep_open == 1:
+            gate += " · " + self.tr("KEEP OPEN")
+        loop = {1: self.tr("Vehicle"), 0: self.tr("Empty")}.get(s.loop, self.tr("Unknown"))
+        order = ctl.order
+        plate = order.plate if order is not None else ""
+        due = yuan(order.amount_due) if order is not None else ""
+        for col, text in ((3, gate), (4, loop), (5, plate), (6, due)):
+            item = self.lanes.item(row, col)
+            if item is None:
+                self.lanes.setItem(row, col, QTableWidgetItem(text))
+            elif item.text() != text:
+                item.setText(text)
+
+    def _activate_lane_row(self, row: int) -> None:
+        for lane_no, r in self._lane_rows.items():
+            if r == row:
+                self.lane_requested.emit(lane_no)
+
+    def _on_areas(self, areas: list[AreaSnapshot]) -> None:
+        self.areas.setRowCount(len(areas))
+        for row, a in enumerate(areas):
+            total = "?" if a.total is None else str(a.total)
+            self.areas.setItem(row, 0, QTableWidgetItem(a.name))
+            self.areas.setItem(row, 1, QTableWidgetItem(f"{a.free} / {total}"))
+
+    def _on_link(self, link: LinkSnapshot) -> None:
+        if link.online:
+            lat = f" · {link.latency_ms:.0f} ms" if link.latency_ms is not None else ""
+            self.light_server.set_state("ok", self.tr("Online") + lat)
+            self.light_server.setToolTip("")
+        else:
+            seen = link.last_seen.strftime("%H:%M:%S") if link.last_seen else self.tr("never")
+            self.light_server.set_state("bad", self.tr("OFFLINE · last seen {t}").format(t=seen))
+            self.light_server.setToolTip(link.error)
+
+    def _on_listener(self, snap: ListenerSnapshot) -> None:
+        if not snap.running:
+            self.light_listener.set_state("bad", self.tr("Not running"))
+        else:
+            self.light_listener.set_state("ok", snap.address)
+        last = snap.last_callback.strftime("%H:%M:%S") if snap.last_callback else self.tr("none yet")
+        reg = self.tr("registered with the server") if snap.registered else self.tr("not registered")
+        self.listener_detail.setText(
+            self.tr("Callbacks: {n} received, {r} rejected, last at {t} · {reg}").format(
+                n=snap.received, r=snap.rejected, t=last, reg=reg)
+        )
+
+    def _feed_kind(self, kind: FeedKind) -> str:
+        return {
+            FeedKind.ENTRY: self.tr("Entry"),
+            FeedKind.EXIT: self.tr("Exit"),
+            FeedKind.PAYMENT: self.tr("Payment"),
+            FeedKind.GATE: self.tr("Barrier"),
+        }[kind]
+
+    def _on_feed(self, items: list[FeedItem]) -> None:
+        self.feed.setUpdatesEnabled(False)
+        for item in items[-_FEED_ROWS:]:
+            self.feed.insertRow(0)
+            cells = [
+                item.at[11:19] if len(item.at) >= 19 else item.at,
+                self._feed_kind(item.kind),
+                f"{item.lane_name} ({item.lane_no})" if item.lane_no else "",
+                item.plate,
+                yuan(item.amount) if item.amount is not None else "",
+                item.detail,
+            ]
+            for col, text in enumerate(cells):
+                self.feed.setItem(0, col, QTableWidgetItem(text))
+            if item.image_source or item.image_data:
+                self._thumb(self.feed.item(0, 3), item)
+        while self.feed.rowCount() > _FEED_ROWS:
+            self.feed.removeRow(self.feed.rowCount() - 1)
+        self.feed.setUpdatesEnabled(True)
+
+    def _thumb(self, cell: QTableWidgetItem | None, item: FeedItem) -> None:
+        if cell is None or self.session is None:
+            return
+
+        async def load() -> None:
+            image = await self.session.images.load(item.image_source, item.image_data, 96, 60)
+            if image is not None:
+                with contextlib.suppress(RuntimeError):  # the row scrolled out of the feed
+                    cell.setIcon(QIcon(QPixmap.fromImage(image)))
+
+        try:
+            task = asyncio.get_running_loop().create_task(load())
+        except RuntimeError:
+            return
+        self._thumb_tasks.add(task)
+        task.add_done_callback(self._thumb_tasks.discard)
+
+    def _on_pending(self, pending: list[Any]) -> None:
+        self.pending = list(pending)
+        self.pending_list.clear()
+        for p in self.pending:
+            amount = p.request.get("TotalAmountPaid", "")
+            self.pending_list.addItem(
+                self.tr("{pno} · lane {lane} · order {order} · ¥{amount}").format(
+                    pno=p.payment_order_no, lane=p.lane_no, order=p.order_no, amount=amount)
+            )
+        self.retry_button.setEnabled(bool(self.pending))
+
+    def _on_message(self, msg: Message) -> None:
+        if msg.lane_no and msg.level is Level.BUSY:
+            return
+        color = {Level.ERROR: "#b71c1c", Level.WARNING: "#e65100", Level.SUCCESS: "#1b5e20"}.get(
+            msg.level, "#0d47a1")
+        lane = self.tr("Lane {no}: ").format(no=msg.lane_no) if msg.lane_no else ""
+        self.message.setStyleSheet(f"color: {color};")
+        self.message.setText(f"{msg.at:%H:%M:%S}  {lane}{msg.text}")
+
+    # -- actions ---------------------------------------------------------------------------
+
+    async def retry_pending(self) -> None:
+        """Send every pending payment again with its own PaymentOrderNo."""
+        if self.session is None:
+            return
+        for p in list(self.pending):
+            await self.session.runner.run(
+                p.lane_no, "confirm_payment", cmd.resume_payment, p,
+                busy_text=self.tr("Sending payment {pno} again…").format(pno=p.payment_order_no),
+                success_text=lambda out: self.tr("Payment {pno} confirmed.").format(
+                    pno=out.payment_order_no),
+            )
+        await self.session.booth.reload_pending()
+
+    @async_slot
+    async def on_retry_pending(self) -> None:
+        await self.retry_pending()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.settings is not None:
+            self.settings.setValue("booth/geometry", self.saveGeometry())
+            self.settings.sync()
+        if self._force_close:
+            event.accept()
+            return
+        event.ignore()
+        try:
+            asyncio.get_running_loop().create_task(self._ask_quit())
+        except RuntimeError:
+            event.accept()
+
+    async def _ask_quit(self) -> None:
+        if await ask_yes_no(self, self.tr("Quit"), self.tr("Quit Booth Console?")):
+            self._force_close = True
+            self.quit_requested.emit()

@@ -1,0 +1,170 @@
+"""Start-up shared by ``booth-console run`` and ``booth-console demo``.
+
+Order (STYLE.md): logging and the excepthook first; the QApplication and the booth window are
+shown before qasync, httpx and aiohttp are imported; then ``asyncio.Runner(loop_factory=
+qasync.QEventLoop)`` runs ``main()``, which creates every server, client and task, waits for a
+stop event (quit, SIGINT, SIGTERM, ``--exit-after``) and shuts down in order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+import traceback
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+__all__ = ["ConsoleRun", "run_console", "setup_logging"]
+
+log = logging.getLogger("booth_console")
+
+SessionFactory = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[None]] | None]]]
+
+
+def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
+    """Log to ``<data dir>/booth-console.log`` and stderr (when there is one)."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = data_dir / "booth-console.log"
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
+        fh = logging.FileHandler(path, encoding="utf-8")
+        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(fh)
+        if sys.stderr is not None:
+            sh = logging.StreamHandler()
+            sh.setLevel(logging.DEBUG if verbose else logging.WARNING)
+            sh.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+            root.addHandler(sh)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+_banner: Callable[[str], None] | None = None
+
+
+def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    log.error("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+    if _banner is not None:
+        with contextlib.suppress(Exception):  # the banner must never make things worse
+            _banner(f"{exc_type.__name__}: {exc}")
+
+
+class ConsoleRun:
+    """Options of one run of the console."""
+
+    def __init__(
+        self,
+        *,
+        cfg: Any,
+        data_dir: Path,
+        session_factory: SessionFactory,
+        language: str = "",
+        exit_after: float | None = None,
+        screenshot_dir: Path | None = None,
+        verbose: bool = False,
+    ) -> None:
+        self.cfg = cfg
+        self.data_dir = data_dir
+        self.session_factory = session_factory
+        self.language = language
+        self.exit_after = exit_after
+        self.screenshot_dir = screenshot_dir
+        self.verbose = verbose
+
+
+def run_console(opts: ConsoleRun) -> int:
+    """Run the console until quit, a signal or ``exit_after``; returns the exit code."""
+    global _banner
+    setup_logging(opts.data_dir, opts.verbose)
+    sys.excepthook = _excepthook
+
+    from PySide6.QtCore import QSettings, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from booth_console.app.i18n import choose_language, install_translators
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "booth-console"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("Booth Console")
+    app.setQuitOnLastWindowClosed(False)
+    language = choose_language(opts.language or opts.cfg.booth.language)
+    if not install_translators(app, language):
+        log.warning("running without the %s translation", language)
+
+    from booth_console.ui.booth_window import BoothWindow
+
+    settings = QSettings(str(opts.data_dir / "windows.ini"), QSettings.Format.IniFormat)
+    booth_window = BoothWindow(opts.cfg.booth.operator, settings)
+    booth_window.show()
+    app.processEvents()
+
+    import qasync  # network stacks only after the first window is up
+
+    from booth_console.ui.console import Console
+
+    console = Console(booth_window, opts.cfg.booth, settings, language)
+    result = {"code": 0}
+
+    async def main() -> None:
+        global _banner
+        loop = asyncio.get_running_loop()
+        stop = asyncio.Event()
+        booth_window.quit_requested.connect(stop.set)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+            except (NotImplementedError, RuntimeError, ValueError):
+                signal.signal(sig, lambda *_a: loop.call_soon_threadsafe(stop.set))
+        heartbeat = QTimer()  # lets Python run signal handlers while Qt waits
+        heartbeat.start(250)
+        heartbeat.timeout.connect(lambda: None)
+        cleanup: Callable[[], Awaitable[None]] | None = None
+        session = None
+        try:
+            try:
+                session, cleanup = await opts.session_factory()
+            except Exception as exc:
+                log.error("cannot start: %s", exc, exc_info=not isinstance(exc, _booth_error()))
+                print(f"booth-console: {exc}", file=sys.stderr)
+                result["code"] = 1
+                return
+            _banner = session.messages.error
+            console.bind(session)
+            session.start()
+            if opts.exit_after is not None:
+                loop.call_later(opts.exit_after, stop.set)
+            await stop.wait()
+            if opts.screenshot_dir is not None:
+                for path in console.screenshots(opts.screenshot_dir):
+                    print(path)
+        finally:
+            _banner = None
+            heartbeat.stop()
+            console.close_all()
+            if session is not None:
+                await session.aclose()
+            if cleanup is not None:
+                try:
+                    await cleanup()
+                except Exception:
+                    log.exception("cleanup failed")
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                try:
+                    loop.remove_signal_handler(sig)
+                except (NotImplementedError, RuntimeError, ValueError):
+                    signal.signal(sig, signal.SIG_DFL)
+
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        runner.run(main())
+    return result["code"]
+
+
+def _booth_error() -> type[BaseException]:
+    from booth_console.errors import BoothError
+
+    return BoothError

@@ -1,0 +1,631 @@
+"""The lane window: one top-level window per lane, rendering its :class:`LaneController`.
+
+The window renders the controller's signals and calls commands through the
+:class:`~booth_console.app.commands.CommandRunner`; it holds no lane state of its own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from booth_console.app import commands as cmd
+from booth_console.app.booth import BoothService
+from booth_console.app.commands import CommandRunner, ConfirmationRequired
+from booth_console.app.images import ImageLoader
+from booth_console.app.lane import LaneController
+from booth_console.app.messages import Level, Message, MessageBus
+from booth_console.app.snapshots import (
+    CaptureSnapshot,
+    LaneKind,
+    LinkSnapshot,
+    OrderSnapshot,
+    StatusSnapshot,
+)
+from booth_console.config import BoothConfig
+from booth_console.ui.dialogs import (
+    NoPlateDialog,
+    NoPlateResultDialog,
+    OverrideDialog,
+    PaymentDialog,
+    yuan,
+)
+from booth_console.ui.widgets import (
+    BigLabel,
+    ImageView,
+    StatusLight,
+    ask_yes_no,
+    async_slot,
+    big_font,
+    run_dialog,
+    show_image,
+)
+
+__all__ = ["LaneWindow"]
+
+log = logging.getLogger("booth_console.ui.lane")
+
+_LEVEL_STYLE = {
+    Level.BUSY: "background:#fff8e1; color:#6d4c00;",
+    Level.INFO: "background:#e3f2fd; color:#0d47a1;",
+    Level.SUCCESS: "background:#e8f5e9; color:#1b5e20;",
+    Level.WARNING: "background:#fff3e0; color:#e65100;",
+    Level.ERROR: "background:#ffebee; color:#b71c1c;",
+}
+
+
+class LaneWindow(QWidget):
+    """Everything about one lane, readable from a metre away, driven from the keyboard."""
+
+    def __init__(
+        self,
+        ctl: LaneController,
+        *,
+        runner: CommandRunner,
+        booth: BoothService,
+        images: ImageLoader,
+        messages: MessageBus,
+        config: BoothConfig,
+        settings: QSettings | None = None,
+        language: str = "en",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.ctl = ctl
+        self.runner = runner
+        self.booth = booth
+        self.images = images
+        self.messages = messages
+        self.config = config
+        self.settings = settings
+        self.language = language
+        self._force_close = False
+        self._asking_close = False
+        self._flash_left = 0
+        self._image_tasks: dict[str, asyncio.Task[Any]] = {}
+        self.buttons: dict[str, QPushButton] = {}
+        self.shortcuts: dict[str, QShortcut] = {}
+        self.last_dialog: Any = None
+        self._build()
+        self._connect_signals()
+        self._restore_geometry()
+        self._render_status(ctl.status)
+        self._render_order(ctl.order)
+        self._render_link(ctl.link)
+        self._render_lane()
+
+    def __repr__(self) -> str:
+        return f"<LaneWindow lane={self.ctl.lane_no!r}>"
+
+    # -- construction ----------------------------------------------------------------------
+
+    def _build(self) -> None:
+        self.setMinimumSize(980, 660)
+        root = QVBoxLayout(self)
+        root.setSpacing(8)
+
+        self.header = QFrame(self)
+        self.header.setObjectName("header")
+        self.header.setAutoFillBackground(True)
+        hl = QHBoxLayout(self.header)
+        self.title = BigLabel(30, "", self.header)
+        self.subtitle = QLabel("", self.header)
+        self.subtitle.setFont(big_font(18, bold=False))
+        hl.addWidget(self.title)
+        hl.addStretch(1)
+        hl.addWidget(self.subtitle)
+        root.addWidget(self.header)
+
+        lights = QHBoxLayout()
+        self.light_gate = StatusLight(self.tr("Barrier"), self)
+        self.light_keep = StatusLight(self.tr("Keep-open"), self)
+        self.light_loop = StatusLight(self.tr("Ground loop"), self)
+        self.light_camera = StatusLight(self.tr("Camera"), self)
+        self.light_link = StatusLight(self.tr("Server"), self)
+        for w in (self.light_gate, self.light_keep, self.light_loop, self.light_camera,
+                  self.light_link):
+            lights.addWidget(w)
+        lights.addStretch(1)
+        root.addLayout(lights)
+
+        middle = QHBoxLayout()
+        left = QVBoxLayout()
+        self.plate_caption = QLabel(self.tr("Plate"), self)
+        self.plate_caption.setFont(big_font(16, bold=False))
+        self.plate = BigLabel(72, "—", self)
+        self.amount_caption = QLabel(self.tr("Amount due"), self)
+        self.amount_caption.setFont(big_font(16, bold=False))
+        self.amount = BigLabel(84, "—", self)
+        self.amount.setStyleSheet("color: #b71c1c;")
+        left.addWidget(self.plate_caption)
+        left.addWidget(self.plate)
+        left.addWidget(self.amount_caption)
+        left.addWidget(self.amount)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(12)
+        self.detail_labels: dict[str, QLabel] = {}
+        rows = [
+            ("entry_time", self.tr("Entry time")),
+            ("entry_lane", self.tr("Entry lane")),
+            ("duration", self.tr("Duration")),
+            ("plate_type", self.tr("Plate type")),
+            ("order_no", self.tr("Order")),
+            ("paid", self.tr("Paid / discount")),
+            ("coupons", self.tr("Coupons")),
+        ]
+        for i, (key, caption) in enumerate(rows):
+            cap = QLabel(caption + ":", self)
+            cap.setFont(big_font(15, bold=False))
+            val = QLabel("—", self)
+            val.setFont(big_font(17))
+            val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            grid.addWidget(cap, i, 0, Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(val, i, 1)
+            self.detail_labels[key] = val
+        left.addLayout(grid)
+        self.breakdown = QLabel("", self)
+        self.breakdown.setFont(big_font(14, bold=False))
+        self.breakdown.setWordWrap(True)
+        left.addWidget(self.breakdown)
+        left.addStretch(1)
+        middle.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        self.entry_image = ImageView(self.tr("No entry image"), self)
+        self.capture_image = ImageView(self.tr("No capture yet"), self)
+        self.entry_caption = QLabel(self.tr("Entry image"), self)
+        self.capture_caption = QLabel(self.tr("Latest capture at this lane"), self)
+        for cap_label in (self.entry_caption, self.capture_caption):
+            cap_label.setFont(big_font(14, bold=False))
+        right.addWidget(self.entry_caption)
+        right.addWidget(self.entry_image, 1)
+        right.addWidget(self.capture_caption)
+        right.addWidget(self.capture_image, 1)
+        middle.addLayout(right, 2)
+        root.addLayout(middle, 1)
+
+        row = QHBoxLayout()
+        titles = {
+            "open_gate": self.tr("Open barrier"),
+            "close_gate": self.tr("Close barrier"),
+            "toggle_keep_open": self.tr("Keep open"),
+            "confirm_payment": self.tr("Confirm payment"),
+            "refresh": self.tr("Refresh"),
+            "override_fee": self.tr("Fee override"),
+            "no_plate_entry": self.tr("No-plate entry"),
+        }
+        for name in cmd.COMMANDS:
+            key = self.config.shortcut(name)
+            native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) if key else ""
+            btn = QPushButton(f"{native}\n{titles[name]}" if native else titles[name], self)
+            btn.setFont(big_font(16))
+            btn.setMinimumHeight(64)
+            btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+            btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            btn.setToolTip(f"{titles[name]} ({native})" if native else titles[name])
+            self.buttons[name] = btn
+            row.addWidget(btn)
+            if key:
+                sc = QShortcut(QKeySequence(key), self)
+                sc.setContext(Qt.ShortcutContext.WindowShortcut)
+                self.shortcuts[name] = sc
+        root.addLayout(row)
+
+        self.message = QLabel("", self)
+        self.message.setFont(big_font(17))
+        self.message.setWordWrap(True)
+        self.message.setMinimumHeight(40)
+        self.message.setContentsMargins(8, 4, 8, 4)
+        root.addWidget(self.message)
+
+        self._flash_timer = QTimer(self)
+        self._flash_timer.setInterval(400)
+
+    def _connect_signals(self) -> None:
+        self.ctl.status_changed.connect(self._render_status)
+        self.ctl.order_changed.connect(self._render_order)
+        self.ctl.link_changed.connect(self._render_link)
+        self.ctl.capture_changed.connect(self._render_capture)
+        self.ctl.attention.connect(self._attention)
+        self.messages.message.connect(self._on_message)
+        self.runner.busy_changed.connect(self._on_busy)
+        self.booth.lanes_loaded.connect(lambda _l: self._render_lane())
+        self._flash_timer.timeout.connect(self._flash_step)
+        actions = {
+            "open_gate": self.on_open_gate,
+            "close_gate": self.on_close_gate,
+            "toggle_keep_open": self.on_toggle_keep_open,
+            "confirm_payment": self.on_confirm_payment,
+            "refresh": self.on_refresh,
+            "override_fee": self.on_override_fee,
+            "no_plate_entry": self.on_no_plate_entry,
+        }
+        for name, slot in actions.items():
+            self.buttons[name].clicked.connect(slot)
+            if name in self.shortcuts:
+                self.shortcuts[name].activated.connect(slot)
+        self.entry_image.clicked.connect(self.on_enlarge_entry)
+        self.capture_image.clicked.connect(self.on_enlarge_capture)
+
+    # -- rendering -------------------------------------------------------------------------
+
+    def _render_lane(self) -> None:
+        lane = self.ctl.lane
+        kind = {LaneKind.ENTRY: self.tr("Entry"), LaneKind.EXIT: self.tr("Exit")}.get(
+            lane.kind, self.tr("Unknown direction"))
+        parts = [self.tr("Lane {no}").format(no=lane.lane_no), kind]
+        if lane.charging:
+            parts.append(self.tr("Charging"))
+        self.title.setText(lane.name)
+        self.subtitle.setText(" · ".join(parts))
+        self.setWindowTitle(f"{lane.name} ({lane.lane_no}) — Booth Console")
+        entry = lane.kind is LaneKind.ENTRY
+        self.buttons["no_plate_entry"].setVisible(entry)
+        self.buttons["confirm_payment"].setVisible(not entry or lane.charging)
+        self.buttons["override_fee"].setVisible(not entry or lane.charging)
+        self._update_enabled()
+
+    def _render_status(self, s: StatusSnapshot) -> None:
+        gate = {1: ("ok", self.tr("Open")), 0: ("off", self.tr("Closed"))}
+        keep = {1: ("warn", self.tr("ON")), 0: ("off", self.tr("Off"))}
+        loop = {1: ("on", self.tr("Vehicle")), 0: ("off", self.tr("Empty"))}
+        cam = {1: ("ok", self.tr("Online")), 0: ("bad", self.tr("Offline"))}
+        unknown = ("unknown", self.tr("Unknown"))
+        self.light_gate.set_state(*gate.get(s.gate, unknown))
+        self.light_keep.set_state(*keep.get(s.keep_open, unknown))
+        self.light_loop.set_state(*loop.get(s.loop, unknown))
+        self.light_camera.set_state(*cam.get(s.camera, unknown))
+
+    def _render_link(self, link: LinkSnapshot) -> None:
+        if link.online:
+            text = self.tr("Online")
+            if link.latency_ms is not None:
+                text += f" · {link.latency_ms:.0f} ms"
+            self.light_link.set_state("ok", text)
+            self.light_link.setToolTip("")
+        else:
+            seen = link.last_seen.strftime("%H:%M:%S") if link.last_seen else self.tr("never")
+            self.light_link.set_state("bad", self.tr("OFFLINE · last seen {t}").format(t=seen))
+            self.light_link.setToolTip(link.error)
+        self._update_enabled()
+
+    def _render_order(self, order: OrderSnapshot | None) -> None:
+        d = self.detail_labels
+        if order is None:
+            self.plate.setText("—")
+            self.amount.setText("—")
+            self.amount_caption.setText(self.tr("Amount due") + " — " + self.tr("no vehicle waiting"))
+            for lab in d.values():
+                lab.setText("—")
+            self.breakdown.setText("")
+            self.entry_image.set_image(None)
+            self._entry_source = ""
+            self._update_enabled()
+            return
+        self.amount_caption.setText(self.tr("Amount due"))
+        self.plate.setText(order.plate or (self.tr("(no entry record)") if not order.order_no else "…"))
+        self.amount.setText(yuan(order.amount_due))
+        d["entry_time"].setText(order.entry_time or "—")
+        d["entry_lane"].setText(order.entry_lane or "—")
+        minutes = order.duration_minutes
+        d["duration"].setText(
+            self.tr("{h} h {m} min").format(h=minutes // 60, m=minutes % 60) if minutes is not None else "—"
+        )
+        d["plate_type"].setText(" / ".join(x for x in (order.plate_type, order.vehicle_type) if x) or "—")
+        d["order_no"].setText(order.order_no or "—")
+        d["paid"].setText(
+            f"{yuan(order.total_paid)} / {yuan(order.discount)}" if order.total_paid is not None else "—"
+        )
+        d["coupons"].setText(", ".join(order.coupons or order.coupon_nos) or "—")
+        lines = [
+            self.tr("{area}: {start} → {end}, {minutes} min, {amount} {remarks}").format(
+                area=line.area, start=line.start[5:16], end=line.end[5:16], minutes=line.stay_minutes,
+                amount=yuan(line.amount), remarks=line.remarks)
+            for line in order.lines
+        ]
+        if order.price_error:
+            lines.append(self.tr("Fee details unavailable: {error}").format(error=order.price_error))
+        self.breakdown.setText("\n".join(lines))
+        if order.entry_image_url and order.entry_image_url != getattr(self, "_entry_source", ""):
+            self._entry_source = order.entry_image_url
+            self._load_image(self.entry_image, order.entry_image_url, b"", order.plate)
+        elif not order.entry_image_url:
+            self._entry_source = ""
+            self.entry_image.set_image(None)
+        self._update_enabled()
+
+    def _render_capture(self, cap: CaptureSnapshot) -> None:
+        caption = f"{cap.plate}  {cap.at}"
+        self.capture_caption.setText(self.tr("Latest capture at this lane") + f": {caption}")
+        self._capture_source = (cap.source, cap.data)
+        if cap.source or cap.data:
+            self._load_image(self.capture_image, cap.source, cap.data, caption)
+        else:
+            self.capture_image.set_image(None, caption)
+
+    def _load_image(self, view: ImageView, source: str, data: bytes, caption: str) -> None:
+        key = str(id(view))
+        old = self._image_tasks.pop(key, None)
+        if old is not None:
+            old.cancel()
+
+        async def load() -> None:
+            image = await self.images.load(source, data, 640, 480)
+            view.set_image(image, caption)
+
+        try:
+            task = asyncio.get_running_loop().create_task(load())
+        except RuntimeError:
+            return
+        self._image_tasks[key] = task
+        task.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    def _update_enabled(self) -> None:
+        order = self.ctl.order
+        has_order = order is not None and bool(order.order_no)
+        self.buttons["confirm_payment"].setEnabled(has_order)
+        self.buttons["override_fee"].setEnabled(has_order and order is not None and order.amount_due > 0)
+        self.buttons["no_plate_entry"].setEnabled(self.ctl.lane.kind is LaneKind.ENTRY)
+
+    def _on_message(self, msg: Message) -> None:
+        if msg.lane_no not in ("", self.ctl.lane_no):
+            return
+        if not msg.lane_no and msg.level not in (Level.ERROR, Level.SUCCESS, Level.WARNING):
+            return
+        self.message.setText(f"{msg.at:%H:%M:%S}  {msg.text}")
+        self.message.setStyleSheet(_LEVEL_STYLE.get(msg.level, ""))
+
+    def _on_busy(self, state: tuple[str, str, bool]) -> None:
+        lane_no, command, busy = state
+        if lane_no != self.ctl.lane_no or command not in self.buttons:
+            return
+        btn = self.buttons[command]
+        btn.setDown(busy)
+        if busy:
+            btn.setEnabled(False)
+        else:
+            btn.setEnabled(True)
+            self._update_enabled()
+
+    # -- attention ---------------------------------------------------------------------------
+
+    def _attention(self, _order: OrderSnapshot) -> None:
+        if self.config.attention_flash:
+            self._flash_left = 8
+            self._flash_timer.start()
+        if self.config.attention_sound and not os.environ.get("BOOTH_CONSOLE_NO_SOUND"):
+            QApplication.beep()
+
+    def _flash_step(self) -> None:
+        self._flash_left -= 1
+        on = self._flash_left % 2 == 1
+        self.header.setStyleSheet("QFrame#header { background: #ffca28; }" if on else "")
+        if self._flash_left <= 0:
+            self._flash_timer.stop()
+            self.header.setStyleSheet("")
+
+    # -- commands (async; the slots below are one-liners) ----------------------------------
+
+    def _busy(self, text: str) -> str:
+        return text
+
+    async def open_gate(self) -> Any:
+        """Open the barrier (F1)."""
+        return await self.runner.run(self.ctl.lane_no, "open_gate", cmd.open_gate, self.ctl,
+                                     busy_text=self.tr("Opening the barrier…"))
+
+    async def close_gate(self) -> Any:
+        """Close the barrier (F2), asking first while a vehicle is on the loop."""
+        try:
+            return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
+                                         busy_text=self.tr("Closing the barrier…"))
+        except ConfirmationRequired as q:
+            if not await ask_yes_no(self, self.tr("Close barrier"), str(q)):
+                self.messages.info(self.tr("Barrier not closed."), lane_no=self.ctl.lane_no)
+                return None
+            return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
+                                         confirmed=True, busy_text=self.tr("Closing the barrier…"))
+
+    async def toggle_keep_open(self) -> Any:
+        """Switch keep-open on or off (F3) after a confirmation."""
+        try:
+            return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
+                                         self.ctl)
+        except ConfirmationRequired as q:
+            if not await ask_yes_no(self, self.tr("Keep open"), str(q)):
+                self.messages.info(self.tr("Keep-open unchanged."), lane_no=self.ctl.lane_no)
+                return None
+            return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
+                                         self.ctl, confirmed=True,
+                                         busy_text=self.tr("Switching keep-open…"))
+
+    async def confirm_payment(self) -> Any:
+        """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite."""
+        order = self.ctl.order
+        if order is None or not order.order_no:
+            self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
+            return None
+        dlg = PaymentDialog(self, order, self.language)
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            return None
+        payment = cmd.PaymentInput(
+            order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
+            method=dlg.method_code, remarks=dlg.remarks.text().strip(),
+            coupon_nos=(),
+        )
+        dlg.deleteLater()
+        change = payment.change
+        return await self.runner.run(
+            self.ctl.lane_no, "confirm_payment", cmd.confirm_payment, self.ctl, payment,
+            busy_text=self.tr("Sending the payment…"),
+            success_text=lambda out: (
+                self.tr("Payment confirmed ({pno}). Change: {change}").format(
+                    pno=out.payment_order_no, change=yuan(change))
+            ),
+        )
+
+    async def refresh(self) -> Any:
+        """Read status, order and fee again (F5)."""
+        return await self.runner.run(self.ctl.lane_no, "refresh", cmd.refresh, self.ctl,
+                                     busy_text=self.tr("Refreshing…"),
+                                     success_text=lambda _r: self.tr("Up to date."))
+
+    async def override_fee(self) -> Any:
+        """Lower the fee (F6) with a reason."""
+        order = self.ctl.order
+        if order is None or not order.order_no:
+            self.messages.info(self.tr("No order at this lane."), lane_no=self.ctl.lane_no)
+            return None
+        dlg = OverrideDialog(self, order)
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != OverrideDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            return None
+        amount, reason = dlg.new_amount, dlg.reason.text()
+        dlg.deleteLater()
+        return await self.runner.run(self.ctl.lane_no, "override_fee", cmd.override_fee, self.ctl,
+                                     amount, reason, busy_text=self.tr("Changing the fee…"))
+
+    async def no_plate_entry(self) -> Any:
+        """Create an entry order for a vehicle without a plate (F7, entry lanes)."""
+        if self.ctl.lane.kind is not LaneKind.ENTRY:
+            self.messages.info(self.tr("No-plate entry is only possible at an entry lane."),
+                               lane_no=self.ctl.lane_no)
+            return None
+        dlg = NoPlateDialog(self, self.ctl.lane.name, self.booth.vehicle_types, self.booth.plate_types,
+                            self.runner.ctx.virtual_plate_prefix)
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != NoPlateDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            return None
+        vt, pt, remarks = dlg.vehicle_type_no, dlg.plate_type_no, dlg.remarks.text().strip()
+        dlg.deleteLater()
+        out = await self.runner.run(
+            self.ctl.lane_no, "no_plate_entry", cmd.no_plate_entry, self.ctl,
+            vehicle_type_no=vt, plate_type_no=pt, remarks=remarks,
+            busy_text=self.tr("Creating the entry order…"),
+            success_text=lambda o: self.tr("Entry created: {plate}, order {order}").format(
+                plate=o.plate, order=o.order_no),
+        )
+        if out is not None:
+            res = NoPlateResultDialog(self, out.plate, out.order_no, out.result_msg)
+            self.last_dialog = res
+            await run_dialog(res)
+            res.deleteLater()
+        return out
+
+    async def enlarge(self, which: str) -> None:
+        """Show the entry image or the latest capture larger."""
+        if which == "entry":
+            source, data = getattr(self, "_entry_source", ""), b""
+        else:
+            source, data = getattr(self, "_capture_source", ("", b""))
+        if not source and not data:
+            return
+        image = await self.images.load(source, data, 1600, 1200)
+        show_image(self, image, self.windowTitle())
+
+    @async_slot
+    async def on_open_gate(self) -> None:
+        await self.open_gate()
+
+    @async_slot
+    async def on_close_gate(self) -> None:
+        await self.close_gate()
+
+    @async_slot
+    async def on_toggle_keep_open(self) -> None:
+        await self.toggle_keep_open()
+
+    @async_slot
+    async def on_confirm_payment(self) -> None:
+        await self.confirm_payment()
+
+    @async_slot
+    async def on_refresh(self) -> None:
+        await self.refresh()
+
+    @async_slot
+    async def on_override_fee(self) -> None:
+        await self.override_fee()
+
+    @async_slot
+    async def on_no_plate_entry(self) -> None:
+        await self.no_plate_entry()
+
+    @async_slot
+    async def on_enlarge_entry(self) -> None:
+        await self.enlarge("entry")
+
+    @async_slot
+    async def on_enlarge_capture(self) -> None:
+        await self.enlarge("capture")
+
+    # -- geometry and closing -------------------------------------------------------------
+
+    def _settings_key(self) -> str:
+        return f"lane/{self.ctl.lane_no}/geometry"
+
+    def _restore_geometry(self) -> None:
+        if self.settings is not None:
+            geo = self.settings.value(self._settings_key())
+            if geo is not None:
+                self.restoreGeometry(geo)
+                return
+        self.resize(1180, 760)
+
+    def save_geometry(self) -> None:
+        """Remember position and size for this lane."""
+        if self.settings is not None:
+            self.settings.setValue(self._settings_key(), self.saveGeometry())
+            self.settings.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._force_close or not self.ctl.status.vehicle_on_loop:
+            self.save_geometry()
+            self._force_close = False
+            event.accept()
+            return
+        event.ignore()
+        if not self._asking_close:
+            self._asking_close = True
+            try:
+                asyncio.get_running_loop().create_task(self._ask_close())
+            except RuntimeError:
+                self._asking_close = False
+
+    async def _ask_close(self) -> None:
+        try:
+            yes = await ask_yes_no(
+                self, self.tr("Close lane window"),
+                self.tr("A vehicle is on the ground loop of {lane}. Close this window anyway?")
+                .format(lane=self.ctl.lane.name),
+            )
+        finally:
+            self._asking_close = False
+        if yes:
+            self._force_close = True
+            self.close()
+
+    def stamp(self) -> str:
+        """Now, for messages."""
+        return dt.datetime.now().strftime("%H:%M:%S")
