@@ -106,6 +106,7 @@ class BoothService(QObject):
         self.vehicle_types: list[TypeChoice] = []
         self.feed: deque[FeedItem] = deque(maxlen=300)
         self.link = LinkSnapshot(online=False)
+        self._link_known = False
         self.listener_state: ListenerSnapshot | None = None
         self._pending_feed: list[FeedItem] = []
         self._feed_timer = QTimer(self)
@@ -290,7 +291,8 @@ class BoothService(QObject):
                 error=errors[0] if errors else "",
                 retry_in_s=min((s.retry_in_s for s in links if s.retry_in_s is not None), default=None),
             )
-        went = snap.online != self.link.online
+        went = snap.online != self.link.online and (self._link_known or not snap.online)
+        self._link_known = True
         self.link = snap
         self.link_changed.emit(snap)
         if went:

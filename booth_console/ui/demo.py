@@ -59,6 +59,22 @@ async def _stage(sim: Any) -> None:
         log.warning("could not stage the demo vehicles", exc_info=True)
 
 
+def _simulator_api() -> tuple[Any, Any, tuple[str, str, str]]:
+    """The simulator class, its config class and the default AppId/AppSecret/ParkKey."""
+    import importlib
+
+    sim_pkg: Any = importlib.import_module("booth_console.simulator")
+    if not hasattr(sim_pkg, "Simulator"):
+        sim_pkg = importlib.import_module("booth_console.simulator.server")
+    lot: Any = importlib.import_module("booth_console.simulator.lot")
+    defaults = (
+        getattr(sim_pkg, "DEFAULT_APP_ID", lot.DEFAULT_APP_ID),
+        getattr(sim_pkg, "DEFAULT_APP_SECRET", lot.DEFAULT_APP_SECRET),
+        getattr(sim_pkg, "DEFAULT_PARK_KEY", lot.DEFAULT_PARK_KEY),
+    )
+    return sim_pkg.Simulator, sim_pkg.SimulatorConfig, defaults
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo; returns the exit code."""
     from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
@@ -75,19 +91,14 @@ def run(args: argparse.Namespace) -> int:
         import dataclasses
 
         from booth_console.app.session import Session
-        from booth_console.simulator import (
-            DEFAULT_APP_ID,
-            DEFAULT_APP_SECRET,
-            DEFAULT_PARK_KEY,
-            Simulator,
-            SimulatorConfig,
-        )
 
-        sim = Simulator(SimulatorConfig(port=args.port, traffic=args.traffic))
+        Simulator, SimulatorConfig, defaults = _simulator_api()
+        db = folder / "simulator.db"
+        (folder / "simulator.db.captures" / "CameraCaptures").mkdir(parents=True, exist_ok=True)
+        sim = Simulator(SimulatorConfig(port=args.port, traffic=args.traffic, db_path=db))
         await sim.start()
         cfg = dataclasses.replace(base_cfg, server=ServerConfig(
-            base_url=sim.base_url, app_id=DEFAULT_APP_ID, app_secret=DEFAULT_APP_SECRET,
-            park_key=DEFAULT_PARK_KEY,
+            base_url=sim.base_url, app_id=defaults[0], app_secret=defaults[1], park_key=defaults[2],
         ))
         mqtt_cleanup: Any = None
         note = ""

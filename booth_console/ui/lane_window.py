@@ -167,7 +167,7 @@ class LaneWindow(QWidget):
             ("duration", self.tr("Duration")),
             ("plate_type", self.tr("Plate type")),
             ("order_no", self.tr("Order")),
-            ("paid", self.tr("Paid / discount")),
+            ("paid", self.tr("Total / discount")),
             ("coupons", self.tr("Coupons")),
         ]
         for i, (key, caption) in enumerate(rows):
@@ -331,7 +331,7 @@ class LaneWindow(QWidget):
         d["plate_type"].setText(" / ".join(x for x in (order.plate_type, order.vehicle_type) if x) or "—")
         d["order_no"].setText(order.order_no or "—")
         d["paid"].setText(
-            f"{yuan(order.total_paid)} / {yuan(order.discount)}" if order.total_paid is not None else "—"
+            f"{yuan(order.total_due)} / {yuan(order.discount)}" if order.total_due is not None else "—"
         )
         d["coupons"].setText(", ".join(order.coupons or order.coupon_nos) or "—")
         lines = [
