@@ -1,0 +1,100 @@
+"""``booth-console simulate``: run the parking server simulator until Ctrl+C or SIGTERM."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from pathlib import Path
+from typing import Any
+
+from booth_console.simulator.lot import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_SECRET,
+    DEFAULT_PARK_KEY,
+    DEFAULT_PORT,
+)
+
+__all__ = ["add_arguments", "run"]
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of ``booth-console simulate``."""
+    parser.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT,
+                        help=f"port to listen on (default {DEFAULT_PORT}; 0 = any free port)")
+    parser.add_argument("--app-id", default=DEFAULT_APP_ID, help="AppId clients must use")
+    parser.add_argument("--app-secret", default=DEFAULT_APP_SECRET,
+                        help="AppSecret for signatures (default: the demo secret)")
+    parser.add_argument("--park-key", default=DEFAULT_PARK_KEY, help="ParkKey of the lot")
+    parser.add_argument("--seed", type=int, default=1, help="random seed of the seeded lot")
+    parser.add_argument("--traffic", type=float, default=0.0, metavar="VEHICLES_PER_MINUTE",
+                        help="simulated arrivals and departures per minute (0 = none)")
+    parser.add_argument("--db", type=Path, default=None, metavar="FILE",
+                        help="SQLite file to keep the state in (default: temporary)")
+    parser.add_argument("--public-url", default=None,
+                        help="base URL used in capture image links (default http://HOST:PORT)")
+    parser.add_argument("--image-base64", action="store_true",
+                        help="send capture images as Base64 in callbacks")
+
+
+def _make_gui_app() -> Any:
+    """An offscreen QGuiApplication so capture images can show the plate text."""
+    try:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        from PySide6.QtGui import QGuiApplication
+
+        return QGuiApplication.instance() or QGuiApplication(["booth-console-simulate"])
+    except Exception:  # images without text are fine
+        return None
+
+
+async def _main(args: argparse.Namespace) -> int:
+    from booth_console.simulator import Simulator, SimulatorConfig
+
+    config = SimulatorConfig(
+        host=args.host, port=args.port, app_id=args.app_id, app_secret=args.app_secret,
+        park_key=args.park_key, seed=args.seed, traffic=args.traffic, db_path=args.db,
+        image_base64_in_callbacks=args.image_base64, public_base_url=args.public_url)
+    sim = Simulator(config)
+    try:
+        await sim.start()
+    except OSError as exc:
+        print(f"booth-console simulate: cannot listen on {args.host}:{args.port}: {exc}",
+              file=sys.stderr)
+        return 2
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    print(f"Parking server simulator listening on {sim.base_url}", flush=True)
+    print(f"  base_url   = {sim.base_url}")
+    print(f"  app_id     = {config.app_id}")
+    print(f"  app_secret = {config.app_secret}")
+    print(f"  park_key   = {config.park_key}")
+    print("  lanes      = 1 Entrance A, 2 Exit A, 3 Entrance B, 4 Exit B")
+    print(f"  traffic    = {config.traffic} vehicles/min; control API under {sim.base_url}/Sim/")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        await stop.wait()
+    finally:
+        await sim.stop()
+    print("Simulator stopped.", flush=True)
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the simulator until interrupted; returns the exit status."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s: %(message)s")
+    app = _make_gui_app()
+    try:
+        return asyncio.run(_main(args))
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        del app

@@ -1,0 +1,58 @@
+"""Synthetic capture images: JPEGs showing the plate, lane and time.
+
+Rendered with PySide6's QtGui on a worker thread. Text needs a ``QGuiApplication`` (fonts):
+``booth-console simulate`` creates an offscreen one, and in-process users (the demo, tests)
+already have a QApplication. Without one the image is a plain coloured frame without text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+__all__ = ["render_capture"]
+
+WIDTH, HEIGHT = 640, 360
+
+
+def _has_gui_app() -> bool:
+    from PySide6.QtGui import QGuiApplication
+
+    return QGuiApplication.instance() is not None and isinstance(
+        QGuiApplication.instance(), QGuiApplication)
+
+
+def render_capture(plate: str | None, lane_name: str, time_text: str) -> bytes:
+    """A JPEG capture for a recognition at a lane (thread-safe, no event loop needed)."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, Qt
+    from PySide6.QtGui import QColor, QFont, QImage, QPainter
+
+    seed = hashlib.md5((plate or "").encode("utf-8")).digest()
+    image = QImage(WIDTH, HEIGHT, QImage.Format.Format_RGB32)
+    image.fill(QColor(30 + seed[0] % 40, 40 + seed[1] % 40, 55 + seed[2] % 40))
+    if _has_gui_app():
+        painter = QPainter(image)
+        try:
+            painter.fillRect(QRect(0, HEIGHT - 70, WIDTH, 70), QColor(0, 0, 0))
+            painter.fillRect(QRect(170, 120, 300, 90), QColor(20, 70, 190))
+            painter.setPen(QColor(255, 255, 255))
+            font = QFont()
+            font.setPixelSize(52)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.drawText(QRect(170, 120, 300, 90), Qt.AlignmentFlag.AlignCenter,
+                             plate or "NO PLATE")
+            font.setPixelSize(22)
+            font.setBold(False)
+            painter.setFont(font)
+            painter.drawText(QRect(16, HEIGHT - 64, WIDTH - 32, 28),
+                             Qt.AlignmentFlag.AlignLeft, f"{lane_name}")
+            painter.drawText(QRect(16, HEIGHT - 34, WIDTH - 32, 28),
+                             Qt.AlignmentFlag.AlignLeft, f"{time_text}  Booth Console simulator")
+        finally:
+            painter.end()
+    buffer_bytes = QByteArray()
+    buffer = QBuffer(buffer_bytes)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, b"JPG", 75)
+    buffer.close()
+    return bytes(buffer_bytes.data())

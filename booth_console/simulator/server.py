@@ -1,0 +1,585 @@
+"""The simulator's HTTP server: the vendor's V2.0 paths, capture images and the /Sim/ control API.
+
+Every answer under ``/Api/V2/OpenApi/`` is a JSON envelope ``{ResultCode, ResultMsg, ResultId,
+Data}``, even for garbage input (a middleware turns any failure into JSON).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import shutil
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+
+from booth_console.protocol import jsonutil
+from booth_console.protocol.endpoints import Endpoint, by_v2
+from booth_console.protocol.signing import verify_envelope
+from booth_console.simulator import lot
+from booth_console.simulator.engine import BusinessError, Engine, LaneState, SimError
+from booth_console.simulator.ids import IdGen
+from booth_console.simulator.images import render_capture
+from booth_console.simulator.pusher import CallbackPusher
+from booth_console.simulator.seed import seed_lot
+from booth_console.simulator.store import ParamError, Store
+
+__all__ = ["BODY_LIMIT", "Simulator", "SimulatorConfig"]
+
+log = logging.getLogger("booth_console.simulator")
+
+#: Largest accepted request body (bytes); larger bodies get ResultCode 1002.
+BODY_LIMIT = 1024 * 1024
+_DRAIN_LIMIT = 64 * 1024 * 1024
+_API_PREFIX = "/Api/V2/OpenApi/"
+
+
+@dataclass
+class SimulatorConfig:
+    """Settings of a simulator instance (see docs/SIMULATOR.md)."""
+
+    host: str = "127.0.0.1"
+    port: int = lot.DEFAULT_PORT
+    app_id: str = lot.DEFAULT_APP_ID
+    app_secret: str = lot.DEFAULT_APP_SECRET
+    park_key: str = lot.DEFAULT_PARK_KEY
+    seed: int = 1
+    traffic: float = 0.0
+    db_path: Path | None = None
+    image_base64_in_callbacks: bool = False
+    public_base_url: str | None = None
+    #: Seconds after which a released vehicle drives through by itself; ``None``: 1 s when
+    #: traffic is on, never otherwise (tests call ``pass_barrier``).
+    auto_pass_s: float | None = None
+
+    def __repr__(self) -> str:  # never show the secret
+        return (f"SimulatorConfig(host={self.host!r}, port={self.port}, app_id={self.app_id!r}, "
+                f"park_key={self.park_key!r}, seed={self.seed}, traffic={self.traffic})")
+
+
+@dataclass
+class Faults:
+    """Simulated faults (see :meth:`Simulator.set_fault`)."""
+
+    slow_ms: int = 0
+    fail_rate: float = 0.0
+    drop_callbacks: bool = False
+
+
+class Simulator:
+    """The simulated parking server: HTTP API, state, callbacks and traffic."""
+
+    def __init__(self, config: SimulatorConfig) -> None:
+        self.config = config
+        self.port = config.port
+        self.base_url = f"http://{config.host}:{config.port}"
+        self.faults = Faults()
+        self._ids = IdGen()
+        self._rng = random.Random(config.seed)
+        self._runner: web.AppRunner | None = None
+        self._tmpdir: Path | None = None
+        self._store: Store | None = None
+        self._engine: Engine | None = None
+        self._pusher: CallbackPusher | None = None
+        self._executor: ThreadPoolExecutor | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._lane_timers: dict[str, asyncio.TimerHandle] = {}
+        self._traffic_task: asyncio.Task[None] | None = None
+        self.requests = 0
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise RuntimeError("the simulator is not started")
+        return self._engine
+
+    async def start(self) -> None:
+        """Open the database, seed it if new, and serve on the running loop.
+
+        Raises:
+            OSError: the port is busy (everything opened so far is closed again).
+        """
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        cfg = self.config
+        if cfg.db_path is None:
+            self._tmpdir = Path(tempfile.mkdtemp(prefix="booth-sim-"))
+            db_path = self._tmpdir / "simulator.db"
+            image_root = self._tmpdir
+        else:
+            db_path = Path(cfg.db_path)
+            db_path.parent.mkdir(parents=True, exist_ok=True)
+            image_root = db_path.parent / (db_path.name + ".captures")
+            image_root.mkdir(parents=True, exist_ok=True)
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sim-capture")
+        store = Store(db_path)
+        self._store = store
+        pusher = CallbackPusher(
+            store, self._ids, app_id=cfg.app_id, app_secret=cfg.app_secret,
+            park_key=cfg.park_key, now=lambda: self.engine.now(),
+            image_base64=cfg.image_base64_in_callbacks, image_root=image_root,
+            dropping=lambda: self.faults.drop_callbacks)
+        self._pusher = pusher
+        engine = Engine(store, self._ids, pusher, image_root=image_root,
+                        base_url=lambda: self.public_base_url, render=self._render)
+        engine.on_lane_change = self._lane_changed
+        self._engine = engine
+        app = web.Application(middlewares=[self._json_errors], client_max_size=_DRAIN_LIMIT)
+        app.router.add_route("*", _API_PREFIX + "{action}", self._api)
+        app.router.add_route("*", "/Sim/{command}", self._control)
+        (image_root / "CameraCaptures").mkdir(parents=True, exist_ok=True)
+        app.router.add_static("/CameraCaptures/", image_root / "CameraCaptures",
+                              show_index=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        await runner.setup()
+        self._runner = runner
+        site = web.TCPSite(runner, cfg.host, cfg.port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        if sockets:
+            self.port = int(sockets[0].getsockname()[1])
+        host = cfg.host if ":" not in cfg.host else f"[{cfg.host}]"
+        self.base_url = f"http://{host}:{self.port}"
+        if store.is_empty():
+            seed_lot(store, self._ids, engine.now(), cfg.seed, self.public_base_url)
+        await pusher.start()
+        if cfg.traffic > 0:
+            self._traffic_task = asyncio.get_running_loop().create_task(
+                self._traffic(), name="sim-traffic")
+            self._traffic_task.add_done_callback(_log_error)
+        log.info("simulator serving on %s (AppId %s, ParkKey %s)", self.base_url, cfg.app_id,
+                 cfg.park_key)
+
+    async def stop(self) -> None:
+        """Stop traffic, the pusher and the server; close the database."""
+        if self._traffic_task is not None:
+            self._traffic_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._traffic_task
+            self._traffic_task = None
+        for handle in self._lane_timers.values():
+            handle.cancel()
+        self._lane_timers.clear()
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+        if self._pusher is not None:
+            await self._pusher.stop()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._executor is not None:
+            self._executor.shutdown(wait=True, cancel_futures=True)
+            self._executor = None
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+        if self._tmpdir is not None:
+            shutil.rmtree(self._tmpdir, ignore_errors=True)
+            self._tmpdir = None
+
+    @property
+    def public_base_url(self) -> str:
+        return (self.config.public_base_url or self.base_url).rstrip("/")
+
+    async def _render(self, plate: str | None, lane_name: str, time_text: str) -> bytes:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, render_capture, plate, lane_name,
+                                          time_text)
+
+    # -- in-process control (same as /Sim/) -----------------------------------------------------
+
+    async def arrive(self, lane_no: str, plate: str, plate_type_no: str | None = None,
+                     vehicle_type_no: str | None = None) -> dict[str, Any]:
+        """A plate is recognised at a lane (``""``: a vehicle without a plate)."""
+        return await self.engine.arrive(lane_no, plate, plate_type_no, vehicle_type_no)
+
+    async def pass_barrier(self, lane_no: str) -> dict[str, Any]:
+        """The vehicle at the lane drives through the open barrier."""
+        return self.engine.pass_barrier(lane_no)
+
+    async def qr_pay(self, lane_no: str) -> dict[str, Any]:
+        """The driver at an exit lane pays the lane fee by QR code (WeChat Pay, scene 2)."""
+        return self.engine.qr_pay(lane_no)
+
+    def advance_clock(self, minutes: float) -> None:
+        """Move the simulated clock forward (fees and record times use it)."""
+        self.engine.clock_offset += timedelta(minutes=minutes)
+
+    def set_fault(self, *, camera_offline: str | None = None, camera_online: str | None = None,
+                  gate_stuck: str | None = None, gate_ok: str | None = None,
+                  slow_ms: int | None = None, fail_rate: float | None = None,
+                  drop_callbacks: bool | None = None, clear: bool = False) -> None:
+        """Inject or clear device and service faults.
+
+        Args:
+            camera_offline / camera_online: a lane number whose camera goes off/on line.
+            gate_stuck / gate_ok: a lane number whose barrier stops/starts responding.
+            slow_ms: delay added to every vendor API answer.
+            fail_rate: share (0-1) of vendor API requests answered with ResultCode 1003.
+            drop_callbacks: callbacks are not delivered (recorded as failed attempts).
+            clear: reset every fault first.
+        """
+        engine = self.engine
+        if clear:
+            self.faults = Faults()
+            for lane in engine.lanes.values():
+                lane.camera_online = True
+                lane.gate_stuck = False
+        for lane_no, attr, value in ((camera_offline, "camera_online", False),
+                                     (camera_online, "camera_online", True),
+                                     (gate_stuck, "gate_stuck", True),
+                                     (gate_ok, "gate_stuck", False)):
+            if lane_no is not None:
+                try:
+                    lane = engine.lane(lane_no)
+                except ParamError as exc:
+                    raise SimError(str(exc)) from None
+                setattr(lane, attr, value)
+        if slow_ms is not None:
+            self.faults.slow_ms = max(0, min(int(slow_ms), 60_000))
+        if fail_rate is not None:
+            self.faults.fail_rate = max(0.0, min(float(fail_rate), 1.0))
+        if drop_callbacks is not None:
+            self.faults.drop_callbacks = bool(drop_callbacks)
+
+    def dump_state(self) -> dict[str, Any]:
+        """Lanes, clock, occupancy, faults, callback table and recent callbacks."""
+        state = self.engine.dump()
+        state["Faults"] = dict(SlowMs=self.faults.slow_ms, FailRate=self.faults.fail_rate,
+                               DropCallbacks=self.faults.drop_callbacks)
+        assert self._pusher is not None
+        state["Callbacks"] = self._pusher.summary()
+        state["RecentCallbacks"] = self._pusher.recent(20)
+        state["BaseUrl"] = self.base_url
+        state["Requests"] = self.requests
+        return state
+
+    # -- automatic passing ----------------------------------------------------------------------
+
+    def _auto_pass_delay(self) -> float | None:
+        if self.config.auto_pass_s is not None:
+            return self.config.auto_pass_s
+        return 1.0 if self.config.traffic > 0 else None
+
+    def _lane_changed(self, lane: LaneState) -> None:
+        delay = self._auto_pass_delay()
+        v = lane.vehicle
+        if delay is None or v is None or not v.released or (lane.gate != 1 and not lane.keep_open):
+            return
+        no = lane.d.no
+        if no in self._lane_timers:
+            return
+        loop = asyncio.get_running_loop()
+
+        def fire() -> None:
+            self._lane_timers.pop(no, None)
+            with contextlib.suppress(SimError):
+                if lane.vehicle is v:
+                    self.engine.pass_barrier(no)
+
+        self._lane_timers[no] = loop.call_later(delay, fire)
+
+    # -- traffic --------------------------------------------------------------------------------
+
+    async def _traffic(self) -> None:
+        rng = self._rng
+        per_minute = self.config.traffic
+        from booth_console.simulator.seed import random_plate
+
+        qr_wait: dict[str, float] = {}
+        while True:
+            await asyncio.sleep(min(rng.expovariate(per_minute / 60.0), 30.0))
+            engine = self.engine
+            try:
+                self._traffic_payments(qr_wait)
+                in_park = engine.occupied()
+                arrive = rng.random() < (0.5 if in_park > 20 else 0.8)
+                lanes = [ln for ln in engine.lanes.values()
+                         if ln.d.entry == arrive and ln.vehicle is None]
+                if not lanes:
+                    continue
+                lane = rng.choice(lanes)
+                if arrive:
+                    plate = random_plate(rng)
+                    if rng.random() < 0.05:
+                        plate = rng.choice(["P12345", "DASH1", "粤B88888", "FREE01"])
+                    await engine.arrive(lane.d.no, plate)
+                else:
+                    rows = engine.store.all(
+                        'SELECT LicensePlateNumber FROM "ParkingOrder" WHERE OrderStatus = 200 '
+                        "ORDER BY EntryTime LIMIT 30")
+                    busy = {ln.vehicle.plate for ln in engine.lanes.values() if ln.vehicle}
+                    plates = [r[0] for r in rows if r[0] not in busy]
+                    if not plates:
+                        continue
+                    result = await engine.arrive(lane.d.no, rng.choice(plates))
+                    if str(result.get("Status", "")).startswith("waiting for payment"):
+                        share_qr = rng.random() < 0.5
+                        delay = rng.uniform(4, 15) if share_qr else 120.0
+                        qr_wait[lane.d.no] = time.monotonic() + delay
+            except SimError as exc:
+                log.debug("traffic: %s", exc)
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("traffic step failed")
+
+    def _traffic_payments(self, qr_wait: dict[str, float]) -> None:
+        now = time.monotonic()
+        engine = self.engine
+        for lane in engine.lanes.values():
+            v = lane.vehicle
+            if v is None:
+                qr_wait.pop(lane.d.no, None)
+                continue
+            due = qr_wait.get(lane.d.no)
+            waited = now - v.arrived
+            if v.order_no and not v.paid and not v.released and (
+                    (due is not None and now >= due) or waited > 120):
+                with contextlib.suppress(SimError):
+                    engine.qr_pay(lane.d.no)
+                qr_wait.pop(lane.d.no, None)
+            elif not v.released and waited > 150:
+                # A vehicle nobody lets through (no entry record, blacklisted, no plate)
+                # reverses out so the lane does not stay blocked.
+                lane.vehicle = None
+                self._lane_changed(lane)
+
+    # -- HTTP: vendor API -------------------------------------------------------------------------
+
+    def _answer(self, code: int, msg: str, data: Any = None, status: int = 200) -> web.Response:
+        body: dict[str, Any] = {"ResultCode": code, "ResultMsg": msg,
+                                "ResultId": self._ids.snowflake()}
+        if data is not None or code == 200:
+            body["Data"] = data
+        else:
+            body["Data"] = None
+        return web.Response(body=jsonutil.dumps_bytes(body), status=status,
+                            content_type="application/json", charset="utf-8")
+
+    @web.middleware
+    async def _json_errors(self, request: web.Request,
+                           handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+                           ) -> web.StreamResponse:
+        try:
+            return await handler(request)
+        except web.HTTPException as exc:
+            if request.path.startswith("/CameraCaptures/") and exc.status == 404:
+                raise
+            code = 1002
+            msg = {404: f"No interface at {request.path}",
+                   405: f"Method {request.method} is not allowed for {request.path}",
+                   413: f"Request body exceeds the {BODY_LIMIT // 1024} KB limit"}.get(
+                exc.status, exc.reason or "Bad request")
+            return self._answer(code, msg, status=exc.status if exc.status >= 400 else 400)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("simulator request failed: %s %s", request.method, request.path)
+            return self._answer(1003, "Interface service processing exception, please "
+                                      "contact administrator", status=500)
+
+    async def _read_body(self, request: web.Request) -> bytes | None:
+        """The body, or ``None`` when it exceeds :data:`BODY_LIMIT` (the rest is drained)."""
+        chunks: list[bytes] = []
+        size = 0
+        too_big = False
+        while True:
+            chunk = await request.content.read(65536)
+            if not chunk:
+                break
+            size += len(chunk)
+            if size > _DRAIN_LIMIT:
+                raise web.HTTPRequestEntityTooLarge(max_size=BODY_LIMIT, actual_size=size)
+            if size > BODY_LIMIT:
+                too_big = True
+                chunks.clear()
+                continue
+            chunks.append(chunk)
+        return None if too_big else b"".join(chunks)
+
+    async def _api(self, request: web.Request) -> web.StreamResponse:
+        self.requests += 1
+        action = request.match_info["action"]
+        route = next((v for k, v in request.query.items() if k.lower() == "route"), None)
+        endpoint = by_v2(action, route)
+        if endpoint is None:
+            known = {"query", "notice", "getlanestatus", "getlaneorder", "getorderprice",
+                     "setlanegatestatus", "modifylaneordermoney", "paysuccess", "createnoplate",
+                     "setcallbackparams", "retrycallback"}
+            await self._read_body(request)
+            if action.lower() in ("query", "notice"):
+                if not route:
+                    return self._answer(1002, f"The Route query parameter is required for "
+                                              f"{action} (e.g. ?Route=Area)")
+                return self._answer(1002, f"Unknown Route '{route}' for {action}")
+            if action.lower() in known:
+                return self._answer(1002, f"Unknown Route '{route}' for {action}")
+            return self._answer(1002, f"No interface at {request.path}", status=404)
+        allowed = ("GET", "POST") if endpoint.method == "GET" else ("POST",)
+        if request.method not in allowed:
+            await self._read_body(request)
+            return self._answer(1002, f"{endpoint.action} must be called with "
+                                      f"{' or '.join(allowed)}", status=405)
+        if self.faults.slow_ms:
+            await asyncio.sleep(self.faults.slow_ms / 1000)
+        raw = await self._read_body(request)
+        if raw is None:
+            return self._answer(1002, f"Request body exceeds the {BODY_LIMIT // 1024} KB limit")
+        if self.faults.fail_rate and self._rng.random() < self.faults.fail_rate:
+            return self._answer(1003, "Interface service processing exception, please contact "
+                                      "administrator (simulated fault)")
+        ctype = request.headers.get("Content-Type", "")
+        if ctype.split(";")[0].strip().lower() != "application/json":
+            return self._answer(1002, f"Content-Type must be application/json (got "
+                                      f"'{ctype[:60] or 'none'}')")
+        try:
+            envelope = jsonutil.loads(raw)
+        except jsonutil.JsonError as exc:
+            return self._answer(1002, f"Request body is not valid JSON: {exc}")
+        if not isinstance(envelope, dict):
+            return self._answer(1002, "Request body must be a JSON object")
+        for key in ("AppId", "ParkKey", "TimeStamp", "Nonce"):
+            value = envelope.get(key)
+            if not isinstance(value, str) or not value:
+                return self._answer(1002, f"{key} is required (a non-empty string)")
+        sign = envelope.get("Sign")
+        if not isinstance(sign, str) or not sign:
+            return self._answer(1001, "Signature verification failed: Sign is missing")
+        if envelope["AppId"] != self.config.app_id:
+            return self._answer(1001, f"AppId '{envelope['AppId'][:40]}' is not authorised "
+                                      f"for this parking lot")
+        if envelope["ParkKey"] != self.config.park_key:
+            return self._answer(1002, f"ParkKey '{envelope['ParkKey'][:40]}' does not match "
+                                      f"this parking lot")
+        if not verify_envelope(envelope, self.config.app_secret):
+            return self._answer(1001, "Signature verification failed")
+        if "Data" not in envelope:
+            return self._answer(1002, "Data is required")
+        try:
+            msg, data = self._dispatch(endpoint, envelope["Data"])
+        except ParamError as exc:
+            return self._answer(1002, str(exc))
+        except BusinessError as exc:
+            return self._answer(1005, str(exc))
+        return self._answer(200, msg, data)
+
+    def _dispatch(self, endpoint: Endpoint, data: Any) -> tuple[str, Any]:
+        engine = self.engine
+        name = endpoint.name
+        if endpoint.paged:
+            assert endpoint.route is not None
+            return "Query data successfully", engine.query(endpoint.route, data)
+        if name == "BarrierStatusQuery":
+            return ("Lane ground loop gate status retrieved successfully!",
+                    engine.lane_status(data))
+        if name == "LaneOrderQuery":
+            return "Lane order information retrieved successfully!", engine.lane_order(data)
+        if name == "OrderFeeQuery":
+            return ("Successfully retrieved parking fee information for the specified parking "
+                    "order!", engine.order_price(data))
+        if endpoint.action.lower() == "notice":
+            assert endpoint.route is not None
+            return engine.notice(endpoint.route, data), None
+        if name == "BarrierStatusNotify":
+            return engine.set_gate(data), None
+        if name == "LaneFeeModifyNotify":
+            return engine.modify_lane_money(data), None
+        if name == "VehiclePaymentNotify":
+            return engine.pay_success(data), None
+        if name == "NoPlateEntryNotify":
+            return engine.create_no_plate(data)
+        if name == "CallbackParamChangeNotify":
+            return engine.set_callback_params(data), None
+        if name == "FailedCallbackRetryNotify":
+            return engine.retry_callback(data), None
+        raise ParamError(f"Interface {name} is not supported")
+
+    # -- HTTP: control API ----------------------------------------------------------------------
+
+    async def _control(self, request: web.Request) -> web.StreamResponse:
+        command = request.match_info["command"].lower()
+        body: dict[str, Any] = {}
+        if request.method == "POST":
+            raw = await self._read_body(request)
+            if raw:
+                try:
+                    parsed = jsonutil.loads(raw)
+                except jsonutil.JsonError as exc:
+                    return _sim_answer(False, str(exc), status=400)
+                if not isinstance(parsed, dict):
+                    return _sim_answer(False, "body must be a JSON object", status=400)
+                body = parsed
+        elif command != "state":
+            return _sim_answer(False, "use POST", status=405)
+        try:
+            if command == "state":
+                return _sim_answer(True, "state", self.dump_state())
+            if command == "arrive":
+                result = await self.arrive(str(body.get("LaneNo", "")),
+                                           str(body.get("Plate") or ""),
+                                           body.get("PlateTypeNo"), body.get("VehicleTypeNo"))
+                return _sim_answer(True, "arrived", result)
+            if command == "pass":
+                return _sim_answer(True, "passed",
+                                   await self.pass_barrier(str(body.get("LaneNo", ""))))
+            if command == "pay":
+                return _sim_answer(True, "paid", await self.qr_pay(str(body.get("LaneNo", ""))))
+            if command == "clock":
+                minutes = float(body.get("Minutes", 0))
+                if not -10_000_000 < minutes < 10_000_000:
+                    raise SimError("Minutes out of range")
+                self.advance_clock(minutes)
+                return _sim_answer(True, "clock advanced", {"Now": str(self.engine.now())})
+            if command == "fault":
+                self.set_fault(
+                    camera_offline=_opt(body, "CameraOffline"),
+                    camera_online=_opt(body, "CameraOnline"),
+                    gate_stuck=_opt(body, "GateStuck"), gate_ok=_opt(body, "GateOk"),
+                    slow_ms=int(body["SlowMs"]) if "SlowMs" in body else None,
+                    fail_rate=float(body["FailRate"]) if "FailRate" in body else None,
+                    drop_callbacks=bool(body["DropCallbacks"]) if "DropCallbacks" in body
+                    else None,
+                    clear=bool(body.get("Clear", False)))
+                return _sim_answer(True, "faults set", self.dump_state()["Faults"])
+        except SimError as exc:
+            return _sim_answer(False, str(exc), status=409)
+        except (TypeError, ValueError) as exc:
+            return _sim_answer(False, f"bad parameter: {exc}", status=400)
+        return _sim_answer(False, f"unknown command {command}", status=404)
+
+
+def _opt(body: dict[str, Any], key: str) -> str | None:
+    value = body.get(key)
+    return None if value is None else str(value)
+
+
+def _sim_answer(ok: bool, msg: str, data: Any = None, status: int = 200) -> web.Response:
+    return web.Response(body=jsonutil.dumps_bytes({"Ok": ok, "Message": msg, "Data": data}),
+                        status=status, content_type="application/json", charset="utf-8")
+
+
+def _log_error(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log.error("simulator task failed", exc_info=task.exception())
