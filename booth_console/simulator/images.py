@@ -53,6 +53,6 @@ def render_capture(plate: str | None, lane_name: str, time_text: str) -> bytes:
     buffer_bytes = QByteArray()
     buffer = QBuffer(buffer_bytes)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    image.save(buffer, b"JPG", 75)
+    image.save(buffer, "JPG", 75)  # type: ignore[call-overload]
     buffer.close()
     return bytes(buffer_bytes.data())
