@@ -24,8 +24,11 @@ Dates stay strings in the document's format (``yyyy-MM-dd HH:mm:ss``); see
 from __future__ import annotations
 
 import json
+import types
+import typing
 from decimal import Decimal, InvalidOperation
 from enum import Enum
+from functools import cache
 from typing import Annotated, Any, Generic, TypeVar
 
 from pydantic import (
@@ -37,12 +40,13 @@ from pydantic import (
     PlainSerializer,
     RootModel,
     field_validator,
+    model_validator,
 )
 from pydantic.alias_generators import to_pascal
 
 from booth_console.protocol import aes
 from booth_console.protocol import enums as _enums
-from booth_console.protocol.jsonutil import shortest_decimal
+from booth_console.protocol.jsonutil import dumps, shortest_decimal
 from booth_console.protocol.timefmt import format_time, is_unset_time, parse_time
 
 T = TypeVar("T")
@@ -125,6 +129,35 @@ def _alias(wire: str, *alternatives: str, attr: str | None = None) -> Any:
 # --- bases ------------------------------------------------------------------------------
 
 
+def _nullable(annotation: Any) -> bool:
+    if annotation is None or annotation is type(None) or annotation is Any:
+        return True
+    origin = typing.get_origin(annotation)
+    if origin is Annotated:
+        return _nullable(typing.get_args(annotation)[0])
+    if origin is typing.Union or origin is types.UnionType:
+        return any(_nullable(arg) for arg in typing.get_args(annotation))
+    return False
+
+
+@cache
+def _value_field_keys(cls: type[BaseModel]) -> frozenset[str]:
+    """Input keys of the fields that have a default but cannot hold ``None``."""
+    keys: set[str] = set()
+    for name, info in cls.model_fields.items():
+        if info.is_required() or _nullable(info.annotation):
+            continue
+        keys.add(name)
+        if info.alias:
+            keys.add(info.alias)
+        choices = getattr(info.validation_alias, "choices", None)
+        if choices:
+            keys.update(c for c in choices if isinstance(c, str))
+        elif isinstance(info.validation_alias, str):
+            keys.add(info.validation_alias)
+    return frozenset(keys)
+
+
 class WireModel(BaseModel):
     """Base of every wire model: PascalCase aliases, lenient input, exact output."""
 
@@ -137,9 +170,25 @@ class WireModel(BaseModel):
         coerce_numbers_to_str=True,
     )
 
+    @model_validator(mode="before")
+    @classmethod
+    def _null_means_default(cls, data: Any) -> Any:
+        # ``null`` for a number, boolean or list that has a default gives the default, so one
+        # sloppy field does not reject a whole response or callback.
+        if not isinstance(data, dict):
+            return data
+        keys = _value_field_keys(cls)
+        if not any(value is None and key in keys for key, value in data.items()):
+            return data
+        return {k: v for k, v in data.items() if not (v is None and k in keys)}
+
     def wire(self) -> dict[str, Any]:
         """The Data dict to sign and send (PascalCase keys, Decimal amounts)."""
         return self.model_dump(by_alias=True, mode="python")
+
+    def wire_json(self) -> str:
+        """:meth:`wire` as compact JSON with amounts as number literals."""
+        return dumps(self.wire())
 
 
 class RequestModel(WireModel):
@@ -1144,7 +1193,19 @@ class BlacklistCallback(WireModel):
 
 
 class ViolationReservationCallback(WireModel):
-    """OnViolationReservation Data (index 9): undocumented, any object is kept as extras."""
+    """OnViolationReservation Data (index 9): undocumented, any object is kept as extras.
+
+    A Data that is not an object is kept under ``Value`` (``null`` gives an empty model).
+    """
+
+    @model_validator(mode="before")
+    @classmethod
+    def _any_value(cls, data: Any) -> Any:
+        if data is None:
+            return {}
+        if isinstance(data, dict | BaseModel):
+            return data
+        return {"Value": data}
 
 
 class LaneChangeCallback(WireModel):

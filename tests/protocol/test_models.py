@@ -532,6 +532,11 @@ def test_violation_reservation_accepts_any_object() -> None:
     assert model.wire() == {"Anything": 1, "Nested": {"A": [1]}}
 
 
+def test_violation_reservation_accepts_non_objects() -> None:
+    assert m.ViolationReservationCallback.model_validate([1, 2]).wire() == {"Value": [1, 2]}
+    assert m.ViolationReservationCallback.model_validate(None).wire() == {}
+
+
 def test_image_base64_is_not_in_repr() -> None:
     image = "QUFBQUFBQUFBQUFB" * 100
     for model in (m.VehicleInCallback(entry_image_base64=image),
@@ -588,6 +593,34 @@ def test_null_arrays_are_empty() -> None:
     assert spaces.area_spaces == [] and spaces.car_card_type_spaces == []
     assert m.PageQuery.model_validate({"QueryCondition": None}).query_condition == []
     assert m.PayResultCallback.model_validate({"CouponUsageList": None}).coupon_usage_list == []
+
+
+def test_null_value_fields_take_their_defaults() -> None:
+    order = m.ParkingOrderRecord.model_validate({
+        "OrderNo": "O", "IsFreePass": None, "TotalAmountDue": None, "OrderStatus": None,
+        "IsVehicleLocked": None, "ExitTime": None,
+    })
+    assert order.is_free_pass is False and order.total_amount_due == 0
+    assert order.order_status == 0 and order.exit_time is None
+    status = m.LaneStatus.model_validate({"GataStatus": None, "GSStatus": None})
+    assert status.gate_status == -1 and status.gs_status == -1
+    lane = m.LaneRecord.model_validate({"No": "1", "IsCharge": None, "IsBackCar": None})
+    assert lane.is_charge == 0 and lane.is_back_car is None
+    # required request fields stay required
+    with pytest.raises(pydantic.ValidationError):
+        m.ModifyLaneOrderMoneyRequest.model_validate({"LaneNo": "1", "Money": None})
+
+
+def test_wire_json_writes_amount_literals() -> None:
+    request = m.PaySuccessRequest(
+        order_no="O", total_amount_due="5.50", total_amount_paid=Decimal("5.00"),
+        payment_time="2026-03-28 15:57:36", payment_method="79001", payment_order_no="P",
+    )
+    assert request.wire_json() == (
+        '{"OrderNo":"O","TotalAmountDue":5.5,"TotalAmountPaid":5,"DiscountAmount":0,'
+        '"PaymentTime":"2026-03-28 15:57:36","PaymentMethod":"79001","PaymentOrderNo":"P",'
+        '"PlateCouponNos":[]}'
+    )
 
 
 def test_plate_coupon_nos_as_strings_or_objects() -> None:
