@@ -474,7 +474,7 @@ async def unique_virtual_plate(ctx: CommandContext, tries: int = 8) -> str:
     for _ in range(tries):
         plate = generate_virtual_plate(ctx.virtual_plate_prefix)
         page = await ctx.client.query_parking_orders(
-            [condition("LicensePlateNumber", 0, plate), condition("OrderStatus", 0, 200)],
+            [condition("LicensePlateNumber", 0, plate), condition("OrderStatus", 6, [199, 200])],
             page_size=1,
         )
         if not (field(page, "results") or []):
