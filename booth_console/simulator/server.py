@@ -40,7 +40,6 @@ log = logging.getLogger("booth_console.simulator")
 #: Largest accepted request body (bytes); larger bodies get ResultCode 1002.
 BODY_LIMIT = 1024 * 1024
 _DRAIN_LIMIT = 64 * 1024 * 1024
-_API_PREFIX = "/Api/V2/OpenApi/"
 
 
 @dataclass
@@ -141,7 +140,9 @@ class Simulator:
         engine.on_lane_change = self._lane_changed
         self._engine = engine
         app = web.Application(middlewares=[self._json_errors], client_max_size=_DRAIN_LIMIT)
-        app.router.add_route("*", _API_PREFIX + "{action}", self._api)
+        # ASP.NET routing is case-insensitive: /api/v2/openapi/query works too.
+        app.router.add_route("*", r"/{api:(?i:api)}/{v2:(?i:v2)}/{open:(?i:openapi)}/{action}",
+                             self._api)
         app.router.add_route("*", "/Sim/{command}", self._control)
         (image_root / "CameraCaptures").mkdir(parents=True, exist_ok=True)
         app.router.add_static("/CameraCaptures/", image_root / "CameraCaptures",
