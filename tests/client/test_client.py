@@ -13,7 +13,13 @@ import httpx
 import pytest
 
 from booth_console.client import ApiResult, ParkingClient, condition
-from booth_console.errors import ApiError, ProtocolError, ServerTimeout, ServerUnreachable, TransportError
+from booth_console.errors import (
+    ApiError,
+    ProtocolError,
+    ServerTimeout,
+    ServerUnreachable,
+    TransportError,
+)
 from booth_console.protocol import models as m
 from booth_console.protocol.endpoints import ENDPOINTS
 from tests.protocol import reference
