@@ -231,6 +231,17 @@ def mqtt_signing_example() -> tuple[Any, str] | None:
 
 
 @cache
+def mqtt_response_example() -> Any:
+    """Section 7.1.3: the AreaQuery response the document shows (``ResultId`` null)."""
+    lines = _lines()
+    for i, line in enumerate(lines):
+        if line.strip() == "Response data:":
+            end = next((k for k in range(i, len(lines)) if lines[k].startswith("7.1.4")), len(lines))
+            return _json_after(lines, i, end)
+    return None
+
+
+@cache
 def enum_table(name: str) -> list[tuple[str, str]]:
     """Rows of a 3.1.4 table (``LicensePlateColorEnum``...) as (code, description).
 

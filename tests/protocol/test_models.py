@@ -7,6 +7,8 @@ from typing import Any
 
 import pydantic
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from booth_console.protocol import aes, signing
 from booth_console.protocol import enums as e
@@ -171,6 +173,35 @@ def test_mqtt_area_query_md5() -> None:
     assert query.wire() == data
     assert signing.data_md5(query.wire()) == md5
     assert signing.data_md5(m.PageQuery.model_validate(data).wire()) == md5
+
+
+def test_mqtt_area_query_response() -> None:
+    doc.require_document()
+    body = doc.mqtt_response_example()
+    assert body is not None
+    envelope = m.ResultEnvelope.model_validate(body)
+    assert envelope.ok and envelope.result_id is None
+    page = m.PageResult[m.AreaRecord].model_validate(envelope.data)
+    assert page.page_size == 25 and [a.p_uid for a in page.results] == [0, 1]
+    assert page.results[1].area_type == e.AreaType.INNER
+    assert _extras(page) == []
+
+
+@given(st.decimals(min_value=0, max_value=100000, places=2, allow_nan=False))
+def test_amounts_round_trip_in_shortest_form(value: Decimal) -> None:
+    request = m.PaySuccessRequest(
+        order_no="O", total_amount_due=value, total_amount_paid=str(value),
+        payment_time="2026-03-28 15:57:36", payment_method="79001", payment_order_no="P",
+    )
+    text = request.wire_json()
+    parsed = loads(text)
+    assert parsed["TotalAmountDue"] == value and parsed["TotalAmountPaid"] == value
+    literal = text.split('"TotalAmountDue":', 1)[1].split(",", 1)[0]
+    if value == value.to_integral_value():
+        assert literal == str(int(value))
+    else:
+        assert literal == format(value.normalize(), "f") and not literal.endswith("0")
+    assert m.PaySuccessRequest.model_validate(parsed).total_amount_due == value
 
 
 def test_lane_requests_built_from_python() -> None:
