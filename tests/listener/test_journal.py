@@ -182,32 +182,42 @@ def test_pending_payments_survive_a_restart(run: Run, tmp_path: Path) -> None:
 
 
 def test_writes_are_batched_and_never_block_the_loop(run: Run, tmp_path: Path) -> None:
-    """2,000 concurrent writes: few commits, and the loop thread never waits on SQLite."""
+    """2,000 writes, 50 in flight: few commits, and the loop thread never waits on SQLite."""
 
     async def scenario() -> None:
         j = await Journal.open(tmp_path / "j.sqlite3")
         try:
-            worst = 0.0
+            # CPU time of the loop thread between two loop turns (wall time is at the mercy of
+            # other processes on a shared CI machine), plus a loose wall-clock bound
+            worst = worst_wall = 0.0
             stop = False
 
             async def ticker() -> None:
-                nonlocal worst
-                last = time.perf_counter()
+                nonlocal worst, worst_wall
+                last, last_wall = time.thread_time(), time.perf_counter()
                 while not stop:
                     await asyncio.sleep(0)
-                    now = time.perf_counter()
+                    now, now_wall = time.thread_time(), time.perf_counter()
                     worst = max(worst, now - last)
-                    last = now
+                    worst_wall = max(worst_wall, now_wall - last_wall)
+                    last, last_wall = now, now_wall
 
             tick = asyncio.ensure_future(ticker())
-            writes = [j.record_callback(**_cb(request_id=f"b{i}", raw_body=b"x" * 2000))
-                      for i in range(2000)]
-            results = await asyncio.gather(*writes)
+            numbers = iter(range(2000))
+            results: list[Any] = []
+
+            async def writer() -> None:  # 50 of these: 50 writes in flight
+                for i in numbers:
+                    results.append(
+                        await j.record_callback(**_cb(request_id=f"b{i}", raw_body=b"x" * 2000)))
+
+            await asyncio.gather(*(writer() for _ in range(50)))
             stop = True
             await tick
             assert len({r.row_id for r in results}) == 2000
-            assert j.batches <= 200, j.batches
-            assert worst < 0.05, f"loop stalled {worst * 1000:.1f} ms"
+            assert j.batches <= 1000, j.batches
+            assert worst < 0.01, f"loop thread busy {worst * 1000:.1f} ms in one turn"
+            assert worst_wall < 0.5, f"loop stalled {worst_wall * 1000:.1f} ms"
             assert threading.current_thread() is threading.main_thread()
         finally:
             await j.close()
