@@ -9,7 +9,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pytest
 
@@ -68,7 +68,7 @@ def test_sign_verify_exit_codes() -> None:
 class FakeParkingServer(BaseHTTPRequestHandler):
     """An independent fake: checks the signature with the reference code, records requests."""
 
-    requests: list[dict[str, Any]] = []
+    requests: ClassVar[list[dict[str, Any]]] = []
     answer_code = 200
 
     def _handle(self) -> None:
