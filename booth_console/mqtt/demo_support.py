@@ -1,13 +1,13 @@
 """Wiring for ``booth-console demo --transport mqtt``: a local broker and the simulator's V3.0 side.
 
-Usage inside the demo's ``main()`` (simulator already serving V2.0 on ``sim_url``)::
+Usage inside the demo's ``main()`` (simulator already started)::
 
-    mqtt = await start_demo_mqtt(sim_base_url=sim_url, app_id=..., app_secret=..., park_key=...)
-    cfg = replace(cfg, server=replace(cfg.server, transport="mqtt"), mqtt=mqtt.config)
-    client = ParkingClient.from_config(cfg)                      # requests over MQTT
-    subscriber = await start_console_callbacks(cfg, processor)    # callbacks over MQTT
+    cfg, cleanup = await start_demo_mqtt(sim, cfg)   # cfg now says transport = "mqtt"
+    session = await Session.create(cfg, register=True)
     ...
-    await subscriber.aclose(); await client.aclose(); await mqtt.aclose()
+    await cleanup()
+
+or, with more control, :func:`start_demo_stack` (returns a :class:`DemoMqtt`).
 
 The broker is a local ``mosquitto`` when one is installed, otherwise amqtt's broker inside this
 process (demo only: no persistence).
@@ -15,8 +15,10 @@ process (demo only: no persistence).
 
 from __future__ import annotations
 
+import inspect
 import logging
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from booth_console.config import Config, MqttConfig
@@ -26,7 +28,13 @@ from booth_console.mqtt.server import Handler
 from booth_console.mqtt.simbridge import SimulatorBridge
 from booth_console.mqtt.subscriber import CallbackSubscriber
 
-__all__ = ["DemoMqtt", "start_broker", "start_console_callbacks", "start_demo_mqtt"]
+__all__ = [
+    "DemoMqtt",
+    "start_broker",
+    "start_console_callbacks",
+    "start_demo_mqtt",
+    "start_demo_stack",
+]
 
 log = logging.getLogger("booth_console.mqtt")
 
@@ -68,6 +76,50 @@ async def start_broker(port: int | None = None, prefer: str = "auto") -> tuple[M
 
 
 async def start_demo_mqtt(
+    sim: Any, cfg: Config, *, prefer: str = "auto", port: int | None = None,
+    callbacks_via_broker: bool | None = None,
+) -> tuple[Config, Callable[[], Awaitable[None]]]:
+    """Start a broker and the simulator's V3.0 bridge for the demo's console.
+
+    Args:
+        sim: the started simulator (its ``base_url`` serves V2.0).
+        cfg: the console's configuration (``[server]`` credentials of the simulator's lot).
+        prefer: ``"auto"`` (mosquitto if installed, else embedded), ``"mosquitto"``,
+            ``"embedded"``.
+        callbacks_via_broker: point ``SetCallbackParams`` at the broker (true V3.0). Default:
+            when the console's session subscribes to MQTT callbacks (it calls
+            :func:`booth_console.mqtt.console.attach_console`); otherwise callbacks keep going
+            to the console's HTTP listener and only requests use MQTT.
+
+    Returns:
+        the configuration to run the console with (``transport = "mqtt"``, ``[mqtt]`` set) and
+        the coroutine function that stops the bridge and the broker.
+    """
+    s = cfg.server
+    via_broker = _session_subscribes() if callbacks_via_broker is None else callbacks_via_broker
+    demo = await start_demo_stack(
+        sim_base_url=str(sim.base_url), app_id=s.app_id, app_secret=s.app_secret,
+        park_key=s.park_key, port=port, prefer=prefer, topic_prefix=cfg.mqtt.topic_prefix,
+        request_timeout=cfg.mqtt.request_timeout, register_callbacks=False,
+        rewrite_callback_urls=via_broker,
+    )
+    if not via_broker:
+        log.warning("the console does not subscribe to MQTT callbacks yet: callbacks stay on "
+                    "HTTP V2.0, requests use MQTT V3.0")
+    new_cfg = replace(cfg, server=replace(s, transport="mqtt"), mqtt=demo.config)
+    return new_cfg, demo.aclose
+
+
+def _session_subscribes() -> bool:
+    try:
+        from booth_console.app import session
+
+        return "attach_console" in inspect.getsource(session)
+    except Exception:
+        return False
+
+
+async def start_demo_stack(
     *,
     sim_base_url: str | None,
     app_id: str,
@@ -80,6 +132,7 @@ async def start_demo_mqtt(
     handler: Handler | None = None,
     register_callbacks: bool = True,
     callback_interval_ms: int = 1000,
+    rewrite_callback_urls: bool = True,
 ) -> DemoMqtt:
     """Start a broker and, when ``sim_base_url`` (or ``handler``) is given, the simulator's
     V3.0 bridge; with ``register_callbacks`` every callback kind is pointed at the broker."""
@@ -91,7 +144,8 @@ async def start_demo_mqtt(
     try:
         if sim_base_url is not None or handler is not None:
             bridge = SimulatorBridge(config, base_url=sim_base_url or "", app_id=app_id,
-                                     app_secret=app_secret, park_key=park_key, handler=handler)
+                                     app_secret=app_secret, park_key=park_key, handler=handler,
+                                     rewrite_callback_urls=rewrite_callback_urls)
             await bridge.start()
             if register_callbacks:
                 answer = await bridge.register_all(callback_interval_ms)

@@ -14,6 +14,7 @@ callback (possibly under a new RequestId) and give up after a few tries during a
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -50,6 +51,7 @@ class CallbackRelay:
         self._runner: web.AppRunner | None = None
         self.relayed = 0
         self.failed = 0
+        self._waiters: list[tuple[int, asyncio.Future[None]]] = []
 
     def __repr__(self) -> str:
         return f"<CallbackRelay {self.url}>"
@@ -101,4 +103,16 @@ class CallbackRelay:
                 {"ResultCode": 1003, "ResultMsg": "cannot reach the MQTT broker"}),
                 content_type="application/json")
         self.relayed += 1
+        for n, fut in self._waiters:
+            if self.relayed >= n and not fut.done():
+                fut.set_result(None)
+        self._waiters = [w for w in self._waiters if not w[1].done()]
         return web.Response(body=_OK, content_type="application/json")
+
+    async def wait_relayed(self, n: int, timeout: float = 10.0) -> None:
+        """Wait until ``n`` callbacks in all have been relayed (answered 200)."""
+        if self.relayed >= n:
+            return
+        fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiters.append((n, fut))
+        await asyncio.wait_for(fut, timeout)

@@ -47,6 +47,8 @@ class SimulatorBridge:
         relay_host, relay_port: where the callback relay listens (loopback; port 0: free port).
         topics: topic names (default: from ``settings.topic_prefix``).
         ack_timeout: how long the relay waits for the broker's PUBACK before answering 200 anyway.
+        rewrite_callback_urls: point ``SetCallbackParams`` received over MQTT at the relay (true
+            V3.0); ``False`` passes it through (callbacks keep going to the URLs sent).
     """
 
     def __init__(
@@ -62,6 +64,7 @@ class SimulatorBridge:
         relay_port: int = 0,
         topics: Topics | None = None,
         ack_timeout: float = 2.0,
+        rewrite_callback_urls: bool = True,
         reconnect_min: float = 0.5,
         reconnect_max: float = 10.0,
     ) -> None:
@@ -76,6 +79,7 @@ class SimulatorBridge:
             handler, self._close_backend = http_handler(base_url)
         self._backend = handler
         self.ack_timeout = ack_timeout
+        self.rewrite_callback_urls = rewrite_callback_urls
         self.server = MqttServer(settings, park_key=park_key, handler=self._handle,
                                  topics=self.topics, reconnect_min=reconnect_min,
                                  reconnect_max=reconnect_max)
@@ -119,7 +123,7 @@ class SimulatorBridge:
         return out
 
     async def _handle(self, endpoint: Endpoint, envelope: dict[str, Any]) -> dict[str, Any]:
-        if endpoint.name == "CallbackParamChangeNotify":
+        if endpoint.name == "CallbackParamChangeNotify" and self.rewrite_callback_urls:
             envelope = self._point_at_relay(envelope)
         return await self._backend(endpoint, envelope)
 

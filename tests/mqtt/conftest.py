@@ -19,6 +19,13 @@ def _need_mosquitto() -> None:
 
 
 @pytest.fixture
+def mosquitto() -> str:
+    """The mosquitto binary (skip locally when missing; fail under CI=true)."""
+    _need_mosquitto()
+    return str(find_mosquitto())
+
+
+@pytest.fixture
 def broker(tmp_path: object) -> Iterator[MosquittoBroker]:
     """A fresh mosquitto on an ephemeral loopback port with persistence (restartable)."""
     _need_mosquitto()
