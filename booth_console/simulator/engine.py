@@ -1105,6 +1105,7 @@ class Engine:
 
     def _save_vehicle(self, row: sqlite3.Row | None, p: dict[str, Any], now: datetime) -> None:
         plate = p["LicensePlateNumber"]
+        old_plate = row["LicensePlateNumber"] if row is not None else None
         if row is None:
             count = self.store.one('SELECT COUNT(*) FROM "MonthlyCar"')
             spot_no = f"C{(int(count[0]) if count else 0) + 1:05d}"
@@ -1112,7 +1113,12 @@ class Engine:
                 p, SystemSpotNumber=spot_no, CreationTime=fmt_time(now), Status=1,
                 IsDeleteOwner=False, StopSpaceList=stop_space_list(self.ids.number()),
                 StatusText="Normal"))
-            # Rule 4: re-registration closes the previous in-park order.
+        else:
+            self.store.update("MonthlyCar", "Uid", row["Uid"], dict(p))
+        if old_plate != plate:
+            if old_plate:
+                self._became_temporary(old_plate)
+            # Rule 4: (re-)registration closes the previous in-park order.
             order = self.in_park_order(plate)
             if order is not None:
                 self._close_order(order, "Closed: the vehicle was registered", status=202)
@@ -1126,10 +1132,8 @@ class Engine:
                 ResidentialAddress=p["OwnerAddress"], PhoneNumber=p["PhoneNumber"],
                 Remarks=p["Remarks"], OperatorName=p["OperatorName"]))
             return
-        old_end = row["EndTime"]
-        changes = dict(p)
-        self.store.update("MonthlyCar", "Uid", row["Uid"], changes)
-        if p["EndTime"] and (old_end or "") < p["EndTime"]:
+        assert row is not None
+        if p["EndTime"] and (row["EndTime"] or "") < p["EndTime"]:
             self.pusher.enqueue(4, dict(
                 LicensePlateNumber=plate, PaymentOrderNo=f"MC{self.ids.number()}",
                 TotalAmountDue=0, TotalAmountPaid=0, DiscountAmount=0, PaymentMethod="79001",
@@ -1140,15 +1144,19 @@ class Engine:
                 ParkingCardTypeNo=p["ParkingCardTypeNo"],
                 ParkingCardTypeName=p["ParkingCardTypeName"]))
 
-    def _delete_vehicle(self, row: sqlite3.Row, item: Mapping[str, Any]) -> None:
-        self.store.conn.execute('DELETE FROM "MonthlyCar" WHERE Uid = ?', (row["Uid"],))
-        plate = row["LicensePlateNumber"]
-        # Rule 4: a deregistered vehicle in the car park becomes a temporary vehicle.
-        order = self.in_park_order(plate or "")
-        if order is not None and self.monthly(plate or "") is None:
+    def _became_temporary(self, plate: str) -> None:
+        """Rule 4: a deregistered vehicle in the car park becomes a temporary vehicle."""
+        order = self.in_park_order(plate)
+        if order is not None and self.monthly(plate) is None:
             pt = self.plate_type(lot.DEFAULT_PLATE_TYPE_NO)
             self.store.update("ParkingOrder", "Uid", order["Uid"], dict(
                 ParkingCardTypeNo=pt.no, ParkingCardTypeName=pt.name))
+
+    def _delete_vehicle(self, row: sqlite3.Row, item: Mapping[str, Any]) -> None:
+        self.store.conn.execute('DELETE FROM "MonthlyCar" WHERE Uid = ?', (row["Uid"],))
+        plate = row["LicensePlateNumber"]
+        if plate:
+            self._became_temporary(plate)
         self.pusher.enqueue(5, dict(
             LicensePlateNumber=plate,
             OperatorName=_opt_str(item, "OperatorName") or "",

@@ -7,9 +7,32 @@ already have a QApplication. Without one the image is a plain coloured frame wit
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
-__all__ = ["render_capture"]
+__all__ = ["render_capture", "render_capture_async"]
+
+# One rendering thread for the whole process: Qt's image plugins are QObjects that belong to
+# the thread that first loaded them, so every capture is rendered on the same thread.
+_executor: ThreadPoolExecutor | None = None
+_lock = threading.Lock()
+
+
+def _render_thread() -> ThreadPoolExecutor:
+    global _executor
+    with _lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sim-capture")
+        return _executor
+
+
+async def render_capture_async(plate: str | None, lane_name: str, time_text: str) -> bytes:
+    """:func:`render_capture` on the process's capture thread."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_render_thread(), render_capture, plate, lane_name,
+                                      time_text)
 
 WIDTH, HEIGHT = 640, 360
 

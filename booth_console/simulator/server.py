@@ -14,7 +14,6 @@ import shutil
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from booth_console.protocol.signing import verify_envelope
 from booth_console.simulator import lot
 from booth_console.simulator.engine import BusinessError, Engine, LaneState, SimError
 from booth_console.simulator.ids import IdGen
-from booth_console.simulator.images import render_capture
+from booth_console.simulator.images import render_capture_async
 from booth_console.simulator.pusher import CallbackPusher
 from booth_console.simulator.seed import seed_lot
 from booth_console.simulator.store import ParamError, Store
@@ -89,7 +88,6 @@ class Simulator:
         self._store: Store | None = None
         self._engine: Engine | None = None
         self._pusher: CallbackPusher | None = None
-        self._executor: ThreadPoolExecutor | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
         self._lane_timers: dict[str, asyncio.TimerHandle] = {}
         self._traffic_task: asyncio.Task[None] | None = None
@@ -126,7 +124,6 @@ class Simulator:
             db_path.parent.mkdir(parents=True, exist_ok=True)
             image_root = db_path.parent / (db_path.name + ".captures")
             image_root.mkdir(parents=True, exist_ok=True)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sim-capture")
         store = Store(db_path)
         self._store = store
         pusher = CallbackPusher(
@@ -189,9 +186,6 @@ class Simulator:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._executor is not None:
-            self._executor.shutdown(wait=True, cancel_futures=True)
-            self._executor = None
         if self._store is not None:
             self._store.close()
             self._store = None
@@ -204,9 +198,7 @@ class Simulator:
         return (self.config.public_base_url or self.base_url).rstrip("/")
 
     async def _render(self, plate: str | None, lane_name: str, time_text: str) -> bytes:
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._executor, render_capture, plate, lane_name,
-                                          time_text)
+        return await render_capture_async(plate, lane_name, time_text)
 
     # -- in-process control (same as /Sim/) -----------------------------------------------------
 
