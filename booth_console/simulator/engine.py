@@ -433,8 +433,11 @@ class Engine:
         return f"[{cam}]Keep gate open successfully!"
 
     def _open(self, lane: LaneState, operator: str, *, manual: bool) -> None:
-        lane.gate = 1
         v = lane.vehicle
+        if lane.gate_stuck:  # the barrier does not move; the vehicle keeps waiting
+            self._lane_changed(lane)
+            return
+        lane.gate = 1
         if manual:
             switch_type = 1
             remarks = f"[{lane.d.camera_name}]Release gate successfully!"

@@ -307,7 +307,8 @@ class Simulator:
             try:
                 self._traffic_payments(qr_wait)
                 in_park = engine.occupied()
-                arrive = rng.random() < (0.5 if in_park > 20 else 0.8)
+                share = 0.8 if in_park <= 20 else 0.5 if in_park <= 250 else 0.2
+                arrive = rng.random() < share
                 lanes = [ln for ln in engine.lanes.values()
                          if ln.d.entry == arrive and ln.vehicle is None]
                 if not lanes:
