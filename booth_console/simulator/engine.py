@@ -1087,6 +1087,8 @@ class Engine:
         end_t = fmt_time(parse_time(end, label + "EndTime")) if end else None
         if start_t and end_t and end_t < start_t:
             raise ParamError(label + "EndTime must not be before StartTime")
+        if not 0 <= count <= 10_000:
+            raise ParamError(label + "OwnerParkingSpaceCount must be between 0 and 10000")
         if enable_offline not in (0, 1):
             raise ParamError(label + "EnableOffline must be 0 or 1")
         pt = self.plate_type(pt_no)

@@ -477,6 +477,8 @@ class Simulator:
             return self._answer(1002, str(exc))
         except BusinessError as exc:
             return self._answer(1005, str(exc))
+        except OverflowError:
+            return self._answer(1002, "A number in Data is out of range")
         return self._answer(200, msg, data)
 
     def _dispatch(self, endpoint: Endpoint, data: Any) -> tuple[str, Any]:

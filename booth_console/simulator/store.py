@@ -288,8 +288,8 @@ class Store:
         if not isinstance(data, Mapping):
             raise ParamError("Data must be an object with PageIndex, PageSize, OrderType")
         page_index = _int_param(data.get("PageIndex"), "PageIndex", default=1)
-        if page_index < 1:
-            raise ParamError("PageIndex must be 1 or more (pages start from 1)")
+        if page_index < 1 or page_index > 1_000_000_000:
+            raise ParamError("PageIndex must be between 1 and 1000000000 (pages start from 1)")
         page_size = _int_param(data.get("PageSize"), "PageSize", default=20)
         if page_size == 0:
             page_size = 20
@@ -441,7 +441,9 @@ def _typed(value: str, kind: str, field: str, label: str) -> Any:
             raise ParamError(f"{label}.Value '{value}' is not a number (field {field})") from None
         if not number.is_finite():
             raise ParamError(f"{label}.Value '{value}' is not a number (field {field})")
-        return int(number) if number == number.to_integral_value() else float(number)
+        if number == number.to_integral_value() and abs(number) < 2**62:
+            return int(number)
+        return float(number)
     if kind == DATE:
         return fmt_time(parse_time(text, f"{label}.Value (field {field})"))
     if kind == BOOL:
