@@ -34,13 +34,17 @@ are journaled too (``signature_ok`` false, or the code and reason) but never rea
 the journal cannot be written the answer is 1003 so that the parking software retries.
 
 ``process`` never raises and answers 200 only after the journal row is committed; the sink is
-called after that, on the loop's thread (the Qt thread under qasync).
+called after that, on the thread of :attr:`CallbackProcessor.dispatch_loop` (the console's loop,
+i.e. the Qt thread under qasync) - directly when ``process`` runs on that loop (MQTT), through
+``call_soon_threadsafe`` when it runs on the HTTP listener's own thread.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -88,6 +92,10 @@ ESSENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 _ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
+
+#: Accepted callbacks reach the console's loop in groups gathered over this long (seconds),
+#: when the listener runs on its own thread: one Qt wake-up per group instead of one per callback.
+HANDOFF_DELAY_S = 0.004
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,6 +156,13 @@ def error_body(code: int, msg: str) -> bytes:
     return jsonutil.dumps_bytes({"ResultCode": code, "ResultMsg": msg})
 
 
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 class _Reject(Exception):
     def __init__(self, code: int, msg: str, signature_ok: bool = False) -> None:
         super().__init__(msg)
@@ -203,6 +218,12 @@ class CallbackProcessor:
         self.sink = sink
         self.reject_sink = reject_sink
         self.stats = ListenerStats()
+        #: the loop on whose thread the sinks run (the console's loop). ``None``: whatever loop
+        #: ``process`` runs on. Set by a threaded :class:`CallbackListener` when it starts.
+        self.dispatch_loop: asyncio.AbstractEventLoop | None = None
+        self._handoff: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
+        self._handoff_lock = threading.Lock()
+        self._handoff_scheduled = False
 
     def __repr__(self) -> str:
         return f"<CallbackProcessor app_id={self.app_id!r} park_key={self.park_key!r}>"
@@ -303,11 +324,76 @@ class CallbackProcessor:
         self.stats.accepted += 1
         self.stats.last_callback_at = received_at
         if self.sink is not None:
-            try:
-                self.sink(callback)
-            except Exception:  # already committed: the answer stays 200
-                log.exception("callback %s row %d: a receiver failed", kind.name, write.row_id)
+            self._on_home_loop(self._deliver, callback)
         return ProcessResult(200, OK_MSG, callback, False)
+
+    def _on_home_loop(self, fn: Callable[..., None], *args: Any) -> None:
+        home = self.dispatch_loop
+        if home is None or home is _running_loop():
+            fn(*args)
+            return
+        # From the listener's thread: queue it, and wake the console's loop once for all that
+        # queue up meanwhile (a burst costs the Qt thread one wake-up, not one per callback).
+        with self._handoff_lock:
+            self._handoff.append((fn, args))
+            if self._handoff_scheduled:
+                return
+            self._handoff_scheduled = True
+        here = _running_loop()
+        if here is not None and HANDOFF_DELAY_S > 0:
+            here.call_later(HANDOFF_DELAY_S, self._wake_home, home)
+        else:
+            self._wake_home(home)
+
+    def _wake_home(self, home: asyncio.AbstractEventLoop) -> None:
+        try:
+            home.call_soon_threadsafe(self._drain_handoff)
+        except RuntimeError:  # the console's loop is closed: shutting down
+            log.warning("console loop closed; callbacks not dispatched (they are journaled)")
+
+    async def dispatched(self) -> None:
+        """Wait until everything handed over so far has reached the sinks.
+
+        Answers go out before the console's loop runs the sinks (up to ``HANDOFF_DELAY_S``
+        later), so tests and shutdown await this instead of sleeping.
+        """
+        home = _running_loop()
+        if home is None or self.dispatch_loop is None:
+            return
+        done: asyncio.Future[None] = home.create_future()
+
+        def mark() -> None:
+            if not done.done():
+                done.set_result(None)
+
+        with self._handoff_lock:
+            self._handoff.append((mark, ()))
+            scheduled, self._handoff_scheduled = self._handoff_scheduled, True
+        if not scheduled:
+            home.call_soon(self._drain_handoff)
+        await done
+
+    def deliver_pending(self) -> None:
+        """Run the sinks for everything handed over and not yet delivered (on the console's
+        loop; the listener calls it after its thread has stopped)."""
+        self._drain_handoff()
+
+    def _drain_handoff(self) -> None:
+        with self._handoff_lock:
+            items = list(self._handoff)
+            self._handoff.clear()
+            self._handoff_scheduled = False
+        for fn, args in items:
+            fn(*args)
+
+    def _deliver(self, callback: ReceivedCallback) -> None:
+        if self.sink is None:
+            return
+        try:
+            self.sink(callback)
+        except Exception:  # already committed and answered 200
+            log.exception("callback %s row %d: a receiver failed", callback.kind.name,
+                          callback.row_id)
 
     def _check_timestamp(self, value: Any, now: float) -> None:
         text = _text(value) or ""
@@ -369,7 +455,12 @@ class CallbackProcessor:
         self.stats.last_rejection = reason
         log.info("callback from %s rejected (%d): %s", source, code, reason)
         if self.reject_sink is not None:
-            try:
-                self.reject_sink(code, reason, source)
-            except Exception:
-                log.exception("rejection receiver failed")
+            self._on_home_loop(self._deliver_rejection, code, reason, source)
+
+    def _deliver_rejection(self, code: int, reason: str, source: str) -> None:
+        if self.reject_sink is None:
+            return
+        try:
+            self.reject_sink(code, reason, source)
+        except Exception:
+            log.exception("rejection receiver failed")

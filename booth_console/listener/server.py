@@ -30,10 +30,13 @@ matched case-insensitively, trailing slash allowed. Answers are always JSON
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import errno
 import ipaddress
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aiohttp import web
@@ -79,6 +82,21 @@ def _parse_sources(sources: Sequence[str]) -> list[_Network]:
     return nets
 
 
+def _settle_threadsafe(
+    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[None] | None, exc: BaseException | None
+) -> None:
+    def settle() -> None:
+        if fut is None or fut.done():
+            return
+        if exc is None:
+            fut.set_result(None)
+        else:
+            fut.set_exception(exc)
+
+    with contextlib.suppress(RuntimeError):  # the console's loop is already closed
+        loop.call_soon_threadsafe(settle)
+
+
 class CallbackListener:
     """Serves the callback paths on ``host:port`` and hands bodies to a :class:`CallbackProcessor`.
 
@@ -95,17 +113,23 @@ class CallbackListener:
         port: int,
         max_body_bytes: int = DEFAULT_MAX_BODY,
         allow_sources: Sequence[str] = (),
+        threaded: bool = True,
     ) -> None:
         self.processor = processor
         self.host = host
         self.port = port
         self.max_body_bytes = max_body_bytes
+        self.threaded = threaded
         self._allow = _parse_sources(allow_sources)
         self._runner: web.AppRunner | None = None
         self._http_rejected = 0
+        self._thread: threading.Thread | None = None
+        self._net_loop: asyncio.AbstractEventLoop | None = None
+        self._stop_event: asyncio.Event | None = None
+        self._stopped: asyncio.Future[None] | None = None
 
     def __repr__(self) -> str:
-        state = "running" if self._runner is not None else "stopped"
+        state = "running" if self.running else "stopped"
         return f"<CallbackListener {self.url} {state}>"
 
     @property
@@ -117,7 +141,7 @@ class CallbackListener:
     @property
     def running(self) -> bool:
         """Whether the listener is serving."""
-        return self._runner is not None
+        return self._runner is not None or self._thread is not None
 
     @property
     def stats(self) -> ListenerCounts:
@@ -132,20 +156,59 @@ class CallbackListener:
 
     def make_app(self) -> web.Application:
         """The aiohttp application (useful for tests with aiohttp's own test client)."""
-        app = web.Application(
-            client_max_size=self.max_body_bytes, middlewares=[self._errors_middleware]
-        )
+        app = web.Application(client_max_size=self.max_body_bytes)
         app.router.add_route("*", "/{tail:.*}", self._handle)
         return app
 
     async def start(self) -> None:
-        """Bind and serve on the running loop.
+        """Bind and serve; returns once the port is bound.
+
+        Threaded (the default): the server runs on a plain asyncio loop in its own thread, and
+        accepted callbacks are handed to the calling loop (the console's qasync loop), where the
+        processor's sink runs. Not threaded: everything runs on the calling loop.
 
         Raises:
             BoothError: the address cannot be bound (port busy, address not on this computer).
         """
-        if self._runner is not None:
+        if self.running:
             return
+        if not self.threaded:
+            await self._bind()
+            return
+        home = asyncio.get_running_loop()
+        self.processor.dispatch_loop = home
+        ready: asyncio.Future[None] = home.create_future()
+        self._stopped = home.create_future()
+        self._thread = threading.Thread(
+            target=self._thread_main, args=(home, ready), name="callback-listener", daemon=True
+        )
+        self._thread.start()
+        try:
+            await ready
+        except BaseException:
+            await asyncio.shield(self._stopped)
+            self._thread = None
+            raise
+
+    async def stop(self) -> None:
+        """Stop serving (requests in flight are finished first)."""
+        if self._thread is not None:
+            net, event, stopped = self._net_loop, self._stop_event, self._stopped
+            if net is not None and event is not None:
+                with contextlib.suppress(RuntimeError):
+                    net.call_soon_threadsafe(event.set)
+            if stopped is not None:
+                await asyncio.shield(stopped)
+            self._thread = None
+            self.processor.deliver_pending()  # what was accepted before the stop
+            self.processor.dispatch_loop = None
+            return
+        runner, self._runner = self._runner, None
+        if runner is not None:
+            await runner.cleanup()
+            log.info("callback listener on %s stopped", self.url)
+
+    async def _bind(self) -> None:
         runner = web.AppRunner(self.make_app(), access_log=None, handle_signals=False)
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
@@ -166,32 +229,40 @@ class CallbackListener:
             if isinstance(addr, tuple) and len(addr) >= 2:
                 self.port = int(addr[1])
                 break
-        log.info("callback listener serving on %s", self.url)
+        log.info("callback listener serving on %s%s", self.url,
+                 " (own thread)" if self.threaded else "")
 
-    async def stop(self) -> None:
-        """Stop serving (requests in flight are finished first)."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-            log.info("callback listener on %s stopped", self.url)
+    def _thread_main(self, home: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
+        loop = asyncio.new_event_loop()
+        self._net_loop = loop
+        try:
+            loop.run_until_complete(self._serve_thread(home, ready))
+            loop.run_until_complete(loop.shutdown_asyncgens())
+        except BaseException as exc:  # never leave the console waiting
+            log.exception("callback listener thread failed")
+            _settle_threadsafe(home, ready, exc)
+        finally:
+            self._net_loop = None
+            loop.close()
+            _settle_threadsafe(home, self._stopped, None)
+
+    async def _serve_thread(self, home: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
+        try:
+            await self._bind()
+        except BaseException as exc:
+            _settle_threadsafe(home, ready, exc)
+            return
+        self._stop_event = asyncio.Event()
+        _settle_threadsafe(home, ready, None)
+        try:
+            await self._stop_event.wait()
+        finally:
+            runner, self._runner = self._runner, None
+            if runner is not None:
+                await runner.cleanup()
+                log.info("callback listener on %s stopped", self.url)
 
     # --- request handling ---
-
-    @web.middleware
-    async def _errors_middleware(
-        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]]
-    ) -> web.StreamResponse:
-        try:
-            return await handler(request)
-        except web.HTTPRequestEntityTooLarge:
-            self._http_rejected += 1
-            return _json(413, 1002, f"body larger than {self.max_body_bytes} bytes")
-        except web.HTTPException as exc:
-            self._http_rejected += 1
-            return _json(exc.status, 1002, exc.reason or "request refused")
-        except Exception:
-            log.exception("callback listener: unexpected error on %s", request.path)
-            return _json(500, 1003, "internal error")
 
     def _allowed(self, remote: str | None) -> bool:
         if not self._allow:
@@ -207,32 +278,36 @@ class CallbackListener:
         return any(ip in net for net in self._allow)
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
-        kind = _KINDS_BY_PATH.get(request.path.rstrip("/").lower())
-        if kind is None:
-            self._http_rejected += 1
-            return _json(404, 1002, f"no callback is served at {request.path[:200]}")
-        if request.method != "POST":
-            self._http_rejected += 1
-            return _json(405, 1002, f"{kind.path} accepts POST only")
-        source = request.remote or ""
-        if not self._allowed(source):
-            result = await self.processor.reject(
-                b"", kind, source, 1001, f"source address {source} is not allowed"
-            )
-            return _json(403, result.result_code, result.result_msg)
-        length = request.content_length
-        if length is not None and length > self.max_body_bytes:
-            result = await self.processor.reject(
-                b"", kind, source, 1002,
-                f"body larger than {self.max_body_bytes} bytes ({length} bytes)",
-            )
-            return _json(413, result.result_code, result.result_msg)
+        # The only route (catch-all), so every answer, errors included, is built here as JSON.
         try:
-            raw = await request.read()
-        except web.HTTPRequestEntityTooLarge:
-            result = await self.processor.reject(
-                b"", kind, source, 1002, f"body larger than {self.max_body_bytes} bytes"
-            )
-            return _json(413, result.result_code, result.result_msg)
-        result = await self.processor.process(raw, kind, source)
-        return web.Response(body=result.body(), content_type="application/json")
+            kind = _KINDS_BY_PATH.get(request.path.rstrip("/").lower())
+            if kind is None:
+                self._http_rejected += 1
+                return _json(404, 1002, f"no callback is served at {request.path[:200]}")
+            if request.method != "POST":
+                self._http_rejected += 1
+                return _json(405, 1002, f"{kind.path} accepts POST only")
+            source = request.remote or ""
+            if self._allow and not self._allowed(source):
+                result = await self.processor.reject(
+                    b"", kind, source, 1001, f"source address {source} is not allowed"
+                )
+                return _json(403, result.result_code, result.result_msg)
+            length = request.content_length
+            if length is not None and length > self.max_body_bytes:
+                return await self._too_large(kind, source, f" ({length} bytes)")
+            try:
+                raw = await request.read()
+            except web.HTTPRequestEntityTooLarge:
+                return await self._too_large(kind, source, "")
+            result = await self.processor.process(raw, kind, source)
+            return web.Response(body=result.body(), content_type="application/json")
+        except Exception:
+            log.exception("callback listener: unexpected error on %s", request.path[:200])
+            return _json(500, 1003, "internal error")
+
+    async def _too_large(self, kind: CallbackKind, source: str, detail: str) -> web.Response:
+        result = await self.processor.reject(
+            b"", kind, source, 1002, f"body larger than {self.max_body_bytes} bytes{detail}"
+        )
+        return _json(413, result.result_code, result.result_msg)

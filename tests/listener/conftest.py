@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -68,6 +69,20 @@ async def running_stack(
     finally:
         await listener.stop()
         await journal.close()
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_main_thread() -> Iterator[None]:
+    """Collect garbage on the main thread before and after each test.
+
+    Each test builds and closes its own qasync loop; the loop's timer QObject sits in a
+    reference cycle. If a later test's listener or journal thread happened to run the cyclic
+    GC, Qt would warn "Timers cannot be stopped from another thread". (The console has a
+    single loop for its lifetime, and its main() collects on the GUI thread.)
+    """
+    gc.collect()
+    yield
+    gc.collect()
 
 
 @pytest.fixture

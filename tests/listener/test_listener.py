@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import threading
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -20,19 +21,31 @@ from booth_console.protocol import models as m
 from booth_console.protocol.callbacks import CALLBACK_KINDS
 from booth_console.protocol.signing import sign_envelope
 from tests.conftest import wait_signal
-from tests.listener.conftest import APP_ID, PARK_KEY, SECRET, body, envelope, running_stack
+from tests.listener.conftest import (
+    APP_ID,
+    PARK_KEY,
+    SECRET,
+    Stack,
+    body,
+    envelope,
+    running_stack,
+)
 
 Run = Callable[[Any], Any]
 
 
 async def post(
-    session: aiohttp.ClientSession, url: str, data: bytes, path: str = "/API/V2/OnVehicleIn"
+    session: aiohttp.ClientSession, st: Stack, data: bytes, path: str = "/API/V2/OnVehicleIn",
+    *, settle: bool = True,
 ) -> tuple[int, dict[str, Any]]:
-    async with session.post(url + path, data=data,
+    """POST a body; with ``settle`` also wait until its signals (if any) have been emitted."""
+    async with session.post(st.url + path, data=data,
                             headers={"Content-Type": "application/json"}) as resp:
         text = await resp.text()
         assert resp.content_type == "application/json", text
-        return resp.status, json.loads(text)
+    if settle:
+        await st.processor.dispatched()
+    return resp.status, json.loads(text)
 
 
 # what each kind's model must expose from the document's example
@@ -61,11 +74,15 @@ SIGNALS = {
 }
 
 
-def test_every_kind_reaches_its_slot_as_its_model(run: Run, tmp_path: Path) -> None:
+@pytest.mark.parametrize("threaded", [True, False], ids=["own-thread", "on-qt-loop"])
+def test_every_kind_reaches_its_slot_as_its_model(run: Run, tmp_path: Path, threaded: bool) -> None:
     assert set(EXPECTED) == {k.name for k in CALLBACK_KINDS}
+    slot_threads: set[threading.Thread] = set()
 
     async def scenario() -> None:
-        async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
+        async with running_stack(tmp_path, threaded=threaded) as st, \
+                aiohttp.ClientSession() as session:
+            st.hub.received.connect(lambda _cb: slot_threads.add(threading.current_thread()))
             for kind in CALLBACK_KINDS:
                 # the gate-release example has no RequestId: keep it that way
                 rid = None if kind.name == "OnGateReleaseRecord" else "auto"
@@ -73,7 +90,7 @@ def test_every_kind_reaches_its_slot_as_its_model(run: Run, tmp_path: Path) -> N
                 waiter = asyncio.ensure_future(wait_signal(signal, 5.0))
                 await asyncio.sleep(0)
                 # paths are case-insensitive
-                status, answer = await post(session, st.url, body(kind.name, request_id=rid),
+                status, answer = await post(session, st, body(kind.name, request_id=rid),
                                             kind.path.lower() if kind.index % 2 else kind.path)
                 assert (status, answer) == (200, {"ResultCode": 200,
                                                   "ResultMsg": "Operation successful"})
@@ -97,6 +114,7 @@ def test_every_kind_reaches_its_slot_as_its_model(run: Run, tmp_path: Path) -> N
             assert all(r.signature_ok and r.result_code == 200 for r in rows)
 
     run(scenario())
+    assert slot_threads == {threading.main_thread()}  # signals arrive on the Qt thread
 
 
 def _tampered() -> bytes:
@@ -159,7 +177,7 @@ def test_bad_bodies_get_their_code_and_emit_nothing(
 ) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
-            status, answer = await post(session, st.url, make(), "/API/V2/OnVehicleOut"
+            status, answer = await post(session, st, make(), "/API/V2/OnVehicleOut"
                                         if "tamper" in case or "literal" in case
                                         else "/API/V2/OnVehicleIn")
             assert status == 200
@@ -184,28 +202,28 @@ def test_duplicates_and_replays(run: Run, tmp_path: Path) -> None:
             path = "/API/V2/OnPayResult"
             # the same body three times (the parking software retrying): 200 each, emitted once
             for _ in range(3):
-                assert await post(session, st.url, raw, path) == (
+                assert await post(session, st, raw, path) == (
                     200, {"ResultCode": 200, "ResultMsg": "Operation successful"})
             assert len(st.received) == 1
             # same RequestId, re-signed with a new nonce: still a duplicate
             rid = json.loads(raw)["RequestId"]
-            _status, answer = await post(session, st.url, body("OnPayResult", request_id=rid), path)
+            _status, answer = await post(session, st, body("OnPayResult", request_id=rid), path)
             assert answer["ResultCode"] == 200 and len(st.received) == 1
             # captured body replayed under a new RequestId: rejected, not emitted
             env = jsonutil.loads(raw)
             env["RequestId"] = "1" + rid
-            _status, answer = await post(session, st.url, jsonutil.dumps_bytes(env), path)
+            _status, answer = await post(session, st, jsonutil.dumps_bytes(env), path)
             assert answer["ResultCode"] == 1001 and "replay" in answer["ResultMsg"]
             assert len(st.received) == 1
             # no RequestId at all: duplicates found by body hash
             gate = body("OnGateReleaseRecord", request_id=None)
             for _ in range(2):
-                _status, answer = await post(session, st.url, gate, "/API/V2/OnGateReleaseRecord")
+                _status, answer = await post(session, st, gate, "/API/V2/OnGateReleaseRecord")
                 assert answer["ResultCode"] == 200
             assert [cb.kind.name for cb in st.received] == ["OnPayResult", "OnGateReleaseRecord"]
             # concurrent duplicates: exactly one emission
             twin = body("OnVehicleIn")
-            answers = await asyncio.gather(*(post(session, st.url, twin) for _ in range(10)))
+            answers = await asyncio.gather(*(post(session, st, twin) for _ in range(10)))
             assert all(a[1]["ResultCode"] == 200 for a in answers)
             assert [cb.kind.name for cb in st.received].count("OnVehicleIn") == 1
             stats = await st.journal.stats()
@@ -221,15 +239,15 @@ def test_http_level_errors_are_json(run: Run, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path, max_body_bytes=4096) as st, \
                 aiohttp.ClientSession() as session:
-            status, answer = await post(session, st.url, body("OnVehicleIn"), "/API/V2/OnNothing")
+            status, answer = await post(session, st, body("OnVehicleIn"), "/API/V2/OnNothing")
             assert status == 404 and answer["ResultCode"] == 1002
-            status, answer = await post(session, st.url, b"{}", "/")
+            status, answer = await post(session, st, b"{}", "/")
             assert status == 404 and answer["ResultCode"] == 1002
             async with session.get(st.url + "/API/V2/OnVehicleIn") as resp:
                 assert resp.status == 405 and resp.content_type == "application/json"
                 assert (await resp.json())["ResultCode"] == 1002
             big = b'{"pad": "' + b"x" * 10_000 + b'"}'
-            status, answer = await post(session, st.url, big)
+            status, answer = await post(session, st, big)
             assert status == 413 and answer["ResultCode"] == 1002
             # chunked (no Content-Length) over the limit
 
@@ -241,7 +259,7 @@ def test_http_level_errors_are_json(run: Run, tmp_path: Path) -> None:
                 assert resp.status == 413
                 assert (await resp.json(content_type=None))["ResultCode"] == 1002
             # still serving after all that
-            status, answer = await post(session, st.url, body("OnVehicleIn"))
+            status, answer = await post(session, st, body("OnVehicleIn"))
             assert answer["ResultCode"] == 200
             assert len(st.received) == 1
 
@@ -252,12 +270,12 @@ def test_allow_list_refuses_other_sources(run: Run, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path, allow_sources=["192.0.2.0/24"]) as st, \
                 aiohttp.ClientSession() as session:
-            status, answer = await post(session, st.url, body("OnVehicleIn"))
+            status, answer = await post(session, st, body("OnVehicleIn"))
             assert status == 403 and answer["ResultCode"] == 1001
             assert st.received == [] and len(st.rejected) == 1
         async with running_stack(tmp_path, allow_sources=["127.0.0.1", "::1"]) as st, \
                 aiohttp.ClientSession() as session:
-            status, answer = await post(session, st.url, body("OnVehicleIn"))
+            status, answer = await post(session, st, body("OnVehicleIn"))
             assert status == 200 and answer["ResultCode"] == 200
 
     run(scenario())
@@ -275,7 +293,7 @@ def test_images_are_saved_as_files_not_in_rows(run: Run, tmp_path: Path) -> None
         async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
             env = envelope("OnVehicleIn")
             env["Data"]["EntryImageBase64"] = b64  # not signed: no re-signing needed
-            _status, answer = await post(session, st.url, jsonutil.dumps_bytes(env))
+            _status, answer = await post(session, st, jsonutil.dumps_bytes(env))
             assert answer["ResultCode"] == 200
             cb = st.received[0]
             path = cb.image_paths["EntryImageBase64"]
@@ -320,10 +338,11 @@ def test_burst_of_2000_with_50_in_flight_loses_none(run: Run, tmp_path: Path) ->
 
                 async def one(path: str, raw: bytes) -> int:
                     async with sem:
-                        _, answer = await post(session, st.url, raw, path)
+                        _, answer = await post(session, st, raw, path, settle=False)
                         return int(answer["ResultCode"])
 
                 codes = await asyncio.gather(*(one(p, b) for p, b in bodies))
+            await st.processor.dispatched()
             assert codes == [200] * 2000
             emitted = [cb.request_id for cb in st.received]
             assert len(emitted) == 2000 and set(emitted) == request_ids
@@ -341,7 +360,7 @@ def test_sink_failure_does_not_change_the_answer(run: Run, tmp_path: Path) -> No
                 raise RuntimeError("slot bug")
 
             st.processor.sink = broken
-            _status, answer = await post(session, st.url, body("OnVehicleIn"))
+            _status, answer = await post(session, st, body("OnVehicleIn"))
             assert answer["ResultCode"] == 200
             assert await st.journal.callback_count() == 1
 
@@ -369,7 +388,7 @@ def test_journal_failure_is_1003_not_200(run: Run, tmp_path: Path) -> None:
     async def scenario() -> None:
         async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
             await st.journal.close()  # writes now fail
-            _status, answer = await post(session, st.url, body("OnVehicleIn"))
+            _status, answer = await post(session, st, body("OnVehicleIn"))
             assert answer["ResultCode"] == 1003
             assert st.received == []
 
