@@ -144,7 +144,8 @@ class Simulator:
         (image_root / "CameraCaptures").mkdir(parents=True, exist_ok=True)
         app.router.add_static("/CameraCaptures/", image_root / "CameraCaptures",
                               show_index=False)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # A short graceful shutdown: stop() must not wait for clients that keep a request open.
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=0.5)
         await runner.setup()
         self._runner = runner
         site = web.TCPSite(runner, cfg.host, cfg.port)
@@ -184,6 +185,13 @@ class Simulator:
         if self._pusher is not None:
             await self._pusher.stop()
         if self._runner is not None:
+            # Like a server process going away: drop open connections at once instead of
+            # holding requests that arrive during a graceful shutdown.
+            server = self._runner.server
+            for handler in list(getattr(server, "connections", None) or []):
+                transport = getattr(handler, "transport", None)
+                if transport is not None:
+                    transport.close()
             await self._runner.cleanup()
             self._runner = None
         if self._store is not None:
@@ -387,8 +395,8 @@ class Simulator:
                    413: f"Request body exceeds the {BODY_LIMIT // 1024} KB limit"}.get(
                 exc.status, exc.reason or "Bad request")
             return self._answer(code, msg, status=exc.status if exc.status >= 400 else 400)
-        except asyncio.CancelledError:
-            raise
+        except (asyncio.CancelledError, ConnectionResetError):
+            raise  # the client went away: nothing to answer
         except Exception:
             log.exception("simulator request failed: %s %s", request.method, request.path)
             return self._answer(1003, "Interface service processing exception, please "
