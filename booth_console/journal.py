@@ -72,6 +72,10 @@ MAX_BATCH = 200
 #: fewer fsyncs under a burst, at most this much added latency.
 COMMIT_DELAY_S = 0.002
 
+#: Replay detection remembers accepted (Nonce, TimeStamp) pairs this long (seconds). Older
+#: bodies are refused as stale anyway (the TimeStamp window is 10 minutes by default).
+NONCE_MEMORY_S = 7200.0
+
 #: Schema migrations; ``PRAGMA user_version`` is the number applied so far.
 MIGRATIONS: tuple[str, ...] = (
     """
@@ -93,7 +97,6 @@ MIGRATIONS: tuple[str, ...] = (
         processed_at  REAL
     );
     CREATE UNIQUE INDEX callbacks_dedup ON callbacks(dedup_key) WHERE dedup_key IS NOT NULL;
-    CREATE INDEX callbacks_nonce ON callbacks(nonce_key) WHERE nonce_key IS NOT NULL;
     CREATE TABLE actions (
         id           INTEGER PRIMARY KEY,
         at           REAL NOT NULL,
@@ -245,6 +248,27 @@ class _Job:
         self.fut = fut
 
 
+@dataclass(slots=True)
+class _CallbackJob:
+    fut: asyncio.Future[Any]
+    kind: str
+    request_id: str | None
+    body_hash: str
+    received_at: float
+    source: str
+    signature_ok: int
+    raw_body: bytes
+    images: dict[str, bytes | str]
+    code: int
+    reason: str
+    dedup_key: str | None  # None: rejected, takes no part in duplicate detection
+    nonce_key: str | None
+
+
+_REPLAY = object()
+_CHUNK = 900  # SQL variables per statement (SQLite's historic limit is 999)
+
+
 _STOP = object()
 
 
@@ -262,6 +286,9 @@ class Journal:
         self._counts: dict[str, int] = {}  # counter increments of the batch being written
         #: how long the writer gathers more jobs after the first one before committing
         self.commit_delay_s = COMMIT_DELAY_S
+        #: how long accepted (Nonce, TimeStamp) pairs are remembered for replay detection
+        self.nonce_memory_s = NONCE_MEMORY_S
+        self._nonces: dict[str, tuple[str, float]] = {}  # nonce key -> (dedup key, when)
         #: number of committed batches and jobs (for tests and the benchmark)
         self.batches = 0
         self.jobs = 0
@@ -349,6 +376,10 @@ class Journal:
             loop.call_soon_threadsafe(_settle, ready, exc)
             loop.call_soon_threadsafe(_settle, self._finished, None)
             return
+        try:
+            self._load_nonces(conn)
+        except sqlite3.Error as exc:
+            log.warning("journal: cannot load recent nonces: %s", exc)
         loop.call_soon_threadsafe(_settle, ready, None)
         stop = False
         try:
@@ -356,7 +387,7 @@ class Journal:
                 item = self._queue.get()
                 if item is _STOP:
                     break
-                batch: list[_Job] = [item]
+                batch: list[Any] = [item]
                 deadline = time.monotonic() + self.commit_delay_s
                 while len(batch) < MAX_BATCH:
                     try:
@@ -379,14 +410,27 @@ class Journal:
             with contextlib.suppress(RuntimeError):
                 loop.call_soon_threadsafe(_settle, self._finished, None)
 
-    def _run_batch(self, conn: sqlite3.Connection, batch: list[_Job]) -> None:
+    def _run_batch(self, conn: sqlite3.Connection, batch: list[Any]) -> None:
         # One transaction per batch. A job that fails leaves no trace: jobs are single
         # statements or check before writing, and a failed statement is undone by SQLite itself.
-        results: list[tuple[_Job, bool, Any]] = []
+        results: list[tuple[Any, bool, Any]] = []
         self._counts.clear()
         try:
             conn.execute("BEGIN IMMEDIATE")
+            callbacks = [job for job in batch if isinstance(job, _CallbackJob)]
+            if callbacks:
+                try:
+                    written = self._write_callbacks(conn, callbacks)
+                    results.extend((job, True, w) for job, w in zip(callbacks, written, strict=True))
+                except Exception as exc:
+                    if isinstance(exc, sqlite3.OperationalError):
+                        raise  # disk full, I/O error: the whole batch fails
+                    log.exception("journal: writing callbacks failed")
+                    results.extend((job, False, JournalError(f"journal write failed: {exc}"))
+                                   for job in callbacks)
             for job in batch:
+                if isinstance(job, _CallbackJob):
+                    continue
                 try:
                     results.append((job, True, job.fn(conn)))
                 except Exception as exc:
@@ -406,7 +450,7 @@ class Journal:
             results = [(job, False, err) for job in batch]
         self.batches += 1
         self.jobs += len(batch)
-        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, bool, Any]]] = {}
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, bool, Any]]] = {}
         for res in results:
             by_loop.setdefault(res[0].fut.get_loop(), []).append(res)
         for loop, items in by_loop.items():
@@ -442,65 +486,122 @@ class Journal:
             reason: why it was rejected.
         """
         code = result_code if result_code is not None else (200 if signature_ok else 1001)
-        images = dict(images)
-
-        def job(conn: sqlite3.Connection) -> CallbackWrite:
-            return self._insert_callback(
-                conn, kind, request_id, body_hash, received_at, source, signature_ok, raw_body,
-                images, nonce, timestamp, code, reason,
-            )
-
-        result: CallbackWrite = await self._submit(job)
+        accepted = code == 200
+        if self._closed:
+            raise JournalError("the journal is closed")
+        fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._queue.put(_CallbackJob(
+            fut, kind, request_id, body_hash, received_at, source, int(signature_ok), raw_body,
+            dict(images), code, reason,
+            (f"r:{request_id}" if request_id else f"h:{body_hash}") if accepted else None,
+            f"{nonce}|{timestamp}" if accepted and nonce and timestamp else None,
+        ))
+        result: CallbackWrite = await fut
         return result
 
-    def _insert_callback(
-        self, conn: sqlite3.Connection, kind: str, request_id: str | None, body_hash: str,
-        received_at: float, source: str, signature_ok: bool, raw_body: bytes,
-        images: dict[str, bytes | str], nonce: str | None, timestamp: str | None, code: int,
-        reason: str,
-    ) -> CallbackWrite:
-        accepted = code == 200
-        dedup_key = (f"r:{request_id}" if request_id else f"h:{body_hash}") if accepted else None
-        nonce_key = f"{nonce}|{timestamp}" if accepted and nonce and timestamp else None
-        if nonce_key is not None and dedup_key is not None:
-            seen = conn.execute(
-                "SELECT id, dedup_key FROM callbacks WHERE nonce_key = ? LIMIT 1", (nonce_key,)
-            ).fetchone()
-            if seen is not None and seen[1] != dedup_key:
-                conn.execute(
-                    "INSERT INTO callbacks (kind, request_id, body_hash, received_at, source,"
-                    " signature_ok, result_code, reason, raw_body) VALUES (?,?,?,?,?,?,?,?,?)",
-                    (kind, request_id, body_hash, received_at, source, int(signature_ok), 1001,
-                     f"replayed: Nonce and TimeStamp already used by row {seen[0]}", raw_body),
-                )
-                self._bump("rejected")
-                return CallbackWrite(-1, False, {}, replayed=True)
-        try:
+    def _write_callbacks(self, conn: sqlite3.Connection, jobs: list[_CallbackJob]) -> list[Any]:
+        """Write a batch's callbacks with a handful of statements (not two per row).
+
+        Every statement the writer thread executes hands the GIL back and forth with the
+        busy listener thread, so the batch is done in bulk: one look-up of the known
+        RequestIds/body hashes, one multi-row INSERT, and replay detection from memory.
+        """
+        existing: dict[str, tuple[int, str]] = {}
+        keys = list({j.dedup_key for j in jobs if j.dedup_key is not None})
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start:start + _CHUNK]
+            text = conn.execute(
+                "SELECT group_concat(dedup_key || char(31) || id || char(31) || image_paths,"
+                f" char(30)) FROM callbacks WHERE dedup_key IN ({','.join('?' * len(chunk))})",
+                chunk,
+            ).fetchone()[0]
+            for item in (text.split("\x1e") if text else ()):
+                key, row_id, paths_json = item.split("\x1f")
+                existing[key] = (int(row_id), paths_json)
+        results: list[Any] = [None] * len(jobs)
+        rows: list[tuple[Any, ...]] = []
+        inserted: list[int] = []  # job index of each row in ``rows``
+        new_keys: dict[str, int] = {}  # dedup key -> job index, new in this batch
+        for i, j in enumerate(jobs):
+            if j.dedup_key is not None:
+                if j.dedup_key in existing or j.dedup_key in new_keys:
+                    results[i] = j.dedup_key  # resolved below, once the first one has its id
+                    self._bump("duplicates")
+                    continue
+                if j.nonce_key is not None:
+                    seen = self._nonces.get(j.nonce_key)
+                    if seen is not None and seen[0] != j.dedup_key:
+                        rows.append((j.kind, j.request_id, j.body_hash, None, None, j.received_at,
+                                     j.source, j.signature_ok, 1001,
+                                     "replayed: Nonce and TimeStamp already used", j.raw_body))
+                        inserted.append(i)
+                        results[i] = _REPLAY
+                        self._bump("rejected")
+                        continue
+                new_keys[j.dedup_key] = i
+            rows.append((j.kind, j.request_id, j.body_hash, j.dedup_key, j.nonce_key,
+                         j.received_at, j.source, j.signature_ok, j.code, j.reason, j.raw_body))
+            inserted.append(i)
+            self._bump("accepted" if j.code == 200 else "rejected")
+        ids: dict[int, int] = {}
+        for start in range(0, len(rows), _CHUNK // 11):
+            chunk_rows = rows[start:start + _CHUNK // 11]
             cur = conn.execute(
                 "INSERT INTO callbacks (kind, request_id, body_hash, dedup_key, nonce_key,"
-                " received_at, source, signature_ok, result_code, reason, raw_body)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (kind, request_id, body_hash, dedup_key, nonce_key, received_at, source,
-                 int(signature_ok), code, reason, raw_body),
+                " received_at, source, signature_ok, result_code, reason, raw_body) VALUES "
+                + ",".join(["(?,?,?,?,?,?,?,?,?,?,?)"] * len(chunk_rows)),
+                [v for row in chunk_rows for v in row],
             )
-        except sqlite3.IntegrityError:  # dedup_key seen before: a duplicate
-            row = conn.execute(
-                "SELECT id, image_paths FROM callbacks WHERE dedup_key = ?", (dedup_key,)
-            ).fetchone()
-            self._bump("duplicates")
-            earlier = {k: Path(v) for k, v in json.loads(row[1]).items()}
-            return CallbackWrite(row[0], True, earlier)
-        row_id = int(cur.lastrowid or 0)
-        self._bump("accepted" if accepted else "rejected")
-        paths: dict[str, Path] = {}
-        if images and accepted:
-            paths = self._save_images(row_id, kind, received_at, images)
-            if paths:
-                conn.execute(
-                    "UPDATE callbacks SET image_paths = ? WHERE id = ?",
-                    (json.dumps({k: str(v) for k, v in paths.items()}), row_id),
-                )
-        return CallbackWrite(row_id, False, paths)
+            last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
+            for k, i in enumerate(inserted[start:start + len(chunk_rows)]):
+                ids[i] = last - len(chunk_rows) + 1 + k
+        now = time.time()
+        for i, j in enumerate(jobs):
+            if results[i] is _REPLAY:
+                results[i] = CallbackWrite(-1, False, {}, replayed=True)
+            elif i in ids:
+                paths: dict[str, Path] = {}
+                if j.images and j.code == 200:
+                    paths = self._save_images(ids[i], j.kind, j.received_at, j.images)
+                    if paths:
+                        conn.execute(
+                            "UPDATE callbacks SET image_paths = ? WHERE id = ?",
+                            (json.dumps({k: str(v) for k, v in paths.items()}), ids[i]),
+                        )
+                if j.nonce_key is not None and j.dedup_key is not None:
+                    self._nonces[j.nonce_key] = (j.dedup_key, now)
+                results[i] = CallbackWrite(ids[i], False, paths)
+        for i in range(len(jobs)):
+            if isinstance(results[i], str):  # a duplicate
+                key = results[i]
+                if key in existing:
+                    row_id, paths_text = existing[key]
+                    earlier = {k: Path(v) for k, v in json.loads(paths_text).items()}
+                else:
+                    first = results[new_keys[key]]
+                    row_id, earlier = first.row_id, dict(first.image_paths)
+                results[i] = CallbackWrite(row_id, True, earlier)
+        self._forget_old_nonces(now)
+        return results
+
+    def _forget_old_nonces(self, now: float) -> None:
+        horizon = now - self.nonce_memory_s
+        while self._nonces:
+            key = next(iter(self._nonces))
+            if self._nonces[key][1] >= horizon:
+                break
+            del self._nonces[key]
+
+    def _load_nonces(self, conn: sqlite3.Connection) -> None:
+        since = time.time() - self.nonce_memory_s
+        text = conn.execute(
+            "SELECT group_concat(nonce_key || char(31) || dedup_key || char(31) || received_at,"
+            " char(30)) FROM (SELECT nonce_key, dedup_key, received_at FROM callbacks"
+            " WHERE received_at > ? AND nonce_key IS NOT NULL ORDER BY id)", (since,),
+        ).fetchone()[0]
+        for item in (text.split("\x1e") if text else ()):
+            nonce_key, dedup_key, at = item.split("\x1f")
+            self._nonces[nonce_key] = (dedup_key, float(at))
 
     def _bump(self, name: str) -> None:
         self._counts[name] = self._counts.get(name, 0) + 1
@@ -698,7 +799,7 @@ def _settle(fut: asyncio.Future[None] | None, exc: BaseException | None) -> None
         fut.set_exception(exc)
 
 
-def _resolve(items: list[tuple[_Job, bool, Any]]) -> None:
+def _resolve(items: list[tuple[Any, bool, Any]]) -> None:
     for job, ok, value in items:
         if job.fut.done():
             continue
