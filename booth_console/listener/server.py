@@ -1,4 +1,12 @@
-"""The embedded HTTP callback listener (aiohttp on the running asyncio loop; qasync in the app).
+"""The embedded HTTP callback listener: aiohttp ``AppRunner`` + ``TCPSite`` (never ``run_app``).
+
+Where it runs: by default (``threaded=True``) on a plain asyncio loop in a thread of its own,
+started and stopped from the console's loop; accepted callbacks are handed back to the console's
+loop (qasync: the Qt thread) in groups, where the processor's sink emits the Qt signals. Measured
+reason (bench/callbacks.py): qasync runs every ``call_soon`` through a Qt timer, so even a bare
+aiohttp handler on the qasync loop reaches only ~0.58x the throughput and costs ~1.9x the CPU of
+the same handler on plain asyncio, and parsing a burst on the GUI thread stalls it. With
+``threaded=False`` everything runs on the calling loop (for plain asyncio programs and tests).
 
 Usage (inside ``main()``, on the running loop)::
 
@@ -14,7 +22,7 @@ Usage (inside ``main()``, on the running loop)::
     ...
     await listener.stop(); await journal.close()
 
-Or in one call: :func:`booth_console.listener.start_from_config`.
+Or in one call: :func:`booth_console.listener.stack.start_listener`.
 
 Paths: ``/API/V2/<Name>`` for the callback kinds 0-10 (``protocol.callbacks.CALLBACK_KINDS``),
 matched case-insensitively, trailing slash allowed. Answers are always JSON
