@@ -163,6 +163,8 @@ class BoothWindow(QWidget):
         """Render ``session``'s booth service and messages."""
         self.session = session
         self._connect_signals()
+        if session.booth.controllers:
+            self._on_lanes(list(session.booth.controllers.values()))
 
     def _connect_signals(self) -> None:
         s = self.session

@@ -9,6 +9,7 @@ stop event (quit, SIGINT, SIGTERM, ``--exit-after``) and shuts down in order.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import logging
 import signal
@@ -113,6 +114,8 @@ def run_console(opts: ConsoleRun) -> int:
     async def main() -> None:
         global _banner
         loop = asyncio.get_running_loop()
+        executor = concurrent.futures.ThreadPoolExecutor(4, thread_name_prefix="booth-default")
+        loop.set_default_executor(executor)  # ours, so exit never waits for it (qasync #115)
         stop = asyncio.Event()
         booth_window.quit_requested.connect(stop.set)
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -153,6 +156,7 @@ def run_console(opts: ConsoleRun) -> int:
                     await cleanup()
                 except Exception:
                     log.exception("cleanup failed")
+            executor.shutdown(wait=False, cancel_futures=True)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 try:
                     loop.remove_signal_handler(sig)

@@ -43,6 +43,8 @@ class Console(QObject):
         self.session = session
         self.booth_window.bind(session)
         session.booth.lanes_loaded.connect(self._on_lanes)
+        if session.booth.controllers:
+            self._on_lanes(list(session.booth.controllers.values()))
 
     def _on_lanes(self, controllers: list[LaneController]) -> None:
         for ctl in controllers:

@@ -34,9 +34,9 @@ def test_exit_with_payment_clears_lane_after_exit_callback(loop: Any, tmp_path: 
         stack = await start_stack(tmp_path)
         try:
             ctx, ctl = stack.session.ctx, stack.lane("2")
-            await park_and_exit(stack.sim, "粤B12345")
+            await park_and_exit(stack.sim, "琼Z1201X")
             order = await _waiting_order(stack)
-            await wait_until(lambda: ctl.order is not None and ctl.order.plate == "粤B12345")
+            await wait_until(lambda: ctl.order is not None and ctl.order.plate == "琼Z1201X")
             out = await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(
                 order_no=order.order_no, amount_due=order.amount_due,
                 received=order.amount_due + 10, method="79001", remarks="test"))
@@ -46,7 +46,7 @@ def test_exit_with_payment_clears_lane_after_exit_callback(loop: Any, tmp_path: 
             exit_cb = asyncio.ensure_future(wait_signal(stack.session.hub.vehicle_out, 10))
             await stack.sim.pass_barrier("2")
             cb = await exit_cb
-            assert cb.data.license_plate_number == "粤B12345"
+            assert cb.data.license_plate_number == "琼Z1201X"
             if ctl.order is not None:
                 await wait_signal(ctl.order_changed, 5, lambda o: o is None)
             assert ctl.order is None
@@ -64,7 +64,7 @@ def test_override_lowers_fee(loop: Any, tmp_path: Path) -> None:
         stack = await start_stack(tmp_path)
         try:
             ctx, ctl = stack.session.ctx, stack.lane("2")
-            await park_and_exit(stack.sim, "粤B22222", minutes=240)
+            await park_and_exit(stack.sim, "琼Z2202X", minutes=240)
             order = await _waiting_order(stack)
             new = order.charge - Decimal("1.5")
             result = await cmd.override_fee(ctx, ctl, new, "regular customer")
@@ -84,7 +84,7 @@ def test_override_not_below_fee_is_refused_before_sending(loop: Any, tmp_path: P
         stack = await start_stack(tmp_path)
         try:
             ctx, ctl = stack.session.ctx, stack.lane("2")
-            await park_and_exit(stack.sim, "粤B33333", minutes=240)
+            await park_and_exit(stack.sim, "琼Z3303X", minutes=240)
             order = await _waiting_order(stack)
             sent: list[Any] = []
             real = ctx.client.modify_lane_order_money
@@ -150,7 +150,7 @@ def test_close_gate_needs_confirm_with_vehicle_on_loop(loop: Any, tmp_path: Path
         stack = await start_stack(tmp_path)
         try:
             ctx, ctl = stack.session.ctx, stack.lane("2")
-            await park_and_exit(stack.sim, "粤B44444")
+            await park_and_exit(stack.sim, "琼Z4404X")
             if not ctl.status.vehicle_on_loop:
                 await wait_signal(ctl.status_changed, 5, lambda s: s.vehicle_on_loop)
             with pytest.raises(cmd.ConfirmationRequired):
@@ -234,7 +234,7 @@ def test_payment_retried_after_dropped_connection_is_recorded_once(loop: Any, tm
                                         park_key=park_key, timeout=2.0, httpx_transport=drop)
         try:
             ctx, ctl = stack.session.ctx, stack.lane("2")
-            await park_and_exit(stack.sim, "粤B55555")
+            await park_and_exit(stack.sim, "琼Z5505X")
             order = await _waiting_order(stack)
             ctx.client = client
             out = await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(

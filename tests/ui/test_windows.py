@@ -1,0 +1,225 @@
+"""Real windows offscreen against the real simulator: shortcuts, dialogs, closing, screenshots."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from booth_console.ui.booth_window import BoothWindow
+from booth_console.ui.console import Console
+from booth_console.ui.dialogs import (
+    NoPlateDialog,
+    NoPlateResultDialog,
+    OverrideDialog,
+    PaymentDialog,
+)
+from booth_console.ui.lane_window import LaneWindow
+from tests.app.helpers import Stack, park_and_exit, start_simulator, start_stack, wait_until
+from tests.conftest import wait_signal
+
+Body = Callable[[Stack, Console], Awaitable[None]]
+
+
+def run_console(loop: Any, tmp_path: Path, body: Body) -> Stack:
+    """Simulator, session and windows, all inside one run of the loop (nothing left running)."""
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    app.setQuitOnLastWindowClosed(False)  # as the real start-up does (STYLE.md trap)
+
+    async def scenario() -> Stack:
+        stack = await start_stack(tmp_path)
+        settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
+        booth_window = BoothWindow("tester", settings)
+        console = Console(booth_window, stack.session.cfg.booth, settings)
+        console.bind(stack.session)
+        booth_window.show()
+        try:
+            await body(stack, console)
+        finally:
+            console.close_all()
+            await stack.aclose()
+        return stack
+
+    result: Stack = loop.run_until_complete(scenario())
+    return result
+
+
+async def activate(win: Any) -> None:
+    """Make ``win`` the active window (shortcuts with a window context need it)."""
+    win.show()
+    win.raise_()
+    win.activateWindow()
+    await wait_until(lambda: QApplication.activeWindow() is win, 3)
+
+
+async def _finished(stack: Stack, command: str, timeout: float = 5.0) -> tuple[str, str, bool, Any]:
+    result: tuple[str, str, bool, Any] = await wait_signal(
+        stack.session.runner.finished, timeout, lambda r: r[1] == command)
+    return result
+
+
+async def _dialog(win: LaneWindow, kind: type) -> Any:
+    await wait_until(lambda: isinstance(win.last_dialog, kind) and win.last_dialog.isVisible())
+    return win.last_dialog
+
+
+async def _message_box(win: Any) -> QMessageBox:
+    def find() -> QMessageBox | None:
+        return next((b for b in win.findChildren(QMessageBox) if b.isVisible()), None)
+
+    await wait_until(lambda: find() is not None)
+    box = find()
+    assert box is not None
+    return box
+
+
+def test_lane_windows_open_for_every_lane(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        assert list(console.lane_windows) == ["1", "2", "3", "4"]
+        win = console.lane_windows["2"]
+        assert "F1" in win.buttons["open_gate"].text()
+        assert "F7" in win.buttons["no_plate_entry"].text()
+        assert win.buttons["no_plate_entry"].isHidden()
+        assert not console.lane_windows["1"].buttons["no_plate_entry"].isHidden()
+        paths = console.screenshots(tmp_path / "shots")
+        assert [p.name for p in paths] == [
+            "booth.png", "lane-1.png", "lane-2.png", "lane-3.png", "lane-4.png"]
+        assert all(p.stat().st_size > 1000 for p in paths)
+
+    run_console(loop, tmp_path, body)
+
+
+def test_shortcuts_trigger_their_actions(loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        exit_win, entry_win = console.lane_windows["2"], console.lane_windows["1"]
+        ctl = stack.lane("2")
+
+        async def press(win: Any, key: Any, command: str) -> Any:
+            fut = asyncio.ensure_future(_finished(stack, command))
+            await asyncio.sleep(0)
+            qtbot.keyClick(win, key)
+            return await fut
+
+        await activate(exit_win)
+        # F1 opens the barrier
+        assert (await press(exit_win, Qt.Key.Key_F1, "open_gate"))[2]
+        await ctl.refresh_now()
+        assert ctl.status.gate == 1
+        # F2 closes it (nobody on the loop: no question); F5 refreshes
+        assert (await press(exit_win, Qt.Key.Key_F2, "close_gate"))[2]
+        assert (await press(exit_win, Qt.Key.Key_F5, "refresh"))[2]
+        # F3 asks first; Escape answers No and nothing is sent
+        qtbot.keyClick(exit_win, Qt.Key.Key_F3)
+        box = await _message_box(exit_win)
+        qtbot.keyClick(box, Qt.Key.Key_Escape)
+        await wait_until(lambda: "unchanged" in exit_win.message.text())
+        # a vehicle at the exit: F6 lowers the fee, F4 takes the payment, all by keyboard
+        await park_and_exit(stack.sim, "琼Z6606X", minutes=300)
+        await wait_until(lambda: ctl.order is not None and ctl.order.charge > 2)
+        await wait_until(lambda: exit_win.buttons["override_fee"].isEnabled())
+        await activate(exit_win)
+        fee = ctl.order.charge if ctl.order else Decimal(0)
+        qtbot.keyClick(exit_win, Qt.Key.Key_F6)
+        dlg = await _dialog(exit_win, OverrideDialog)
+        qtbot.keyClicks(dlg.amount, str(fee - 2))
+        qtbot.keyClick(dlg.amount, Qt.Key.Key_Tab)
+        qtbot.keyClicks(dlg.reason, "complaint")
+        fut = asyncio.ensure_future(_finished(stack, "override_fee"))
+        qtbot.keyClick(dlg.reason, Qt.Key.Key_Return)
+        assert (await fut)[2]
+        assert ctl.order is not None and ctl.order.charge == fee - 2
+        await wait_until(lambda: exit_win.amount.text() == f"¥{fee - 2:.2f}")
+        await activate(exit_win)
+        qtbot.keyClick(exit_win, Qt.Key.Key_F4)
+        pay = await _dialog(exit_win, PaymentDialog)
+        assert pay.method_code == "79001"
+        pay.received.clear()
+        qtbot.keyClicks(pay.received, "500")
+        assert pay.change.text() == f"¥{Decimal(500) - (fee - 2):.2f}"
+        fut = asyncio.ensure_future(_finished(stack, "confirm_payment"))
+        qtbot.keyClick(pay.received, Qt.Key.Key_Return)
+        _l, _c, ok, outcome = await fut
+        assert ok and outcome.confirmed
+        assert "Payment confirmed" in exit_win.message.text()
+        # F7 at the entry lane: types from the server, Enter twice
+        await stack.session.booth._load_types()
+        await activate(entry_win)
+        qtbot.keyClick(entry_win, Qt.Key.Key_F7)
+        np = await _dialog(entry_win, NoPlateDialog)
+        assert np.plate_type.count() > 0 and np.vehicle.count() > 0
+        fut = asyncio.ensure_future(_finished(stack, "no_plate_entry"))
+        qtbot.keyClick(np.vehicle, Qt.Key.Key_Return)
+        _l, _c, ok, out = await fut
+        assert ok and out.plate.startswith("无")
+        res = await _dialog(entry_win, NoPlateResultDialog)
+        assert res.plate.text() == out.plate and res.order.text() == out.order_no
+        qtbot.keyClick(res, Qt.Key.Key_Return)
+        await wait_until(lambda: not res.isVisible())
+        actions = await stack.session.journal.recent_actions()
+        assert [a.action for a in reversed(actions)] == [
+            "open_gate", "close_gate", "override_fee", "confirm_payment", "no_plate_entry"]
+
+    run_console(loop, tmp_path, body)
+
+
+def test_ctrl_number_raises_lane_window(loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        await activate(console.booth_window)
+        qtbot.keyClick(console.booth_window, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: QApplication.activeWindow() is console.lane_windows["3"])
+        qtbot.keyClick(console.lane_windows["3"], Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: QApplication.activeWindow() is console.booth_window)
+        assert console.raise_lane(9) is None
+
+    run_console(loop, tmp_path, body)
+
+
+def test_closing_with_vehicle_on_loop_asks_first(loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        win, ctl = console.lane_windows["2"], stack.lane("2")
+        await park_and_exit(stack.sim, "琼Z7707X")
+        if not ctl.status.vehicle_on_loop:
+            await wait_signal(ctl.status_changed, 5, lambda s: s.vehicle_on_loop)
+        win.close()
+        box = await _message_box(win)
+        assert win.isVisible()
+        qtbot.keyClick(box, Qt.Key.Key_Escape)  # No
+        await wait_until(lambda: not win._asking_close)
+        assert win.isVisible()
+        win.close()
+        box = await _message_box(win)
+        box.button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: not win.isVisible())
+        # without a vehicle the window closes at once
+        other = console.lane_windows["3"]
+        other.close()
+        assert not other.isVisible()
+
+    run_console(loop, tmp_path, body)
+
+
+def test_offline_shows_on_windows_and_recovers(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        win = console.lane_windows["1"]
+        went_off = asyncio.ensure_future(
+            wait_signal(stack.session.booth.link_changed, 5, lambda s: not s.online))
+        port = stack.sim.port
+        await stack.sim.stop()
+        await went_off
+        await wait_until(lambda: "OFFLINE" in win.light_link.text())
+        assert "last seen" in win.light_link.text()
+        assert "OFFLINE" in console.booth_window.light_server.text()
+        back = asyncio.ensure_future(
+            wait_signal(stack.session.booth.link_changed, 8, lambda s: s.online))
+        stack.sim = await start_simulator(tmp_path, port)
+        await back
+        await wait_until(lambda: win.light_link.text().startswith("Online"))
+
+    run_console(loop, tmp_path, body)
