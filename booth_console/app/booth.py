@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 from collections import deque
@@ -28,6 +29,7 @@ from booth_console.app.snapshots import (
     FeedItem,
     FeedKind,
     LaneInfo,
+    LaneKind,
     LinkSnapshot,
     ListenerSnapshot,
     field,
@@ -436,10 +438,16 @@ class BoothService(QObject):
 
     def _on_lane_change(self, cb: Any) -> None:
         lanes = [LaneInfo.from_record(r) for r in (field(cb.data, "lanes") or [])]
+
+        def key(info: LaneInfo) -> tuple[str, LaneKind, bool]:
+            return (info.name, info.kind, info.charging)
+
         changed = [info for info in lanes if info.lane_no in self.controllers
-                   and self.controllers[info.lane_no].lane != info]
+                   and key(self.controllers[info.lane_no].lane) != key(info)]
         for info in changed:
-            self.controllers[info.lane_no].lane = info
+            old = self.controllers[info.lane_no].lane
+            self.controllers[info.lane_no].lane = dataclasses.replace(
+                info, booth_no=info.booth_no or old.booth_no)
         if changed:
             self.messages.info(_tr("Lane settings changed on the parking server."))
             self.lanes_loaded.emit(list(self.controllers.values()))

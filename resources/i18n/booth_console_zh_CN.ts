@@ -1,0 +1,896 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN" sourcelanguage="en">
+<context>
+    <name>BoothService</name>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>Cannot read the lanes from the parking server: {error}. Retrying…</source>
+        <translation>无法从停车场服务器读取车道：{error}。正在重试…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>Lanes not found on the parking server: {lanes}</source>
+        <translation>停车场服务器上找不到这些车道：{lanes}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>{n} payment(s) were not confirmed by the parking server. Check them in the booth window.</source>
+        <translation>有 {n} 笔支付尚未得到停车场服务器确认，请在岗亭窗口中查看。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>The parking server answers again.</source>
+        <translation>停车场服务器已恢复响应。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>The parking server does not answer ({error}). Retrying by itself.</source>
+        <translation>停车场服务器无响应（{error}），正在自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
+        <source>Lane settings changed on the parking server.</source>
+        <translation>停车场服务器上的车道设置已更改。</translation>
+    </message>
+</context>
+<context>
+    <name>BoothWindow</name>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Booth Console</source>
+        <translation>岗亭收费台</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>On duty: {name}</source>
+        <translation>当班：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Parking server</source>
+        <translation>停车场服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Connecting…</source>
+        <translation>正在连接…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Callback listener</source>
+        <translation>回调接收服务</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Starting…</source>
+        <translation>正在启动…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Lanes</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Barrier</source>
+        <translation>道闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Loop</source>
+        <translation>地感</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Due</source>
+        <translation>应收</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Free spaces</source>
+        <translation>空余车位</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Area</source>
+        <translation>区域</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Free / total</source>
+        <translation>空余 / 总数</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Payments waiting for the server</source>
+        <translation>等待服务器确认的支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Send again</source>
+        <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Live feed</source>
+        <translation>实时动态</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Event</source>
+        <translation>事件</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Amount</source>
+        <translation>金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Detail</source>
+        <translation>详情</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Entry</source>
+        <translation>入口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Exit</source>
+        <translation>出口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>charging</source>
+        <translation>收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Open</source>
+        <translation>已开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Closed</source>
+        <translation>已关</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>KEEP OPEN</source>
+        <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Vehicle</source>
+        <translation>有车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Empty</source>
+        <translation>无车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>OFFLINE · last seen {t}</source>
+        <translation>离线 · 最后响应 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Not running</source>
+        <translation>未运行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>none yet</source>
+        <translation>暂无</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>registered with the server</source>
+        <translation>已向服务器注册</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>not registered</source>
+        <translation>未注册</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Callbacks: {n} received, {r} rejected, last at {t} · {reg}</source>
+        <translation>回调：已接收 {n} 条，拒绝 {r} 条，最近一条 {t} · {reg}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Payment</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>{pno} · lane {lane} · order {order} · ¥{amount}</source>
+        <translation>{pno} · 车道 {lane} · 订单 {order} · ¥{amount}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Lane {no}: </source>
+        <translation>车道 {no}：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Sending payment {pno} again…</source>
+        <translation>正在重新发送支付 {pno}…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Payment {pno} confirmed.</source>
+        <translation>支付 {pno} 已确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Quit Booth Console?</source>
+        <translation>确定退出岗亭收费台吗？</translation>
+    </message>
+</context>
+<context>
+    <name>Commands</name>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
+        <translation>地感上有车辆。仍要落闸吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Cancel keep-open on this lane?</source>
+        <translation>取消本车道的道闸常开吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Keep the barrier open for every vehicle on this lane?</source>
+        <translation>将本车道道闸设为常开，所有车辆直接通行吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>There is no order to pay at this lane.</source>
+        <translation>本车道没有待支付的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The amount due is negative.</source>
+        <translation>应收金额为负数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The amount received is less than the amount due.</source>
+        <translation>实收金额少于应收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment not answered yet ({error}); sending it again in {s:.0f} s (attempt {n})</source>
+        <translation>支付尚未得到答复（{error}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>“{text}” is not an amount.</source>
+        <translation>“{text}”不是有效金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The amount must be zero or more.</source>
+        <translation>金额不能小于零。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Amounts have at most two decimals (fen).</source>
+        <translation>金额最多保留两位小数（分）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>There is no order at this lane to change.</source>
+        <translation>本车道没有可修改的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>A reason is required for a fee override.</source>
+        <translation>修改金额必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The amount must be zero or more, with at most two decimals.</source>
+        <translation>金额不能小于零，且最多两位小数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The new fee must be less than the fee shown (¥{fee}).</source>
+        <translation>新金额必须低于当前显示的金额（¥{fee}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Could not find an unused virtual plate; try again.</source>
+        <translation>未能生成未被使用的虚拟车牌，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>No-plate entry is only possible at an entry lane.</source>
+        <translation>无牌车入场只能在入口车道办理。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Choose a plate type.</source>
+        <translation>请选择车牌类型。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The parking server refused: {msg} (code {code})</source>
+        <translation>停车场服务器拒绝：{msg}（代码 {code}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>No answer from the parking server ({error}). The command was not repeated: check the barrier and try again.</source>
+        <translation>停车场服务器无响应（{error}）。指令不会自动重发：请检查道闸后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>No answer from the parking server ({error}).</source>
+        <translation>停车场服务器无响应（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Unexpected error: {error}</source>
+        <translation>意外错误：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Still working on the previous request…</source>
+        <translation>上一个请求仍在处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Working…</source>
+        <translation>处理中…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Waiting for confirmation</source>
+        <translation>等待确认</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+</context>
+<context>
+    <name>LaneWindow</name>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Barrier</source>
+        <translation>道闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Keep-open</source>
+        <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Ground loop</source>
+        <translation>地感</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Camera</source>
+        <translation>相机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Amount due</source>
+        <translation>应收金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Entry time</source>
+        <translation>入场时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Entry lane</source>
+        <translation>入场车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Duration</source>
+        <translation>停车时长</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Plate type</source>
+        <translation>车牌类型</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Order</source>
+        <translation>订单号</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Total / discount</source>
+        <translation>总额 / 优惠</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Coupons</source>
+        <translation>优惠券</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No entry image</source>
+        <translation>无入场图片</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No capture yet</source>
+        <translation>暂无抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Entry image</source>
+        <translation>入场图片</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Latest capture at this lane</source>
+        <translation>本车道最新抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Open barrier</source>
+        <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Close barrier</source>
+        <translation>落闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Keep open</source>
+        <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Confirm payment</source>
+        <translation>确认收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Fee override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No-plate entry</source>
+        <translation>无牌车入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Entry</source>
+        <translation>入口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Exit</source>
+        <translation>出口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Unknown direction</source>
+        <translation>方向未知</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Lane {no}</source>
+        <translation>车道 {no}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Charging</source>
+        <translation>收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Open</source>
+        <translation>已开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Closed</source>
+        <translation>已关</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>ON</source>
+        <translation>开启</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Off</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Vehicle</source>
+        <translation>有车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Empty</source>
+        <translation>无车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE · last seen {t}</source>
+        <translation>离线 · 最后响应 {t}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>no vehicle waiting</source>
+        <translation>无车辆等待</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>(no entry record)</source>
+        <translation>（无入场记录）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{area}: {start} → {end}, {minutes} min, {amount} {remarks}</source>
+        <translation>{area}：{start} → {end}，{minutes} 分钟，{amount} {remarks}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Fee details unavailable: {error}</source>
+        <translation>无法获取费用明细：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Opening the barrier…</source>
+        <translation>正在开闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Closing the barrier…</source>
+        <translation>正在落闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Barrier not closed.</source>
+        <translation>未落闸。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Keep-open unchanged.</source>
+        <translation>常开状态未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Switching keep-open…</source>
+        <translation>正在切换常开…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No order to pay at this lane.</source>
+        <translation>本车道没有待支付的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Sending the payment…</source>
+        <translation>正在发送支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Payment confirmed ({pno}). Change: {change}</source>
+        <translation>支付已确认（{pno}）。找零：{change}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Refreshing…</source>
+        <translation>正在刷新…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Up to date.</source>
+        <translation>已是最新。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No order at this lane.</source>
+        <translation>本车道没有订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Changing the fee…</source>
+        <translation>正在修改金额…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No-plate entry is only possible at an entry lane.</source>
+        <translation>无牌车入场只能在入口车道办理。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Creating the entry order…</source>
+        <translation>正在创建入场订单…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Entry created: {plate}, order {order}</source>
+        <translation>已入场：{plate}，订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Close lane window</source>
+        <translation>关闭车道窗口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>A vehicle is on the ground loop of {lane}. Close this window anyway?</source>
+        <translation>{lane} 的地感上有车辆。仍要关闭此窗口吗？</translation>
+    </message>
+</context>
+<context>
+    <name>NoPlateDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>No-plate entry</source>
+        <translation>无牌车入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Virtual plate</source>
+        <translation>虚拟车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>generated: {prefix} + 6 characters</source>
+        <translation>自动生成：{prefix} + 6 位字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Vehicle type</source>
+        <translation>车辆类型</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Plate type</source>
+        <translation>车牌类型</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Remarks</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>The plate types have not been loaded from the parking server yet.</source>
+        <translation>尚未从停车场服务器加载车牌类型。</translation>
+    </message>
+</context>
+<context>
+    <name>NoPlateResultDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>No-plate entry created</source>
+        <translation>无牌车入场已创建</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Virtual plate</source>
+        <translation>虚拟车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Order number</source>
+        <translation>订单号</translation>
+    </message>
+</context>
+<context>
+    <name>OverrideDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Fee override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Fee shown</source>
+        <translation>当前金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>new amount in yuan, below the fee shown</source>
+        <translation>新金额（元），须低于当前金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>New fee (¥)</source>
+        <translation>新金额（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Enter the new fee in yuan.</source>
+        <translation>请输入新金额（元）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Confirm payment</source>
+        <translation>确认收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Amount due</source>
+        <translation>应收金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Amount received</source>
+        <translation>实收金额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Remarks</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Enter the amount received.</source>
+        <translation>请输入实收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>The amount received is less than the amount due.</source>
+        <translation>实收金额少于应收金额。</translation>
+    </message>
+</context>
+<context>
+    <name>Session</name>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>Callbacks registered at {url} (this replaced the server's whole callback table).</source>
+        <translation>回调已注册到 {url}（已替换服务器上的整个回调表）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>Could not register callbacks: {error}</source>
+        <translation>无法注册回调：{error}</translation>
+    </message>
+</context>
+</TS>
