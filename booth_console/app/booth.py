@@ -113,7 +113,7 @@ class BoothService(QObject):
         self._pending_feed: list[FeedItem] = []
         self._feed_timer = QTimer(self)
         self._feed_timer.setSingleShot(True)
-        self._feed_timer.setInterval(100)
+        self._feed_timer.setInterval(250)
         self._feed_timer.timeout.connect(self._flush_feed)
         self._listener_timer = QTimer(self)
         self._listener_timer.setInterval(1000)

@@ -50,12 +50,14 @@ class PollTiming:
         order: float = 0.5,
         backoff_first: float = 0.5,
         backoff_max: float = 15.0,
+        refresh_min: float = 0.2,
     ) -> None:
         self.status = status
         self.status_busy = status_busy
         self.order = order
         self.backoff_first = backoff_first
         self.backoff_max = backoff_max
+        self.refresh_min = refresh_min  # callback-triggered refreshes: at most one per this
 
     @classmethod
     def from_config(cls, booth: BoothConfig) -> PollTiming:
@@ -162,9 +164,16 @@ class LaneController(QObject):
     async def _run(self) -> None:
         loop = asyncio.get_running_loop()
         next_status = next_order = 0.0
+        last_forced = -1e9
         while True:
             now = loop.time()
+            if self._force and now - last_forced < self.timing.refresh_min:
+                # a burst of callbacks: coalesce into one round per refresh_min
+                await asyncio.sleep(last_forced + self.timing.refresh_min - now)
+                now = loop.time()
             forced, self._force = self._force, False
+            if forced:
+                last_forced = now
             self._wake.clear()
             try:
                 if forced or now >= next_status:

@@ -138,6 +138,12 @@ class BoothWindow(QWidget):
             self.tr("Amount"), self.tr("Detail"),
         ])
         self._table_style(self.feed)
+        # fixed widths: sizing 200 rows to their contents on every insert stalls the Qt thread
+        header = self.feed.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for col, width in enumerate((90, 90, 190, 200, 100)):
+            self.feed.setColumnWidth(col, width)
         self.feed.setIconSize(QSize(64, 40))
         self.feed.verticalHeader().setDefaultSectionSize(44)
         fb.addWidget(self.feed)

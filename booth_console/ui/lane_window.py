@@ -237,12 +237,17 @@ class LaneWindow(QWidget):
 
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(400)
+        self._capture_timer = QTimer(self)  # a burst of captures repaints at most 4 times/s
+        self._capture_timer.setSingleShot(True)
+        self._capture_timer.setInterval(250)
+        self._pending_capture: CaptureSnapshot | None = None
 
     def _connect_signals(self) -> None:
         self.ctl.status_changed.connect(self._render_status)
         self.ctl.order_changed.connect(self._render_order)
         self.ctl.link_changed.connect(self._render_link)
-        self.ctl.capture_changed.connect(self._render_capture)
+        self.ctl.capture_changed.connect(self._queue_capture)
+        self._capture_timer.timeout.connect(self._flush_capture)
         self.ctl.attention.connect(self._attention)
         self.messages.message.connect(self._on_message)
         self.runner.busy_changed.connect(self._on_busy)
@@ -350,6 +355,20 @@ class LaneWindow(QWidget):
             self._entry_source = ""
             self.entry_image.set_image(None)
         self._update_enabled()
+
+    def _queue_capture(self, cap: CaptureSnapshot) -> None:
+        first = self._pending_capture is None and not self._capture_timer.isActive()
+        self._pending_capture = cap
+        if first:
+            self._flush_capture()
+            self._capture_timer.start()
+        elif not self._capture_timer.isActive():
+            self._capture_timer.start()
+
+    def _flush_capture(self) -> None:
+        cap, self._pending_capture = self._pending_capture, None
+        if cap is not None:
+            self._render_capture(cap)
 
     def _render_capture(self, cap: CaptureSnapshot) -> None:
         caption = f"{cap.plate}  {cap.at}"

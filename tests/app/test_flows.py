@@ -189,7 +189,7 @@ def test_server_killed_mid_shift_goes_offline_and_recovers(loop: Any, tmp_path: 
 
             stack.sim = await start_simulator(tmp_path, port)
             await back
-            assert ctl.link.online
+            await wait_until(lambda: ctl.link.online, 5)  # each lane recovers on its own back-off
             # nothing was replayed: the barrier is still closed
             await ctl.refresh_now()
             assert ctl.status.gate == 0

@@ -1,0 +1,338 @@
+"""UI benchmark: arrival-to-fee latency and the largest Qt-loop stall under a callback burst.
+
+1. A vehicle arrives at a simulator exit lane; we time until its fee is on the lane window
+   (p50/p95 over 50 arrivals). Target: p95 <= order poll interval + 150 ms.
+2. 8 lane windows open while 200 signed callbacks/s (entries, exits, payments, gate releases,
+   free spaces) arrive at the listener from another thread; a 1 ms precise QTimer measures the
+   largest gap on the Qt thread. Target: no stall over 16 ms (one frame at 60 Hz).
+
+Run: ``QT_QPA_PLATFORM=offscreen python bench/ui.py [--arrivals 50] [--rate 200] [--seconds 5]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("BOOTH_CONSOLE_NO_SOUND", "1")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+class StallMeter:
+    """A precise 1 ms timer on the Qt thread; records the largest lateness."""
+
+    def __init__(self) -> None:
+        from PySide6.QtCore import Qt, QTimer
+
+        self.timer = QTimer()
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(1)
+        self.timer.timeout.connect(self._tick)
+        self.last = 0.0
+        self.gaps: list[float] = []
+
+    def start(self) -> None:
+        self.last = time.perf_counter()
+        self.gaps.clear()
+        self.timer.start()
+        if os.environ.get("BENCH_UI_WATCHDOG"):
+            self._watch = True
+            threading.Thread(target=self._watchdog, daemon=True).start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+        self._watch = False
+
+    def _watchdog(self) -> None:
+        import collections
+        import traceback
+
+        main_id = threading.main_thread().ident
+        seen: collections.Counter[str] = collections.Counter()
+        while self._watch:
+            time.sleep(0.003)
+            if (time.perf_counter() - self.last) * 1000 > 20 and main_id is not None:
+                frame = sys._current_frames().get(main_id)
+                if frame is not None:
+                    stack = "".join(traceback.format_stack(frame)[-6:])
+                    seen[stack] += 1
+        for stack, n in seen.most_common(5):
+            print(f"--- {n} samples\n{stack}", file=sys.stderr)
+
+    def _tick(self) -> None:
+        now = time.perf_counter()
+        self.gaps.append((now - self.last) * 1000 - 1.0)
+        self.last = now
+
+    @property
+    def worst(self) -> float:
+        return max(self.gaps, default=0.0)
+
+
+def _sender(url: str, creds: dict[str, str], rate: float, seconds: float, out: dict[str, Any]) -> None:
+    """Post signed callbacks at ``rate``/s from its own process (not the Qt process's GIL)."""
+    import httpx
+
+    from booth_console.listener.samples import example_data, signed_example_bytes
+    from booth_console.protocol.callbacks import kind_by_route
+
+    kinds = ["OnVehicleIn", "OnVehicleOut", "OnPayResult", "OnGateReleaseRecord", "OnParkingSpaces"]
+
+    async def run() -> None:
+        sent = ok = 0
+        async with httpx.AsyncClient(timeout=5.0, limits=httpx.Limits(max_connections=16)) as client:
+            start = time.perf_counter()
+            tasks: set[asyncio.Task[Any]] = set()
+            n = int(rate * seconds)
+            for i in range(n):
+                name = kinds[i % len(kinds)]
+                data = example_data(name)
+                lane = str(1 + i % 4)
+                for key in ("EntryLaneNo", "ExitLaneNo", "PassageLaneNo"):
+                    if key in data:
+                        data[key] = lane
+                if "LicensePlateNumber" in data:
+                    data["LicensePlateNumber"] = f"B{i:06d}"
+                body = signed_example_bytes(name, data=data, **creds)
+                kind = kind_by_route(name)
+                assert kind is not None
+
+                async def post(body: bytes = body, path: str = kind.path) -> None:
+                    nonlocal ok
+                    r = await client.post(url + path, content=body,
+                                          headers={"Content-Type": "application/json"})
+                    ok += r.status_code == 200 and b'"ResultCode":200' in r.content.replace(b" ", b"")
+
+                t = asyncio.ensure_future(post())
+                tasks.add(t)
+                t.add_done_callback(tasks.discard)
+                sent += 1
+                delay = start + (i + 1) / rate - time.perf_counter()
+                if delay > 0:
+                    await asyncio.sleep(delay)
+            await asyncio.gather(*tasks, return_exceptions=True)
+            out["elapsed"] = time.perf_counter() - start
+        out["sent"], out["ok"] = sent, ok
+
+    asyncio.run(run())
+
+
+def _simulator_process(db: str, queue: Any, stop: Any) -> None:
+    """The parking server in its own process (as on site: another machine)."""
+    import logging
+
+    logging.basicConfig(level=logging.CRITICAL)
+    from booth_console.ui.demo import _simulator_api
+
+    simulator, sim_config, _ = _simulator_api()
+
+    async def run() -> None:
+        Path(db + ".captures", "CameraCaptures").mkdir(parents=True, exist_ok=True)
+        sim = simulator(sim_config(port=0, traffic=0, db_path=Path(db)))
+        await sim.start()
+        queue.put(sim.base_url)
+        while not stop.is_set():
+            await asyncio.sleep(0.1)
+        await sim.stop()
+
+    asyncio.run(run())
+
+
+class SimControl:
+    """The simulator's /Sim/ control API."""
+
+    def __init__(self, base_url: str) -> None:
+        import httpx
+
+        self.http = httpx.AsyncClient(base_url=base_url, timeout=10.0)
+
+    async def post(self, command: str, **body: Any) -> Any:
+        r = await self.http.post(f"/Sim/{command}", json=body)
+        r.raise_for_status()
+        return r.json()
+
+    async def arrive(self, lane: str, plate: str) -> Any:
+        return await self.post("arrive", LaneNo=lane, Plate=plate)
+
+    async def pass_barrier(self, lane: str) -> Any:
+        return await self.post("pass", LaneNo=lane)
+
+    async def qr_pay(self, lane: str) -> Any:
+        return await self.post("pay", LaneNo=lane)
+
+    async def advance_clock(self, minutes: float) -> Any:
+        return await self.post("clock", Minutes=minutes)
+
+
+def _sender_process(url: str, creds: dict[str, str], rate: float, seconds: float, queue: Any) -> None:
+    out: dict[str, Any] = {}
+    time.sleep(1.0)
+    _sender(url, creds, rate, seconds, out)
+    queue.put(out)
+
+
+async def bench(args: argparse.Namespace) -> dict[str, Any]:
+    from PySide6.QtCore import QSettings
+
+    from booth_console.app.lane import PollTiming
+    from booth_console.app.session import Session
+    from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
+    from booth_console.ui.booth_window import BoothWindow
+    from booth_console.ui.demo import _simulator_api
+    from booth_console.ui.lane_window import LaneWindow
+
+    tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
+    _s, _c, (app_id, secret, park_key) = _simulator_api()
+    mp = multiprocessing.get_context("spawn")
+    sim_queue: Any = mp.Queue()
+    sim_stop = mp.Event()
+    sim_proc = mp.Process(target=_simulator_process, args=(str(tmp / "sim.db"), sim_queue, sim_stop))
+    sim_proc.start()
+    base_url = await asyncio.get_running_loop().run_in_executor(None, sim_queue.get, True, 30)
+    sim = SimControl(base_url)
+    booth_cfg = BoothConfig(operator="bench", attention_sound=False)
+    cfg = Config(
+        server=ServerConfig(base_url=base_url, app_id=app_id, app_secret=secret, park_key=park_key),
+        listener=ListenerConfig(host="127.0.0.1", port=0, journal=str(tmp / "journal.sqlite3")),
+        booth=booth_cfg,
+    )
+    timing = PollTiming.from_config(booth_cfg)
+    session = await Session.create(cfg, register=True, timing=timing)
+    results: dict[str, Any] = {"order_poll_ms": booth_cfg.order_poll_ms}
+    windows: list[Any] = []
+    try:
+        await session.booth.start()
+        settings = QSettings(str(tmp / "windows.ini"), QSettings.Format.IniFormat)
+        booth_window = BoothWindow("bench", settings)
+        booth_window.bind(session)
+        booth_window.show()
+        ctls = list(session.booth.controllers.values())
+        for i in range(8):
+            ctl = ctls[i % len(ctls)]
+            win = LaneWindow(ctl, runner=session.runner, booth=session.booth, images=session.images,
+                             messages=session.messages, config=booth_cfg, settings=None)
+            win.show()
+            windows.append(win)
+        exit_ctl = session.booth.controllers["2"]
+        exit_win = windows[1]
+        # -- 1. arrival -> fee shown
+        latencies: list[float] = []
+        rng = random.Random(7)
+        for i in range(args.arrivals):
+            plate = f"琼Z{i:04d}{rng.choice('ABCDEFGH')}"
+            await sim.arrive("1", plate)
+            await sim.pass_barrier("1")
+            await sim.advance_clock(61)
+            await asyncio.sleep(rng.uniform(0, timing.order))  # arrive at a random poll phase
+            fut: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+
+            def shown(order: Any, plate: str = plate, fut: asyncio.Future[float] = fut) -> None:
+                if (order is not None and order.charge > 0 and not fut.done()
+                        and exit_win.amount.text() != "—"):
+                    fut.set_result(time.perf_counter())
+
+            exit_ctl.order_changed.connect(shown)
+            t0 = time.perf_counter()
+            await sim.arrive("2", plate)
+            t1 = await asyncio.wait_for(fut, 10)
+            exit_ctl.order_changed.disconnect(shown)
+            latencies.append((t1 - t0) * 1000)
+            await sim.qr_pay("2")
+            await sim.pass_barrier("2")
+            while exit_ctl.order is not None:
+                await asyncio.sleep(0.02)
+        latencies.sort()
+        results["fee_p50_ms"] = statistics.median(latencies)
+        results["fee_p95_ms"] = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+        # -- 2. stall under a callback burst with 8 lane windows
+        meter = StallMeter()
+        idle_meter = StallMeter()
+        idle_meter.start()
+        await asyncio.sleep(1.0)
+        idle_meter.stop()
+        results["idle_worst_gap_ms"] = idle_meter.worst
+        creds = {"app_id": app_id, "park_key": park_key, "app_secret": secret}
+        listener_url = session.stack.listener.url
+        queue: Any = mp.Queue()
+        proc = mp.Process(target=_sender_process, args=(listener_url, creds, args.rate, args.seconds, queue))
+        received_before = session.hub.received_count
+        proc.start()
+        await asyncio.sleep(1.5)  # the sender process starts up (imports) before the burst
+        prof = None
+        if os.environ.get("BENCH_UI_PROFILE"):
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+        meter.start()
+        while proc.is_alive():
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.3)
+        meter.stop()
+        if prof is not None:
+            import pstats
+
+            prof.disable()
+            pstats.Stats(prof, stream=sys.stderr).sort_stats("tottime").print_stats(25)
+        proc.join()
+        out = queue.get(timeout=5) if not queue.empty() else {}
+        results["burst_sent"] = out.get("sent", 0)
+        results["burst_ok"] = out.get("ok", 0)
+        results["burst_rate"] = out.get("sent", 0) / out.get("elapsed", 1)
+        results["burst_emitted"] = session.hub.received_count - received_before
+        results["burst_worst_gap_ms"] = meter.worst
+        gaps = sorted(meter.gaps)
+        results["burst_p99_gap_ms"] = gaps[int(len(gaps) * 0.99)] if gaps else 0.0
+    finally:
+        for w in windows:
+            w._force_close = True
+            w.close()
+        await session.aclose()
+        await sim.http.aclose()
+        sim_stop.set()
+        sim_proc.join(10)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--arrivals", type=int, default=50)
+    parser.add_argument("--rate", type=float, default=200.0)
+    parser.add_argument("--seconds", type=float, default=5.0)
+    args = parser.parse_args()
+
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    import qasync
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication(["bench-ui"])
+    app.setQuitOnLastWindowClosed(False)
+    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+        r = runner.run(bench(args))
+    target_fee = r["order_poll_ms"] + 150
+    print(f"arrival -> fee shown ({args.arrivals} arrivals): p50 {r['fee_p50_ms']:.0f} ms, "
+          f"p95 {r['fee_p95_ms']:.0f} ms; target p95 <= {target_fee} ms "
+          f"(ratio {r['fee_p95_ms'] / target_fee:.2f}) {'OK' if r['fee_p95_ms'] <= target_fee else 'MISSED'}")
+    print(f"callback burst: {r['burst_sent']} sent at {r['burst_rate']:.0f}/s, {r['burst_ok']} answered 200, "
+          f"{r['burst_emitted']} emitted to the UI, 8 lane windows open")
+    print(f"Qt-loop stall: worst {r['burst_worst_gap_ms']:.1f} ms (p99 {r['burst_p99_gap_ms']:.1f} ms; "
+          f"idle worst {r['idle_worst_gap_ms']:.1f} ms); target <= 16 ms "
+          f"(ratio {r['burst_worst_gap_ms'] / 16:.2f}) {'OK' if r['burst_worst_gap_ms'] <= 16 else 'MISSED'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
