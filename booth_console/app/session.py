@@ -41,6 +41,7 @@ class Session:
     runner: CommandRunner
     images: ImageLoader
     owns_client: bool = True
+    mqtt: Any = None  # booth_console.mqtt.console.ConsoleMqtt: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
 
     @property
@@ -84,6 +85,15 @@ class Session:
             from booth_console.journal import Journal
 
             journal = await Journal.open(journal_path or cfg.journal_path())
+        mqtt_side = None
+        if stack is not None and (cfg.server.transport == "mqtt" or cfg.listener.republish_mqtt):
+            try:
+                from booth_console.mqtt.console import attach_console
+
+                mqtt_side = await attach_console(cfg, stack.processor, hub_sink=hub.sink)
+            except Exception as exc:
+                log.exception("MQTT callbacks not started")
+                messages.error(QtTr.tr("MQTT callbacks are not available: {error}").format(error=exc))
         owns_client = client is None
         if client is None:
             from booth_console.client import ParkingClient
@@ -115,7 +125,8 @@ class Session:
         )
         runner = CommandRunner(ctx)
         images = ImageLoader()
-        return cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client)
+        return cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
+                   mqtt_side)
 
     def start(self) -> asyncio.Task[Any]:
         """Load the lanes and start polling in the background (retries while the server is down)."""
@@ -135,6 +146,8 @@ class Session:
             ("booth", self.booth.stop),
             ("images", self.images.aclose),
         ]
+        if self.mqtt is not None:
+            steps.append(("mqtt", self.mqtt.aclose))
         if self.stack is not None:
             steps.append(("listener", self.stack.aclose))
         elif self.ctx.journal is not None:

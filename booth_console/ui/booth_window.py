@@ -234,7 +234,9 @@ class BoothWindow(QWidget):
     def _on_link(self, link: LinkSnapshot) -> None:
         if link.online:
             lat = f" · {link.latency_ms:.0f} ms" if link.latency_ms is not None else ""
-            self.light_server.set_state("ok", self.tr("Online") + lat)
+            mqtt = self.session is not None and self.session.cfg.server.transport == "mqtt"
+            via = " · MQTT V3.0" if mqtt else ""
+            self.light_server.set_state("ok", self.tr("Online") + lat + via)
             self.light_server.setToolTip("")
         else:
             seen = link.last_seen.strftime("%H:%M:%S") if link.last_seen else self.tr("never")
