@@ -68,8 +68,9 @@ log = logging.getLogger("booth_console.journal")
 #: Most jobs committed in one transaction.
 MAX_BATCH = 200
 
-#: After taking a job, the writer waits up to this long (seconds) for more before it commits:
-#: fewer fsyncs under a burst, at most this much added latency.
+#: Under load (the previous batch held more than one job), after taking a job the writer waits
+#: up to this long (seconds) for more before it commits: fewer fsyncs under a burst, at most
+#: this much added latency. A lone write at a quiet moment is committed at once.
 COMMIT_DELAY_S = 0.002
 
 #: Replay detection remembers accepted (Nonce, TimeStamp) pairs this long (seconds). Older
@@ -382,13 +383,16 @@ class Journal:
             log.warning("journal: cannot load recent nonces: %s", exc)
         loop.call_soon_threadsafe(_settle, ready, None)
         stop = False
+        busy = False
         try:
             while not stop:
                 item = self._queue.get()
                 if item is _STOP:
                     break
                 batch: list[Any] = [item]
-                deadline = time.monotonic() + self.commit_delay_s
+                # under load (the last batch had company) wait a little for more; a lone write
+                # at a quiet moment is committed at once
+                deadline = time.monotonic() + (self.commit_delay_s if busy else 0.0)
                 while len(batch) < MAX_BATCH:
                     try:
                         nxt = self._queue.get_nowait()
@@ -405,6 +409,7 @@ class Journal:
                         break
                     batch.append(nxt)
                 self._run_batch(conn, batch)
+                busy = len(batch) > 1
         finally:
             conn.close()
             with contextlib.suppress(RuntimeError):
