@@ -71,6 +71,8 @@ async def _control_app(extra: dict[str, Any]) -> tuple[Any, int]:
     from aiohttp import web
 
     async def cpu(_r: web.Request) -> web.Response:
+        if "settle" in extra:  # let every accepted callback reach the window first
+            await extra["settle"]()
         return web.json_response({"cpu": _cpu(), **{k: v() for k, v in extra.get("info", {}).items()}})
 
     async def stall_start(_r: web.Request) -> web.Response:
@@ -208,7 +210,7 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
             return max(0.0, gaps["max"] * 1000 - 1.0)
 
         ctl, ctl_port = await _control_app({
-            "stall_start": stall_start, "stall_stop": stall_stop,
+            "stall_start": stall_start, "stall_stop": stall_stop, "settle": processor.dispatched,
             "info": {"batches": lambda: journal.batches, "jobs": lambda: journal.jobs,
                      "emitted": lambda: count, "main_tid": threading.get_native_id,
                      "journal_tid": lambda: journal._thread.native_id if journal._thread else 0,
