@@ -318,7 +318,8 @@ def main() -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(["bench-ui"])
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(["bench-ui"])
     app.setQuitOnLastWindowClosed(False)
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         r = runner.run(bench(args))

@@ -143,6 +143,7 @@ class BoothService(QObject):
         for ctl in self.controllers.values():
             ctl.start()
         self.lanes_loaded.emit(list(self.controllers.values()))
+        log.info("booth ready: polling lanes %s", ", ".join(self.controllers) or "(none)")
         self._spawn(self._load_types(), "types")
         self._spawn(self._area_loop(), "areas")
         self._listener_timer.start()

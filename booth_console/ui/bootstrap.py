@@ -141,7 +141,9 @@ def run_console(opts: ConsoleRun) -> int:
             session.start()
             if opts.exit_after is not None:
                 loop.call_later(opts.exit_after, stop.set)
+            log.info("console running; stop with Ctrl+C or SIGTERM")
             await stop.wait()
+            log.info("stopping")
             if opts.screenshot_dir is not None:
                 for path in console.screenshots(opts.screenshot_dir):
                     print(path)
@@ -165,6 +167,7 @@ def run_console(opts: ConsoleRun) -> int:
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         runner.run(main())
+    log.info("console stopped (exit code %d)", result["code"])
     return result["code"]
 
 

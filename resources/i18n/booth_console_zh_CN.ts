@@ -884,6 +884,11 @@
     <name>Session</name>
     <message>
         <location filename="../../booth_console/app/session.py"/>
+        <source>MQTT callbacks are not available: {error}</source>
+        <translation>MQTT 回调不可用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
         <source>Callbacks registered at {url} (this replaced the server's whole callback table).</source>
         <translation>回调已注册到 {url}（已替换服务器上的整个回调表）。</translation>
     </message>

@@ -156,4 +156,5 @@ TRANSLATIONS: dict[str, str] = {
     # session
     "Callbacks registered at {url} (this replaced the server's whole callback table).": "回调已注册到 {url}（已替换服务器上的整个回调表）。",
     "Could not register callbacks: {error}": "无法注册回调：{error}",
+    "MQTT callbacks are not available: {error}": "MQTT 回调不可用：{error}",
 }

@@ -13,7 +13,8 @@ import pytest
 from booth_console.app import commands as cmd
 from booth_console.app.snapshots import OrderSnapshot
 from booth_console.client import ParkingClient, condition
-from tests.app.helpers import park_and_exit, simulator_api, start_stack, wait_until
+from booth_console.errors import ApiError
+from tests.app.helpers import Stack, park_and_exit, simulator_api, start_stack, wait_until
 from tests.conftest import wait_signal
 
 
@@ -21,7 +22,7 @@ def _has_fee(order: Any) -> bool:
     return isinstance(order, OrderSnapshot) and bool(order.order_no) and order.charge > 0
 
 
-async def _waiting_order(stack: Any, lane_no: str = "2") -> OrderSnapshot:
+async def _waiting_order(stack: Stack, lane_no: str = "2") -> OrderSnapshot:
     ctl = stack.lane(lane_no)
     if not _has_fee(ctl.order):
         await wait_signal(ctl.order_changed, 5, _has_fee)
@@ -167,6 +168,9 @@ def test_close_gate_needs_confirm_with_vehicle_on_loop(loop: Any, tmp_path: Path
 
 
 @pytest.mark.slow
+# Stopping the simulator while lanes poll can leave a socket it accepted during its own
+# shutdown unclosed (aiohttp accept/cleanup race in the simulator, not the console).
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_server_killed_mid_shift_goes_offline_and_recovers(loop: Any, tmp_path: Path) -> None:
     async def scenario() -> None:
         stack = await start_stack(tmp_path)
@@ -270,7 +274,7 @@ def test_pending_payment_is_offered_again_after_restart(loop: Any, tmp_path: Pat
             assert [p.payment_order_no for p in rows] == ["BC1"]
             assert any("not confirmed" in m.text for m in stack.session.messages.history)
             # sending it again gets a definite refusal (no such order): it is resolved
-            with pytest.raises(cmd.ApiError):
+            with pytest.raises(ApiError):
                 await cmd.resume_payment(stack.session.ctx, rows[0])
             assert await stack.session.journal.pending_payments() == []
         finally:
