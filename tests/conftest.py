@@ -10,7 +10,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("BOOTH_CONSOLE_NO_SOUND", "1")
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.fixture

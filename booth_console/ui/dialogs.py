@@ -50,6 +50,7 @@ class _Base(QDialog):
         self.setWindowTitle(title)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setFont(big_font(16, bold=False))
+        self.setMinimumWidth(620)
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.error = QLabel("", self)

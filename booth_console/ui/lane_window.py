@@ -7,7 +7,6 @@ The window renders the controller's signals and calls commands through the
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 from typing import Any
@@ -285,6 +284,8 @@ class LaneWindow(QWidget):
         self.buttons["no_plate_entry"].setVisible(entry)
         self.buttons["confirm_payment"].setVisible(not entry or lane.charging)
         self.buttons["override_fee"].setVisible(not entry or lane.charging)
+        self.amount.setVisible(not entry or lane.charging)
+        self.amount_caption.setVisible(not entry or lane.charging)
         self._update_enabled()
 
     def _render_status(self, s: StatusSnapshot) -> None:
@@ -314,7 +315,13 @@ class LaneWindow(QWidget):
     def _render_order(self, order: OrderSnapshot | None) -> None:
         d = self.detail_labels
         if order is None:
-            self.plate.setText("—")
+            cap = self.ctl.capture
+            if self.ctl.lane.kind is LaneKind.ENTRY and cap is not None and cap.plate:
+                self.plate_caption.setText(self.tr("Last vehicle"))
+                self.plate.setText(cap.plate)
+            else:
+                self.plate_caption.setText(self.tr("Plate"))
+                self.plate.setText("—")
             self.amount.setText("—")
             self.amount_caption.setText(self.tr("Amount due") + " — " + self.tr("no vehicle waiting"))
             for lab in d.values():
@@ -325,6 +332,7 @@ class LaneWindow(QWidget):
             self._update_enabled()
             return
         self.amount_caption.setText(self.tr("Amount due"))
+        self.plate_caption.setText(self.tr("Plate"))
         self.plate.setText(order.plate or (self.tr("(no entry record)") if not order.order_no else "…"))
         self.amount.setText(yuan(order.amount_due))
         d["entry_time"].setText(order.entry_time or "—")
@@ -374,6 +382,9 @@ class LaneWindow(QWidget):
         caption = f"{cap.plate}  {cap.at}"
         self.capture_caption.setText(self.tr("Latest capture at this lane") + f": {caption}")
         self._capture_source = (cap.source, cap.data)
+        if self.ctl.order is None and self.ctl.lane.kind is LaneKind.ENTRY and cap.plate:
+            self.plate_caption.setText(self.tr("Last vehicle"))
+            self.plate.setText(cap.plate)
         if cap.source or cap.data:
             self._load_image(self.capture_image, cap.source, cap.data, caption)
         else:
@@ -441,9 +452,6 @@ class LaneWindow(QWidget):
             self.header.setStyleSheet("")
 
     # -- commands (async; the slots below are one-liners) ----------------------------------
-
-    def _busy(self, text: str) -> str:
-        return text
 
     async def open_gate(self) -> Any:
         """Open the barrier (F1)."""
@@ -644,7 +652,3 @@ class LaneWindow(QWidget):
         if yes:
             self._force_close = True
             self.close()
-
-    def stamp(self) -> str:
-        """Now, for messages."""
-        return dt.datetime.now().strftime("%H:%M:%S")

@@ -614,6 +614,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Last vehicle</source>
+        <translation>最近车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>no vehicle waiting</source>
         <translation>无车辆等待</translation>
     </message>

@@ -89,6 +89,7 @@ TRANSLATIONS: dict[str, str] = {
     "Camera": "相机",
     "Server": "服务器",
     "Amount due": "应收金额",
+    "Last vehicle": "最近车辆",
     "Entry time": "入场时间",
     "Entry lane": "入场车道",
     "Duration": "停车时长",
