@@ -159,6 +159,7 @@ class LaneWindow(QWidget):
         left.addWidget(self.amount)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(2)
         self.detail_labels: dict[str, QLabel] = {}
         rows = [
             ("entry_time", self.tr("Entry time")),
@@ -171,16 +172,17 @@ class LaneWindow(QWidget):
         ]
         for i, (key, caption) in enumerate(rows):
             cap = QLabel(caption + ":", self)
-            cap.setFont(big_font(15, bold=False))
+            cap.setFont(big_font(14, bold=False))
             val = QLabel("—", self)
-            val.setFont(big_font(17))
+            val.setFont(big_font(16))
+            val.setMinimumHeight(val.fontMetrics().height() + 2)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             grid.addWidget(cap, i, 0, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(val, i, 1)
             self.detail_labels[key] = val
         left.addLayout(grid)
         self.breakdown = QLabel("", self)
-        self.breakdown.setFont(big_font(14, bold=False))
+        self.breakdown.setFont(big_font(13, bold=False))
         self.breakdown.setWordWrap(True)
         left.addWidget(self.breakdown)
         left.addStretch(1)
@@ -355,6 +357,8 @@ class LaneWindow(QWidget):
         ]
         if order.price_error:
             lines.append(self.tr("Fee details unavailable: {error}").format(error=order.price_error))
+        if len(lines) > 4:
+            lines = [*lines[:3], self.tr("… and {n} more").format(n=len(lines) - 3)]
         self.breakdown.setText("\n".join(lines))
         if order.entry_image_url and order.entry_image_url != getattr(self, "_entry_source", ""):
             self._entry_source = order.entry_image_url
@@ -618,7 +622,7 @@ class LaneWindow(QWidget):
             if geo is not None:
                 self.restoreGeometry(geo)
                 return
-        self.resize(1180, 760)
+        self.resize(1180, 860)
 
     def save_geometry(self) -> None:
         """Remember position and size for this lane."""

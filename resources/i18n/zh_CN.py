@@ -90,6 +90,7 @@ TRANSLATIONS: dict[str, str] = {
     "Server": "服务器",
     "Amount due": "应收金额",
     "Last vehicle": "最近车辆",
+    "… and {n} more": "… 另有 {n} 条",
     "Entry time": "入场时间",
     "Entry lane": "入场车道",
     "Duration": "停车时长",
