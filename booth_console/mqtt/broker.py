@@ -105,6 +105,8 @@ class MosquittoBroker:
         lines = [
             f"listener {self.port} {self.host}",
             "allow_anonymous true",
+            # without it mosquitto's small writes wait for delayed ACKs: ~40 ms per hop
+            "set_tcp_nodelay true",
             f"persistence {'true' if self.persistence else 'false'}",
             f"persistence_location {self.workdir}/",
             "persistence_file mosquitto.db",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import socket
 import ssl
 import threading
 import uuid
@@ -125,6 +126,7 @@ class MqttLink:
             client.tls_set_context(ssl.create_default_context())
         client.reconnect_delay_set(reconnect_min, reconnect_max)  # type: ignore[arg-type]
         client.max_inflight_messages_set(100)
+        client.on_socket_open = _no_delay
         client.on_connect = self._on_connect
         client.on_disconnect = self._on_disconnect
         client.on_connect_fail = self._on_connect_fail
@@ -191,6 +193,12 @@ class MqttLink:
 
             def _stop() -> None:
                 self._client.loop_stop()
+                # paho closes its wake-up socket pair only in __del__; close it now so no
+                # socket is left to the garbage collector (ResourceWarning).
+                reset = getattr(self._client, "_reset_sockets", None)
+                if reset is not None:
+                    with contextlib.suppress(Exception):
+                        reset()
                 with contextlib.suppress(RuntimeError):  # loop already closed
                     loop.call_soon_threadsafe(_resolve, done)
 
@@ -242,8 +250,10 @@ class MqttLink:
             self.publish_nowait(topic, payload, 0, retain)
             return
         fut: asyncio.Future[None] = loop.create_future()
+        # Never hold self._lock while calling into paho: paho calls _on_publish with its own
+        # message lock held, and _on_publish takes self._lock (lock order: paho's, then ours).
+        mid = self.publish_nowait(topic, payload, qos, retain)
         with self._lock:
-            mid = self.publish_nowait(topic, payload, qos, retain)
             if mid in self._acked_early:
                 self._acked_early.discard(mid)
                 fut.set_result(None)
@@ -362,6 +372,13 @@ class MqttLink:
             if not fut.done():
                 fut.set_exception(ServerUnreachable(text, sent=True))
                 fut.exception()  # retrieved: nobody may be waiting any more
+
+
+def _no_delay(_client: paho.Client, _userdata: Any, sock: Any) -> None:
+    # Requests, answers and acknowledgements are small packets written back to back; with
+    # Nagle's algorithm each one waits for the peer's delayed ACK (~40 ms on Linux).
+    with contextlib.suppress(OSError, AttributeError):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 def _resolve(fut: asyncio.Future[None]) -> None:
