@@ -94,8 +94,12 @@ async def bench_requests(cfg: MqttConfig, tmp: Path, n: int) -> dict[str, Any]:
     try:
         for name, data in (("BarrierStatusQuery", {"LaneNo": "1"}), ("LaneQuery", PAGE)):
             for label, client in (("http", http), ("mqtt", mqtt)):
-                results[f"{name} {label}"] = await time_calls(
-                    lambda c=client, nm=name, d=data: c.call_raw(nm, d), n)
+
+                def call(c: ParkingClient = client, nm: str = name,
+                         d: Any = data) -> Awaitable[dict[str, Any]]:
+                    return c.call_raw(nm, d)
+
+                results[f"{name} {label}"] = await time_calls(call, n)
         results["BarrierStatusQuery mqtt-echo"] = await time_calls(
             lambda: echo_client.call_raw("BarrierStatusQuery", {"LaneNo": "1"}), n)
     finally:
