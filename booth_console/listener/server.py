@@ -43,9 +43,7 @@ import contextlib
 import errno
 import ipaddress
 import logging
-import os
 import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -60,8 +58,6 @@ __all__ = ["DEFAULT_MAX_BODY", "CallbackListener", "ListenerCounts"]
 log = logging.getLogger("booth_console.listener")
 
 DEFAULT_MAX_BODY = 16 * 1024 * 1024
-
-_YIELD_GIL = os.environ.get("BOOTH_CONSOLE_LISTENER_NO_YIELD") is None
 
 _KINDS_BY_PATH: dict[str, CallbackKind] = {k.path.lower(): k for k in CALLBACK_KINDS}
 
@@ -313,10 +309,6 @@ class CallbackListener:
             except web.HTTPRequestEntityTooLarge:
                 return await self._too_large(kind, source, "")
             result = await self.processor.process(raw, kind, source)
-            if self.threaded and _YIELD_GIL:
-                # Let the GUI thread take the GIL now if it is waiting for it, rather than
-                # after the interpreter's 5 ms switch interval: keeps the Qt loop smooth.
-                time.sleep(0)
             return web.Response(body=result.body(), content_type="application/json")
         except Exception:
             log.exception("callback listener: unexpected error on %s", request.path[:200])
