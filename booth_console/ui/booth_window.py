@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -39,6 +40,80 @@ from booth_console.ui.widgets import BigLabel, StatusLight, ask_yes_no, async_sl
 __all__ = ["BoothWindow"]
 
 _FEED_ROWS = 200
+_NO_INDEX = QModelIndex()
+_THUMBS_PER_BATCH = 8  # a burst loads thumbnails only for the newest rows
+
+
+class FeedModel(QAbstractTableModel):
+    """The live feed, newest first; a batch is inserted with one beginInsertRows."""
+
+    def __init__(self, headers: list[str], kind_text: Callable[[FeedKind], str],
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.headers = headers
+        self.kind_text = kind_text
+        self.rows: list[FeedItem] = []
+        self.icons: dict[int, QIcon] = {}
+
+    def rowCount(self, parent: Any = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.headers)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.headers[section]
+        return None
+
+    def cell_text(self, item: FeedItem, col: int) -> str:
+        """The text of one cell."""
+        if col == 0:
+            return item.at[11:19] if len(item.at) >= 19 else item.at
+        if col == 1:
+            return self.kind_text(item.kind)
+        if col == 2:
+            return f"{item.lane_name} ({item.lane_no})" if item.lane_no else ""
+        if col == 3:
+            return item.plate
+        if col == 4:
+            return yuan(item.amount) if item.amount is not None else ""
+        return item.detail
+
+    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        item = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.cell_text(item, index.column())
+        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
+            return self.icons.get(id(item))
+        return None
+
+    def prepend(self, items: list[FeedItem]) -> None:
+        """Add a batch (oldest first) at the top and drop rows past the limit."""
+        if not items:
+            return
+        new = list(reversed(items))
+        self.beginInsertRows(_NO_INDEX, 0, len(new) - 1)
+        self.rows[0:0] = new
+        self.endInsertRows()
+        if len(self.rows) > _FEED_ROWS:
+            self.beginRemoveRows(_NO_INDEX, _FEED_ROWS, len(self.rows) - 1)
+            for gone in self.rows[_FEED_ROWS:]:
+                self.icons.pop(id(gone), None)
+            del self.rows[_FEED_ROWS:]
+            self.endRemoveRows()
+
+    def set_icon(self, item: FeedItem, icon: QIcon) -> None:
+        """Show a capture thumbnail beside the plate (if the row is still there)."""
+        for row, it in enumerate(self.rows):
+            if it is item:
+                self.icons[id(item)] = icon
+                idx = self.index(row, 3)
+                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+                return
 
 
 class BoothWindow(QWidget):
@@ -132,13 +207,17 @@ class BoothWindow(QWidget):
 
         feed_box = QGroupBox(self.tr("Live feed"), self)
         fb = QVBoxLayout(feed_box)
-        self.feed = QTableWidget(0, 6, self)
-        self.feed.setHorizontalHeaderLabels([
+        self.feed_model = FeedModel([
             self.tr("Time"), self.tr("Event"), self.tr("Lane"), self.tr("Plate"),
             self.tr("Amount"), self.tr("Detail"),
-        ])
-        self._table_style(self.feed)
-        # fixed widths: sizing 200 rows to their contents on every insert stalls the Qt thread
+        ], self._feed_kind, self)
+        self.feed = QTableView(self)
+        self.feed.setModel(self.feed_model)
+        self.feed.setFont(big_font(15, bold=False))
+        self.feed.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.feed.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.feed.verticalHeader().setVisible(False)
+        # fixed widths: sizing rows to their contents on every insert stalls the Qt thread
         header = self.feed.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
@@ -264,34 +343,20 @@ class BoothWindow(QWidget):
         }[kind]
 
     def _on_feed(self, items: list[FeedItem]) -> None:
-        self.feed.setUpdatesEnabled(False)
-        for item in items[-_FEED_ROWS:]:
-            self.feed.insertRow(0)
-            cells = [
-                item.at[11:19] if len(item.at) >= 19 else item.at,
-                self._feed_kind(item.kind),
-                f"{item.lane_name} ({item.lane_no})" if item.lane_no else "",
-                item.plate,
-                yuan(item.amount) if item.amount is not None else "",
-                item.detail,
-            ]
-            for col, text in enumerate(cells):
-                self.feed.setItem(0, col, QTableWidgetItem(text))
+        fresh = items[-_FEED_ROWS:]
+        self.feed_model.prepend(fresh)
+        for item in fresh[-_THUMBS_PER_BATCH:]:
             if item.image_source or item.image_data:
-                self._thumb(self.feed.item(0, 3), item)
-        while self.feed.rowCount() > _FEED_ROWS:
-            self.feed.removeRow(self.feed.rowCount() - 1)
-        self.feed.setUpdatesEnabled(True)
+                self._thumb(item)
 
-    def _thumb(self, cell: QTableWidgetItem | None, item: FeedItem) -> None:
-        if cell is None or self.session is None:
+    def _thumb(self, item: FeedItem) -> None:
+        if self.session is None:
             return
 
         async def load() -> None:
             image = await self.session.images.load(item.image_source, item.image_data, 96, 60)
             if image is not None:
-                with contextlib.suppress(RuntimeError):  # the row scrolled out of the feed
-                    cell.setIcon(QIcon(QPixmap.fromImage(image)))
+                self.feed_model.set_icon(item, QIcon(QPixmap.fromImage(image)))
 
         try:
             task = asyncio.get_running_loop().create_task(load())

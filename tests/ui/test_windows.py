@@ -167,6 +167,9 @@ def test_shortcuts_trigger_their_actions(loop: Any, tmp_path: Path, qtbot: Any) 
         assert res.plate.text() == out.plate and res.order.text() == out.order_no
         qtbot.keyClick(res, Qt.Key.Key_Return)
         await wait_until(lambda: not res.isVisible())
+        # the live feed shows the callbacks (entry of 琼Z6606X, its payment)
+        model = console.booth_window.feed_model
+        await wait_until(lambda: any(r.plate == "琼Z6606X" for r in model.rows), 10)
         actions = await stack.session.journal.recent_actions()
         assert [a.action for a in reversed(actions)] == [
             "open_gate", "close_gate", "override_fee", "confirm_payment", "no_plate_entry"]
