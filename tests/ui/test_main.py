@@ -139,3 +139,19 @@ def test_every_string_is_translated() -> None:
     assert missing == []
     ts = (here / "booth_console_zh_CN.ts").read_text(encoding="utf-8")
     assert 'type="unfinished"' not in ts
+
+
+@pytest.mark.slow
+def test_demo_renders_every_window_and_exits_0(tmp_path: Path) -> None:
+    shots = tmp_path / "shots"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "booth_console", "demo", "--lang", "zh_CN", "--traffic", "30",
+         "--exit-after", "6", "--screenshot-dir", str(shots), "--data-dir", str(tmp_path / "data")],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    names = sorted(p.name for p in shots.glob("*.png"))
+    assert names == ["booth.png", "lane-1.png", "lane-2.png", "lane-3.png", "lane-4.png"]
+    log = (tmp_path / "data" / "booth-console.log").read_text(encoding="utf-8")
+    assert "booth ready" in log and "console stopped (exit code 0)" in log
