@@ -399,12 +399,15 @@ def _median(runs: list[dict[str, float]]) -> dict[str, float]:
 async def _bench(args: argparse.Namespace) -> int:
     bare_runs: list[dict[str, float]] = []
     listener_runs: list[dict[str, float]] = []
+    qasync_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="booth-bench-") as tmp:
         for i in range(args.rounds):
             journal_dir = Path(tmp) / f"round{i}"
             journal_dir.mkdir()
             bare_runs.append(await _measure("bare", args, tmp))
             listener_runs.append(await _measure("listener", args, str(journal_dir)))
+            if args.qasync_bare:
+                qasync_runs.append(await _measure("bare-qasync", args, tmp))
     bare, listener = _median(bare_runs), _median(listener_runs)
     print(f"Callbacks: {args.n} with {args.concurrency} in flight; latency at {args.rate:g}/s for "
           f"{args.seconds:g} s; burst of 2000; median of {args.rounds} alternating rounds; "
@@ -440,6 +443,13 @@ async def _bench(args: argparse.Namespace) -> int:
     ]
     for name, ok in checks:
         print(f"  [{'PASS' if ok else 'FAIL'}] {name}")
+    if qasync_runs:
+        print("The bare handler on a qasync loop (no journal, no signals), against the same on "
+              "plain asyncio:")
+        for title, key, _fmt in rows[:2]:
+            ratio = statistics.median(
+                q[key] / b[key] for q, b in zip(qasync_runs, bare_runs, strict=True))
+            print(f"  {title:30}{_median(qasync_runs)[key]:>10.0f}{ratio:>8.2f}x")
     return 0 if all(ok for _, ok in checks) else 1
 
 
@@ -452,11 +462,22 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=5, help="alternating rounds (medians reported)")
     p.add_argument("--plain-gc", action="store_true",
                    help="leave Python's default GC on in the listener process")
-    p.add_argument("--serve", choices=("bare", "listener"), help=argparse.SUPPRESS)
+    p.add_argument("--qasync-bare", action="store_true",
+                   help="also measure the bare handler on a qasync loop (why the listener has "
+                        "its own network thread)")
+    p.add_argument("--serve", choices=("bare", "bare-qasync", "listener"), help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve == "bare":
         asyncio.run(_serve_bare())
+        return 0
+    if args.serve == "bare-qasync":
+        import qasync
+        from PySide6.QtWidgets import QApplication
+
+        QApplication(sys.argv[:1])
+        with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+            runner.run(_serve_bare())
         return 0
     if args.serve == "listener":
         _serve_listener(args.dir, args.plain_gc)
