@@ -20,7 +20,7 @@ def _jpeg(w: int, h: int) -> bytes:
     ba = QByteArray()
     buf = QBuffer(ba)
     buf.open(QIODevice.OpenModeFlag.WriteOnly)
-    assert img.save(buf, "JPG")
+    assert img.save(buf, "JPG")  # type: ignore[call-overload]  # the stub wants bytes; runtime wants str
     buf.close()
     return bytes(ba.data())
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
@@ -93,6 +93,20 @@ def test_lane_windows_open_for_every_lane(loop: Any, tmp_path: Path) -> None:
         assert "F7" in win.buttons["no_plate_entry"].text()
         assert win.buttons["no_plate_entry"].isHidden()
         assert not console.lane_windows["1"].buttons["no_plate_entry"].isHidden()
+        # a capture from a callback appears, decoded off the GUI thread; a click enlarges it
+        from booth_console.app.snapshots import CaptureSnapshot
+        from tests.app.test_images import _jpeg
+
+        jpg = tmp_path / "cap.jpg"
+        jpg.write_bytes(_jpeg(1920, 1080))
+        win.ctl.set_capture(CaptureSnapshot("2", "琼Z0001X", "2026-01-01 10:00:00", str(jpg), b"", "exit"))
+        await wait_until(lambda: win.capture_image.image is not None)
+        assert "琼Z0001X" in win.capture_caption.text()
+        await win.enlarge("capture")
+        big = [d for d in win.findChildren(QDialog) if d.isVisible()]
+        label = big[0].findChild(QLabel) if big else None
+        assert label is not None and label.pixmap().width() == 1280
+        big[0].close()
         paths = console.screenshots(tmp_path / "shots")
         assert [p.name for p in paths] == [
             "booth.png", "lane-1.png", "lane-2.png", "lane-3.png", "lane-4.png"]
