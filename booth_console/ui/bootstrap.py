@@ -42,6 +42,9 @@ def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
             sh.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
             root.addHandler(sh)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    # one line per poll (several per second per lane) would flood the log over a shift
+    for noisy in ("httpx", "httpcore"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
     return path
 
 
