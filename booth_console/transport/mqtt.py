@@ -92,6 +92,7 @@ class MqttTransport:
         self._pending: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._start_lock: asyncio.Lock | None = None
         self._started = False
+        self._first_wait_done = False  # the first connection wait ended (either way)
         self._closed = False
 
     def __repr__(self) -> str:
@@ -121,14 +122,17 @@ class MqttTransport:
             if not self._started:
                 self._started = True
                 await self._link.start(timeout=None)
-        if not self._link.connected:
-            await self._link.wait_connected(wait)
+        try:
+            if not self._link.connected:
+                await self._link.wait_connected(wait)
+        finally:
+            self._first_wait_done = True
 
     async def send(self, endpoint: Endpoint, envelope: dict[str, Any]) -> dict[str, Any]:
         """Publish ``envelope`` + ``Route`` + ``RequestId``; return the matching answer."""
-        if self._link.connects == 0:  # first use: open the connection and wait for it
-            await self.connect()
-        elif not self._link.connected:
+        if not self._link.connected and not self._first_wait_done:
+            await self.connect()  # first use: open the connection and wait for it once
+        elif not self._link.connected:  # later: fail at once, the link reconnects by itself
             raise ServerUnreachable(
                 f"MQTT broker {self.settings.host}:{self.settings.port} is not connected; "
                 f"{endpoint.name} was not sent"

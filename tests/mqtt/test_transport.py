@@ -151,6 +151,7 @@ def test_unanswered_request_times_out_clearly(loop: asyncio.AbstractEventLoop,
 
 
 def test_broker_down_is_unreachable_not_sent(loop: asyncio.AbstractEventLoop) -> None:
+    """Broker down: the first request waits request_timeout for it, later ones fail at once."""
     async def scenario() -> None:
         cfg = MqttConfig(host="127.0.0.1", port=free_port(), request_timeout=0.5)
         transport = MqttTransport(cfg, app_id=APP_ID, park_key=PARK)
@@ -159,6 +160,11 @@ def test_broker_down_is_unreachable_not_sent(loop: asyncio.AbstractEventLoop) ->
                 await transport.send(by_name("AreaQuery"), _signed(None))
             assert info.value.sent is False
             assert f"127.0.0.1:{cfg.port}" in str(info.value)
+            # after the first wait, requests fail at once while the link keeps retrying
+            started = loop.time()
+            with pytest.raises(ServerUnreachable):
+                await transport.send(by_name("BarrierStatusNotify"), _signed({"LaneNo": "1"}))
+            assert loop.time() - started < 0.1
         finally:
             await transport.aclose()
 
