@@ -28,7 +28,7 @@ def extract() -> dict[str, list[tuple[str, str]]]:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = str(path.relative_to(ROOT))
 
-        def visit(node: ast.AST, cls: str | None) -> None:
+        def visit(node: ast.AST, cls: str | None, path: Path = path, rel: str = rel) -> None:
             for child in ast.iter_child_nodes(node):
                 if isinstance(child, ast.ClassDef):
                     visit(child, child.name)
