@@ -164,9 +164,8 @@ def now_timestamp() -> str:
 
 
 def make_nonce() -> str:
-    """A random nonce of 16 lower-case letters and digits."""
-    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789"
-    return "".join(secrets.choice(alphabet) for _ in range(16))
+    """A random nonce of 16 lower-case letters and digits (80 random bits, one system call)."""
+    return base64.b32encode(secrets.token_bytes(10)).decode("ascii").lower()
 
 
 def sign_envelope(
