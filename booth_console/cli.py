@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "sign": ("booth_console.tools.sign", "show or verify the signature of a JSON body"),
     "call": ("booth_console.tools.call", "call any endpoint of the parking server and print the answer"),
     "callbacks": ("booth_console.listener.cli", "show or set the server's callback table, re-pull failed callbacks"),
+    "self-test": ("booth_console.tools.selftest", "check that this installation can run (Qt, loop, listener, translation)"),
 }
 
 
