@@ -31,7 +31,7 @@ async def _check(lines: list[str]) -> bool:
     from booth_console.protocol.signing import sign_envelope
 
     secret = "self-test-secret"
-    received = []
+    received: list[object] = []
     with tempfile.TemporaryDirectory(prefix="booth-selftest-") as tmp:
         journal = await Journal.open(Path(tmp) / "journal.sqlite3")
         processor = CallbackProcessor(app_id="selftest", park_key="0", app_secret=secret, journal=journal,
