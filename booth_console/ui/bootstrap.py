@@ -96,6 +96,9 @@ def run_console(opts: ConsoleRun) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Booth Console")
     app.setQuitOnLastWindowClosed(False)
+    from booth_console.app.gc_guard import GuiThreadCollector
+
+    collector = GuiThreadCollector(app)  # no collection on paho's or the listener's threads
     language = choose_language(opts.language or opts.cfg.booth.language)
     if not install_translators(app, language):
         log.warning("running without the %s translation", language)
@@ -170,6 +173,7 @@ def run_console(opts: ConsoleRun) -> int:
 
     with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
         runner.run(main())
+    collector.stop()
     log.info("console stopped (exit code %d)", result["code"])
     return result["code"]
 
