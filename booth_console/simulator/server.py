@@ -426,6 +426,8 @@ class Simulator:
         action = request.match_info["action"]
         route = next((v for k, v in request.query.items() if k.lower() == "route"), None)
         endpoint = by_v2(action, route)
+        if endpoint is None and action.lower() not in ("query", "notice"):
+            endpoint = by_v2(action, None)  # a stray Route on an unrouted action is ignored
         if endpoint is None:
             known = {"query", "notice", "getlanestatus", "getlaneorder", "getorderprice",
                      "setlanegatestatus", "modifylaneordermoney", "paysuccess", "createnoplate",

@@ -23,7 +23,8 @@ from booth_console.simulator import (
     SimulatorConfig,
 )
 
-APP = dict(app_id=DEFAULT_APP_ID, app_secret=DEFAULT_APP_SECRET, park_key=DEFAULT_PARK_KEY)
+APP: dict[str, Any] = dict(app_id=DEFAULT_APP_ID, app_secret=DEFAULT_APP_SECRET,
+                           park_key=DEFAULT_PARK_KEY)
 
 
 def run(coro: Awaitable[Any]) -> Any:

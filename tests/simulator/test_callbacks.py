@@ -37,7 +37,7 @@ def test_set_callback_params_validation() -> None:
             good = {"Index": 4, "Url": "http://192.168.22.247:8080", "Interval": 1000}
             assert (await _set(r, [good]))["ResultCode"] == 200
             assert (await _set(r, []))["ResultCode"] == 200
-            bad_cases = [
+            bad_cases: list[tuple[Any, str]] = [
                 ([dict(good, Interval=199)], "Interval"),
                 ([dict(good, Interval=600001)], "Interval"),
                 ([dict(good, Interval=None)], "Interval"),

@@ -85,7 +85,8 @@ def test_coupons_combine_time_first_then_ratio_then_amount() -> None:
     # 5 h = 13; minus 1 h = 4 h = 11; 50% = 5.5; minus 2 = 3.5.
     price = compute_price(T0, T0 + timedelta(hours=5), lot.tariff_for("3651"), label="t",
                           coupons=coupons)
-    assert (price.gross, price.final, price.discount) == (13, Decimal("3.5"), Decimal("9.5"))
+    assert (price.gross, price.final, price.discount) == (Decimal(13), Decimal("3.5"),
+                                                          Decimal("9.5"))
 
 
 async def _notice(r: Raw, route: str, notice_type: int, items: list[dict[str, Any]]

@@ -12,7 +12,7 @@ from booth_console.simulator.store import fmt_time
 from tests.simulator.helpers import raw, run, sim_and_client, simulator
 
 
-def _cond(field: str, op: int, value: Any = None) -> dict[str, Any]:
+def _cond(field: str, op: Any, value: Any = None) -> dict[str, Any]:
     return {"Field": field, "Operator": op, "Value": value}
 
 
