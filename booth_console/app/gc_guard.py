@@ -10,6 +10,7 @@ generation when its threshold is passed.
 from __future__ import annotations
 
 import gc
+import time
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -24,6 +25,8 @@ class GuiThreadCollector(QObject):
         self._was_enabled = gc.isenabled()
         self._threshold = gc.get_threshold()
         gc.disable()
+        self._started = time.monotonic()
+        self._frozen = False
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
@@ -34,6 +37,13 @@ class GuiThreadCollector(QObject):
 
     def check(self) -> None:
         """Collect the generations whose thresholds have been passed."""
+        if not self._frozen and time.monotonic() - self._started > 5.0:
+            # Once start-up is over, move what exists to the permanent generation so that
+            # full collections during a shift only walk what the shift created.
+            self._frozen = True
+            gc.collect()
+            gc.freeze()
+            return
         l0, l1, l2 = gc.get_count()
         if l0 > self._threshold[0]:
             gc.collect(0)
@@ -45,5 +55,7 @@ class GuiThreadCollector(QObject):
     def stop(self) -> None:
         """Stop the timer and give collection back to Python."""
         self._timer.stop()
+        if self._frozen:
+            gc.unfreeze()
         if self._was_enabled:
             gc.enable()
