@@ -341,3 +341,47 @@ def test_traffic_moves_vehicles_by_itself() -> None:
             assert sim.engine.occupied() != start
 
     run(scenario())
+
+
+def test_control_api_over_http() -> None:
+    async def scenario() -> None:
+        import httpx
+
+        async with simulator() as sim, httpx.AsyncClient(base_url=sim.base_url) as http:
+            async def sim_post(command: str, body: dict[str, Any]) -> tuple[int, Any]:
+                resp = await http.post(f"/Sim/{command}", json=body)
+                return resp.status_code, resp.json()
+
+            status, answer = await sim_post("Arrive", {"LaneNo": "3", "Plate": "ctl001"})
+            assert status == 200 and answer["Ok"]
+            order_no = answer["Data"]["OrderNo"]
+            assert order_no.endswith("-CTL001")
+            status, answer = await sim_post("Arrive", {"LaneNo": "3", "Plate": "CTL002"})
+            assert status == 409 and not answer["Ok"] and "occupied" in answer["Message"]
+            assert (await sim_post("Pass", {"LaneNo": "3"}))[1]["Ok"]
+            status, answer = await sim_post("Pass", {"LaneNo": "3"})
+            assert status == 409 and "no vehicle" in answer["Message"]
+            status, answer = await sim_post("Clock", {"Minutes": 180})
+            assert answer["Ok"]
+            status, answer = await sim_post("Arrive", {"LaneNo": "4", "Plate": "CTL001"})
+            assert answer["Data"]["ChargeMoney"] == 9
+            status, answer = await sim_post("Pay", {"LaneNo": "4"})
+            assert answer["Ok"] and answer["Data"]["Paid"] == 9
+            assert sim.engine.lanes["4"].gate == 1
+            assert (await sim_post("Pass", {"LaneNo": "4"}))[1]["Ok"]
+            state = (await http.get("/Sim/State")).json()["Data"]
+            assert state["Lanes"][3]["Vehicle"] is None
+            async with raw(sim) as r:
+                pay = await r.query("PaymentOrder", [{"Field": "OrderNo", "Operator": 0,
+                                                      "Value": order_no}])
+                rec = pay["Data"]["Results"][0]
+                assert rec["PaymentMethod"] == "79003" and rec["PaymentScene"] == 2
+                assert rec["TotalAmountPaid"] == 9
+            for command, body in (("Arrive", {"LaneNo": "9", "Plate": "X"}),
+                                  ("Clock", {"Minutes": "soon"}), ("Nope", {})):
+                status, answer = await sim_post(command, body)
+                assert status in (400, 404, 409) and not answer["Ok"], (command, answer)
+            resp = await http.post("/Sim/Arrive", content=b"{bad")
+            assert resp.status_code == 400 and not resp.json()["Ok"]
+
+    run(scenario())
