@@ -174,6 +174,20 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
             store.insert("ParkingOrder", row)
             if not exited:
                 order_nos.append((order_no, plate))
+        # The document's example order, so its GetOrderPrice / ModifyParkingOrder / PaySuccess
+        # examples find it.
+        blue = lot.VEHICLE_TYPES[0]
+        temp_a = _plate_type(lot.DEFAULT_PLATE_TYPE_NO)
+        store.insert("ParkingOrder", dict(
+            OrderNo="1774695602882864-BCDE11", LicensePlateNumber="ABCDE11",
+            EntryTime="2026-02-27 08:59:25", ExitTime="0001-01-01 00:00:00", EntryLaneNo="1",
+            EntryLaneName=lot.LANES[0].name, ExitLaneNo=None, ExitLaneName=None,
+            EntryOperatorName="qq", ExitOperatorName=None, ParkingAreaNo=lot.AREA_NO,
+            ParkingAreaName=lot.AREA_NAME, VehicleTypeNo=blue.no, VehicleTypeName=blue.name,
+            EntryImageUrl="", ExitImageUrl=None, ParkingCardTypeNo=temp_a.no,
+            ParkingCardTypeName=temp_a.name, OrderStatus=200, IsFreePass=False,
+            FreePassReason=None, TotalAmountDue=0, TotalAmountPaid=0, IsVehicleLocked=False,
+            Remarks="", _PlateColor=blue.color))
         # Coupons on some in-park vehicles: one of each scheme type.
         for (no, name, typ, amount, duration, ratio, valid), (order_no, plate) in zip(
                 schemes, order_nos[:4], strict=False):
