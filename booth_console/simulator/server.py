@@ -468,6 +468,9 @@ class Simulator:
             value = envelope.get(key)
             if not isinstance(value, str) or not value:
                 return self._answer(1002, f"{key} is required (a non-empty string)")
+        if not (len(envelope["TimeStamp"]) == 13 and envelope["TimeStamp"].isascii()
+                and envelope["TimeStamp"].isdigit()):
+            return self._answer(1002, "TimeStamp must be a 13-digit millisecond timestamp")
         sign = envelope.get("Sign")
         if not isinstance(sign, str) or not sign:
             return self._answer(1001, "Signature verification failed: Sign is missing")

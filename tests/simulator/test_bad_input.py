@@ -79,6 +79,9 @@ def test_signature_and_identity_checks() -> None:
             answer = await r.call(AREA, PAGE, park_key="1111111111111111")
             assert answer["ResultCode"] == 1002 and "ParkKey" in answer["ResultMsg"]
 
+            answer = await r.call(AREA, PAGE, tamper=lambda env: env.update(TimeStamp="17745"))
+            assert answer["ResultCode"] == 1002 and "TimeStamp" in answer["ResultMsg"]
+
             def drop_nonce(env: dict[str, object]) -> None:
                 del env["Nonce"]
             answer = await r.call(AREA, PAGE, tamper=drop_nonce)
