@@ -565,6 +565,12 @@ class Engine:
         if due <= 0:
             result["Status"] = "released: nothing to pay"
             self._open(lane, "admin", manual=False)
+        elif lane.keep_open:
+            # The barrier is kept open: the vehicle drives out without paying.
+            result["Status"] = "released: barrier kept open"
+            v.manual_release = "keep-open"
+            v.manual_operator = OPEN_API_OPERATOR
+            self._open(lane, "admin", manual=False)
         else:
             result["Status"] = "waiting for payment"
             self._lane_changed(lane)

@@ -172,6 +172,17 @@ def test_gate_control_keep_open_and_faults() -> None:
                                                 "Value": "3"}], PageSize=100)
             types = [g["GateSwitchType"] for g in gates["Data"]["Results"]]
             assert types == [4, 4, 4, 3]
+            # An exit kept open lets a paying vehicle out as a free pass.
+            await sim.arrive("1", "KEEP2")
+            await sim.pass_barrier("1")
+            sim.advance_clock(120)
+            await client.set_gate("4", 2, "Sup")
+            result = await sim.arrive("4", "KEEP2")
+            assert result["Status"] == "released: barrier kept open"
+            await sim.pass_barrier("4")
+            order = (await _orders(r, "KEEP2"))[0]
+            assert order["OrderStatus"] == 201 and order["IsFreePass"]
+            await client.set_gate("4", 2, "Sup")
             # Faults: a stuck gate and an offline camera.
             sim.set_fault(gate_stuck="2", camera_offline="1")
             with pytest.raises(ApiError) as err:
