@@ -81,3 +81,9 @@ def test_defaults() -> None:
     assert cfg.booth.lanes == ()
     assert cfg.booth.virtual_plate_prefix == "无"
     assert cfg.booth.order_poll_ms == 500 and cfg.booth.status_poll_ms == 1000
+
+
+def test_example_config_in_docs_is_valid() -> None:
+    cfg = load_config(Path(__file__).resolve().parents[2] / "docs" / "booth.example.toml")
+    assert cfg.listener.register_callbacks is True
+    assert cfg.booth.shortcut("no_plate_entry") == "F7"
