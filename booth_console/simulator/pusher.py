@@ -127,9 +127,13 @@ class CallbackPusher:
             self._store.conn.execute(
                 "UPDATE _Callback SET Status = 'superseded' WHERE Idx = ? AND Status = 'pending'",
                 (index,))
+        # The RequestId is the callback's identity: every delivery attempt of it (retries,
+        # RetryCallback re-pushes) carries the same one, so that a receiver that already
+        # recorded it (and whose answer was lost) recognises the retry as a duplicate.
         self._store.insert("_Callback", dict(
             Idx=index, CreatedAt=fmt_time(self._now()), Data=jsonutil.dumps(data),
-            ImagePath=image_path, Status="pending", Attempts=0))
+            ImagePath=image_path, Status="pending", Attempts=0,
+            RequestId=self._ids.snowflake()))
         event = self._events.get(index)
         if event is not None:
             event.set()
@@ -215,12 +219,15 @@ class CallbackPusher:
         field = IMAGE_FIELD_OF.get(index)
         if field is not None and field in data:
             data[field] = self._image_b64(row["ImagePath"]) if self._image_base64 else ""
-        request_id = self._ids.snowflake()
+        request_id = row["RequestId"]
+        if not request_id:  # a row recorded before RequestIds were assigned at queueing time
+            request_id = self._ids.snowflake()
+            self._store.conn.execute("UPDATE _Callback SET RequestId = ? WHERE Id = ?",
+                                     (request_id, row["Id"]))
+        # Each attempt is signed afresh (new TimeStamp and Nonce); the RequestId stays.
         envelope = sign_envelope(app_id=self._app_id, park_key=self._park_key,
                                  app_secret=self._app_secret, data=data,
                                  nonce=self._ids.snowflake(), extra={"RequestId": request_id})
-        self._store.conn.execute("UPDATE _Callback SET RequestId = ? WHERE Id = ?",
-                                 (request_id, row["Id"]))
         try:
             async with self._session.post(
                     target.url, data=jsonutil.dumps_bytes(envelope),
