@@ -7,8 +7,9 @@ Needs ``mosquitto`` (started here on a free loopback port) and the simulator.
 Measures:
 1. request round trip (p50/p99/mean, sequential) of BarrierStatusQuery and LaneQuery:
    * HTTP: ParkingClient -> simulator;
-   * MQTT: ParkingClient -> MqttTransport -> mosquitto -> SimulatorBridge -> simulator (the
-     bridge reaches the simulator over loopback HTTP, so this includes one HTTP hop too);
+   * MQTT: ParkingClient -> MqttTransport -> mosquitto -> SimulatorBridge -> simulator, with
+     the bridge reaching the simulator over loopback HTTP (``mqtt``: one HTTP hop too) and
+     in-process through ``Simulator.handle_envelope`` (``mqtt-inproc``);
    * MQTT echo: MqttTransport -> mosquitto -> an in-process responder (the broker's own cost).
 2. callbacks/s through the broker: signed OnVehicleIn bodies published with QoS 1 by one
    client, received by a CallbackSubscriber and processed by the console's CallbackProcessor
@@ -91,15 +92,25 @@ async def bench_requests(cfg: MqttConfig, tmp: Path, n: int) -> dict[str, Any]:
     echo_client = ParkingClient(MqttTransport(cfg, app_id=APP_ID, park_key=echo_topics.park_key),
                                 app_id=APP_ID, app_secret=SECRET, park_key=echo_topics.park_key)
     results: dict[str, Any] = {}
+    cases = (("BarrierStatusQuery", {"LaneNo": "1"}), ("LaneQuery", PAGE))
+
+    async def run(label: str, client: ParkingClient) -> None:
+        for name, data in cases:
+
+            def call(c: ParkingClient = client, nm: str = name,
+                     d: Any = data) -> Awaitable[dict[str, Any]]:
+                return c.call_raw(nm, d)
+
+            results[f"{name} {label}"] = await time_calls(call, n)
+
     try:
-        for name, data in (("BarrierStatusQuery", {"LaneNo": "1"}), ("LaneQuery", PAGE)):
-            for label, client in (("http", http), ("mqtt", mqtt)):
-
-                def call(c: ParkingClient = client, nm: str = name,
-                         d: Any = data) -> Awaitable[dict[str, Any]]:
-                    return c.call_raw(nm, d)
-
-                results[f"{name} {label}"] = await time_calls(call, n)
+        await run("http", http)
+        await run("mqtt", mqtt)
+        # the same topics, now answered by a bridge that calls the simulator in-process
+        await bridge.aclose()
+        bridge = await SimulatorBridge(cfg, simulator=sim, app_id=APP_ID, app_secret=SECRET,
+                                       park_key=PARK).start()
+        await run("mqtt-inproc", mqtt)
         results["BarrierStatusQuery mqtt-echo"] = await time_calls(
             lambda: echo_client.call_raw("BarrierStatusQuery", {"LaneNo": "1"}), n)
     finally:

@@ -25,7 +25,7 @@ from booth_console.config import Config, MqttConfig
 from booth_console.listener.processor import CallbackProcessor
 from booth_console.mqtt.broker import EmbeddedBroker, MosquittoBroker, find_mosquitto
 from booth_console.mqtt.server import Handler
-from booth_console.mqtt.simbridge import SimulatorBridge
+from booth_console.mqtt.simbridge import InProcessServer, SimulatorBridge
 from booth_console.mqtt.subscriber import CallbackSubscriber
 
 __all__ = [
@@ -98,7 +98,9 @@ async def start_demo_mqtt(
     s = cfg.server
     via_broker = _session_subscribes() if callbacks_via_broker is None else callbacks_via_broker
     demo = await start_demo_stack(
-        sim_base_url=str(sim.base_url), app_id=s.app_id, app_secret=s.app_secret,
+        sim_base_url=str(sim.base_url),
+        simulator=sim if callable(getattr(sim, "handle_envelope", None)) else None,
+        app_id=s.app_id, app_secret=s.app_secret,
         park_key=s.park_key, port=port, prefer=prefer, topic_prefix=cfg.mqtt.topic_prefix,
         request_timeout=cfg.mqtt.request_timeout, register_callbacks=False,
         rewrite_callback_urls=via_broker,
@@ -130,21 +132,25 @@ async def start_demo_stack(
     topic_prefix: str = "parking",
     request_timeout: float = 5.0,
     handler: Handler | None = None,
+    simulator: InProcessServer | None = None,
     register_callbacks: bool = True,
     callback_interval_ms: int = 1000,
     rewrite_callback_urls: bool = True,
 ) -> DemoMqtt:
-    """Start a broker and, when ``sim_base_url`` (or ``handler``) is given, the simulator's
-    V3.0 bridge; with ``register_callbacks`` every callback kind is pointed at the broker."""
+    """Start a broker and, when ``sim_base_url``, ``simulator`` or ``handler`` is given, the
+    simulator's V3.0 bridge (in-process through ``simulator.handle_envelope`` when the simulator
+    object is given, else over loopback HTTP to ``sim_base_url``); with ``register_callbacks``
+    every callback kind is pointed at the broker."""
     broker, kind = await start_broker(port, prefer)
     config = MqttConfig(host=broker.host, port=broker.port, topic_prefix=topic_prefix,
                         request_timeout=request_timeout)
     log.info("demo MQTT broker (%s) on %s:%s", kind, broker.host, broker.port)
     bridge: SimulatorBridge | None = None
     try:
-        if sim_base_url is not None or handler is not None:
-            bridge = SimulatorBridge(config, base_url=sim_base_url or "", app_id=app_id,
+        if sim_base_url is not None or handler is not None or simulator is not None:
+            bridge = SimulatorBridge(config, base_url=sim_base_url, app_id=app_id,
                                      app_secret=app_secret, park_key=park_key, handler=handler,
+                                     simulator=simulator,
                                      rewrite_callback_urls=rewrite_callback_urls)
             await bridge.start()
             if register_callbacks:

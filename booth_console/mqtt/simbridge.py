@@ -3,8 +3,10 @@
 :class:`SimulatorBridge` puts together, next to a running simulator:
 
 * an :class:`~booth_console.mqtt.server.MqttServer` answering the request topic; each request
-  goes to the simulator's own V2.0 endpoints over loopback HTTP (or to an in-process handler),
-  so signature checks and answers are exactly the simulator's;
+  goes to the simulator's own request handling, so signature checks and answers are exactly the
+  simulator's: in-process through :meth:`Simulator.handle_envelope` when the bridge is given the
+  simulator object (``simulator=sim``), else to its V2.0 endpoints over loopback HTTP
+  (``base_url=``, for a simulator or parking server in another process);
 * a :class:`~booth_console.mqtt.relay.CallbackRelay` whose URLs are the simulator's callback
   targets: every callback it pushes is published to ``.../callback/<Kind>``.
 
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from booth_console.config import MqttConfig
 from booth_console.mqtt.relay import CallbackRelay
@@ -27,11 +29,33 @@ from booth_console.mqtt.server import Handler, MqttServer, http_handler
 from booth_console.mqtt.topics import Topics
 from booth_console.protocol.callbacks import CALLBACK_KINDS, kind_by_index
 from booth_console.protocol.endpoints import Endpoint, by_name
+from booth_console.protocol.jsonutil import dumps_bytes
 from booth_console.protocol.signing import sign_envelope, verify_envelope
 
-__all__ = ["SimulatorBridge"]
+__all__ = ["InProcessServer", "SimulatorBridge", "in_process_handler"]
 
 log = logging.getLogger("booth_console.mqtt.server")
+
+
+class InProcessServer(Protocol):
+    """What the bridge needs from an in-process server (the simulator)."""
+
+    base_url: str
+
+    async def handle_envelope(self, endpoint: Endpoint, raw: bytes) -> dict[str, Any]: ...
+
+
+def in_process_handler(server: InProcessServer) -> Handler:
+    """A handler answering through ``server.handle_envelope`` (no HTTP hop).
+
+    The envelope goes in as the JSON body a V2.0 client would post, so the simulator runs
+    exactly the checks of its HTTP path (Decimal numbers keep their literal form).
+    """
+
+    async def handle(endpoint: Endpoint, envelope: dict[str, Any]) -> dict[str, Any]:
+        return await server.handle_envelope(endpoint, dumps_bytes(envelope))
+
+    return handle
 
 
 class SimulatorBridge:
@@ -39,11 +63,14 @@ class SimulatorBridge:
 
     Args:
         settings: the broker (``[mqtt]``).
-        base_url: the V2.0 server, e.g. the simulator's ``http://127.0.0.1:8888``.
+        base_url: the V2.0 server, e.g. the simulator's ``http://127.0.0.1:8888``; requests go
+            there over HTTP unless ``simulator`` or ``handler`` is given.
         app_id, app_secret, park_key: the lot's credentials (the secret re-signs
             ``SetCallbackParams`` after its URLs are pointed at the relay; never logged).
-        handler: answer requests in-process instead of over HTTP (a simulator hook
-            ``async (endpoint, envelope) -> answer``).
+        simulator: the simulator object when it runs in this process: requests are answered
+            by :meth:`~booth_console.simulator.server.Simulator.handle_envelope` (no loopback
+            HTTP); ``base_url`` defaults to its ``base_url``.
+        handler: any other in-process ``async (endpoint, envelope) -> answer``.
         relay_host, relay_port: where the callback relay listens (loopback; port 0: free port).
         topics: topic names (default: from ``settings.topic_prefix``).
         ack_timeout: how long the relay waits for the broker's PUBACK before answering 200 anyway.
@@ -55,11 +82,12 @@ class SimulatorBridge:
         self,
         settings: MqttConfig,
         *,
-        base_url: str,
+        base_url: str | None = None,
         app_id: str,
         app_secret: str,
         park_key: str,
         handler: Handler | None = None,
+        simulator: InProcessServer | None = None,
         relay_host: str = "127.0.0.1",
         relay_port: int = 0,
         topics: Topics | None = None,
@@ -68,8 +96,18 @@ class SimulatorBridge:
         reconnect_min: float = 0.5,
         reconnect_max: float = 10.0,
     ) -> None:
+        if handler is not None and simulator is not None:
+            raise ValueError("give either a handler or a simulator, not both")
+        if base_url is None:
+            if simulator is None and handler is None:
+                raise ValueError("base_url is required without a simulator or handler")
+            base_url = simulator.base_url if simulator is not None else ""
         self.settings = settings
         self.base_url = base_url
+        #: how requests reach the server: "in-process", "handler" or "http"
+        self.mode = "in-process" if simulator is not None else "handler" if handler else "http"
+        if simulator is not None:
+            handler = in_process_handler(simulator)
         self.app_id = app_id
         self.park_key = park_key
         self._secret = app_secret
@@ -96,8 +134,8 @@ class SimulatorBridge:
         except BaseException:
             await self.relay.aclose()
             raise
-        log.info("V3.0 bridge: %s <-> broker %s:%s, callbacks relayed from %s", self.base_url,
-                 self.settings.host, self.settings.port, self.relay.url)
+        log.info("V3.0 bridge: %s (%s) <-> broker %s:%s, callbacks relayed from %s",
+                 self.base_url, self.mode, self.settings.host, self.settings.port, self.relay.url)
         return self
 
     async def aclose(self) -> None:

@@ -24,6 +24,13 @@ def _render_thread() -> ThreadPoolExecutor:
     global _executor
     with _lock:
         if _executor is None:
+            # Qt takes the first thread that uses it for the application's main thread. Touch
+            # Qt here, on the caller's (the event loop's) thread, so that the capture thread
+            # never becomes it: a QApplication created later on the main thread would
+            # otherwise run on a "wrong" thread and its event dispatcher would be missing.
+            from PySide6.QtCore import QThread
+
+            QThread.currentThread()
             _executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sim-capture")
         return _executor
 

@@ -370,15 +370,13 @@ class Simulator:
 
     # -- HTTP: vendor API -------------------------------------------------------------------------
 
+    def _envelope(self, code: int, msg: str, data: Any = None) -> dict[str, Any]:
+        """An answer envelope ``{ResultCode, ResultMsg, ResultId, Data}``."""
+        return {"ResultCode": code, "ResultMsg": msg, "ResultId": self._ids.snowflake(),
+                "Data": data}
+
     def _answer(self, code: int, msg: str, data: Any = None, status: int = 200) -> web.Response:
-        body: dict[str, Any] = {"ResultCode": code, "ResultMsg": msg,
-                                "ResultId": self._ids.snowflake()}
-        if data is not None or code == 200:
-            body["Data"] = data
-        else:
-            body["Data"] = None
-        return web.Response(body=jsonutil.dumps_bytes(body), status=status,
-                            content_type="application/json", charset="utf-8")
+        return _json_response(self._envelope(code, msg, data), status)
 
     @web.middleware
     async def _json_errors(self, request: web.Request,
@@ -446,53 +444,80 @@ class Simulator:
             await self._read_body(request)
             return self._answer(1002, f"{endpoint.action} must be called with "
                                       f"{' or '.join(allowed)}", status=405)
+        raw = await self._read_body(request)
+        ctype = request.headers.get("Content-Type", "")
+        answer = await self._handle(endpoint, raw, ctype)
+        return _json_response(answer, 200)
+
+    # -- the vendor API, shared by HTTP and in-process callers --------------------------------
+
+    async def handle_envelope(self, endpoint: Endpoint, raw: bytes) -> dict[str, Any]:
+        """Answer one request body for ``endpoint`` in-process, exactly as over HTTP.
+
+        The same faults (slow, failure rate), size limit, envelope checks (13-digit TimeStamp,
+        AppId, ParkKey, Sign) and dispatch as ``POST /Api/V2/OpenApi/...`` run; only HTTP
+        matters (path, method, Content-Type) are left out. Used by the MQTT bridge
+        (:class:`booth_console.mqtt.simbridge.SimulatorBridge`) when it runs in this process.
+
+        Returns:
+            the answer envelope ``{ResultCode, ResultMsg, ResultId, Data}``; it is built for
+            this call (serialise it, e.g. with ``jsonutil.dumps_bytes``; numbers may be
+            ``Decimal``).
+        """
+        self.requests += 1
+        return await self._handle(endpoint, raw if len(raw) <= BODY_LIMIT else None, None)
+
+    async def _handle(self, endpoint: Endpoint, raw: bytes | None,
+                      content_type: str | None) -> dict[str, Any]:
+        """Checks and dispatch of one vendor API request (``raw`` None: the body was too large;
+        ``content_type`` None: not HTTP, no header to check)."""
+        answer = self._envelope
         if self.faults.slow_ms:
             await asyncio.sleep(self.faults.slow_ms / 1000)
-        raw = await self._read_body(request)
         if raw is None:
-            return self._answer(1002, f"Request body exceeds the {BODY_LIMIT // 1024} KB limit")
+            return answer(1002, f"Request body exceeds the {BODY_LIMIT // 1024} KB limit")
         if self.faults.fail_rate and self._rng.random() < self.faults.fail_rate:
-            return self._answer(1003, "Interface service processing exception, please contact "
-                                      "administrator (simulated fault)")
-        ctype = request.headers.get("Content-Type", "")
-        if ctype.split(";")[0].strip().lower() != "application/json":
-            return self._answer(1002, f"Content-Type must be application/json (got "
-                                      f"'{ctype[:60] or 'none'}')")
+            return answer(1003, "Interface service processing exception, please contact "
+                                "administrator (simulated fault)")
+        if content_type is not None and \
+                content_type.split(";")[0].strip().lower() != "application/json":
+            return answer(1002, f"Content-Type must be application/json (got "
+                                f"'{content_type[:60] or 'none'}')")
         try:
             envelope = jsonutil.loads(raw)
         except jsonutil.JsonError as exc:
-            return self._answer(1002, f"Request body is not valid JSON: {exc}")
+            return answer(1002, f"Request body is not valid JSON: {exc}")
         if not isinstance(envelope, dict):
-            return self._answer(1002, "Request body must be a JSON object")
+            return answer(1002, "Request body must be a JSON object")
         for key in ("AppId", "ParkKey", "TimeStamp", "Nonce"):
             value = envelope.get(key)
             if not isinstance(value, str) or not value:
-                return self._answer(1002, f"{key} is required (a non-empty string)")
+                return answer(1002, f"{key} is required (a non-empty string)")
         if not (len(envelope["TimeStamp"]) == 13 and envelope["TimeStamp"].isascii()
                 and envelope["TimeStamp"].isdigit()):
-            return self._answer(1002, "TimeStamp must be a 13-digit millisecond timestamp")
+            return answer(1002, "TimeStamp must be a 13-digit millisecond timestamp")
         sign = envelope.get("Sign")
         if not isinstance(sign, str) or not sign:
-            return self._answer(1001, "Signature verification failed: Sign is missing")
+            return answer(1001, "Signature verification failed: Sign is missing")
         if envelope["AppId"] != self.config.app_id:
-            return self._answer(1001, f"AppId '{envelope['AppId'][:40]}' is not authorised "
-                                      f"for this parking lot")
+            return answer(1001, f"AppId '{envelope['AppId'][:40]}' is not authorised "
+                                f"for this parking lot")
         if envelope["ParkKey"] != self.config.park_key:
-            return self._answer(1002, f"ParkKey '{envelope['ParkKey'][:40]}' does not match "
-                                      f"this parking lot")
+            return answer(1002, f"ParkKey '{envelope['ParkKey'][:40]}' does not match "
+                                f"this parking lot")
         if not verify_envelope(envelope, self.config.app_secret):
-            return self._answer(1001, "Signature verification failed")
+            return answer(1001, "Signature verification failed")
         if "Data" not in envelope:
-            return self._answer(1002, "Data is required")
+            return answer(1002, "Data is required")
         try:
             msg, data = self._dispatch(endpoint, envelope["Data"])
         except ParamError as exc:
-            return self._answer(1002, str(exc))
+            return answer(1002, str(exc))
         except BusinessError as exc:
-            return self._answer(1005, str(exc))
+            return answer(1005, str(exc))
         except OverflowError:
-            return self._answer(1002, "A number in Data is out of range")
-        return self._answer(200, msg, data)
+            return answer(1002, "A number in Data is out of range")
+        return answer(200, msg, data)
 
     def _dispatch(self, endpoint: Endpoint, data: Any) -> tuple[str, Any]:
         engine = self.engine
@@ -582,6 +607,11 @@ class Simulator:
 def _opt(body: dict[str, Any], key: str) -> str | None:
     value = body.get(key)
     return None if value is None else str(value)
+
+
+def _json_response(body: dict[str, Any], status: int) -> web.Response:
+    return web.Response(body=jsonutil.dumps_bytes(body), status=status,
+                        content_type="application/json", charset="utf-8")
 
 
 def _sim_answer(ok: bool, msg: str, data: Any = None, status: int = 200) -> web.Response:

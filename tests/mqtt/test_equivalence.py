@@ -4,7 +4,8 @@ Two simulators start from copies of one seeded database (the same state). The sa
 requests runs on both, step by step: simulator A over HTTP, simulator B over MQTT through a real
 mosquitto and :class:`~booth_console.mqtt.simbridge.SimulatorBridge`. Every answer must be the
 same, apart from ResultId (unique per answer) and the simulators' own URLs (different ports).
-The script sends the document's own request example of each of the 27 endpoints, plus requests
+The bridge reaches B over loopback HTTP, or in-process through ``Simulator.handle_envelope``
+(both modes run). The script sends the document's own request example of each of the 27 endpoints, plus requests
 built from the simulator's state so that notifications succeed (gate, fee change, payment,
 no-plate entry, callback set-up).
 """
@@ -112,8 +113,9 @@ async def twin_simulators(tmp: Path) -> AsyncIterator[tuple[Simulator, Simulator
         await a.stop()
 
 
+@pytest.mark.parametrize("mode", ["http", "in-process"])
 def test_every_endpoint_answers_the_same_over_mqtt_and_http(
-    loop: asyncio.AbstractEventLoop, mqtt_cfg: MqttConfig, tmp_path: Path
+    loop: asyncio.AbstractEventLoop, mqtt_cfg: MqttConfig, tmp_path: Path, mode: str
 ) -> None:
     require_document()
     requests = doc_requests()
@@ -122,7 +124,12 @@ def test_every_endpoint_answers_the_same_over_mqtt_and_http(
 
     async def scenario() -> None:
         async with twin_simulators(tmp_path) as (sim_a, sim_b):
-            bridge = await SimulatorBridge(mqtt_cfg, base_url=sim_b.base_url, **CREDS).start()
+            if mode == "http":  # the bridge reaches simulator B over loopback HTTP
+                bridge = SimulatorBridge(mqtt_cfg, base_url=sim_b.base_url, **CREDS)
+            else:  # through Simulator.handle_envelope
+                bridge = SimulatorBridge(mqtt_cfg, simulator=sim_b, **CREDS)
+            assert bridge.mode == mode
+            await bridge.start()
             http = ParkingClient.for_http(sim_a.base_url, **CREDS)
             mqtt = ParkingClient(MqttTransport(mqtt_cfg, app_id=CREDS["app_id"],
                                                park_key=CREDS["park_key"]), **CREDS)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,11 +18,13 @@ from booth_console.listener.registration import register_callbacks
 from booth_console.listener.stack import start_listener
 from booth_console.mqtt.broker import MosquittoBroker
 from booth_console.mqtt.console import attach_console
-from booth_console.mqtt.demo_support import start_demo_mqtt
+from booth_console.mqtt.demo_support import start_demo_mqtt, start_demo_stack
 from booth_console.mqtt.simbridge import SimulatorBridge
 from booth_console.protocol.callbacks import kind_by_route
+from booth_console.protocol.endpoints import Endpoint
 from booth_console.simulator import lot
 from booth_console.simulator.server import Simulator, SimulatorConfig
+from booth_console.transport.mqtt import MqttTransport
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]
 
@@ -177,6 +180,74 @@ def test_embedded_broker_serves_the_demo(loop: asyncio.AbstractEventLoop, tmp_pa
         finally:
             await client.aclose()
             await cleanup()
+            await sim.stop()
+
+    loop.run_until_complete(scenario())
+
+
+class CountingSimulator:
+    """The simulator's in-process hook, counted; its base_url is a port nobody listens on."""
+
+    base_url = "http://127.0.0.1:9"
+
+    def __init__(self, sim: Simulator) -> None:
+        self.sim = sim
+        self.calls: list[str] = []
+
+    async def handle_envelope(self, endpoint: Endpoint, raw: bytes) -> dict[str, Any]:
+        self.calls.append(endpoint.name)
+        return await self.sim.handle_envelope(endpoint, raw)
+
+
+def test_bridge_answers_in_process_without_http(
+    loop: asyncio.AbstractEventLoop, mqtt_cfg: MqttConfig, tmp_path: Path
+) -> None:
+    """Given the simulator object, the bridge calls ``handle_envelope`` (no loopback HTTP);
+    demo_support does so for the demo's simulator."""
+
+    async def scenario() -> None:
+        sim = Simulator(SimulatorConfig(port=0, db_path=tmp_path / "sim" / "sim.db"))
+        await sim.start()
+        proxy = CountingSimulator(sim)
+        bridge = SimulatorBridge(mqtt_cfg, simulator=proxy, app_id=APP_ID, app_secret=SECRET,
+                                 park_key=PARK)
+        assert bridge.mode == "in-process" and bridge.base_url == proxy.base_url
+        await bridge.start()
+        transport = MqttTransport(mqtt_cfg, app_id=APP_ID, park_key=PARK)
+        client = ParkingClient(transport, app_id=APP_ID, app_secret=SECRET, park_key=PARK)
+        # same transport, signed with a wrong secret: the simulator's signature check answers
+        intruder = ParkingClient(transport, app_id=APP_ID, app_secret="wrong", park_key=PARK)
+        try:
+            status = await client.get_lane_status("1")
+            assert status is not None
+            bad = await intruder.call_raw("BarrierStatusQuery", {"LaneNo": "1"})
+            assert bad["ResultCode"] == 1001, bad
+            answer = await bridge.register_all(interval_ms=1000, indexes=[0])
+            assert answer["ResultCode"] == 200, answer
+            assert proxy.calls == ["BarrierStatusQuery", "BarrierStatusQuery",
+                                   "CallbackParamChangeNotify"]
+            targets = sim.dump_state()["Callbacks"]["targets"]
+            assert [t["Url"] for t in targets] == [bridge.relay.url + "/API/V2/OnVehicleIn"]
+        finally:
+            await client.aclose()
+            await bridge.aclose()
+            await sim.stop()
+
+    loop.run_until_complete(scenario())
+
+
+def test_demo_support_uses_the_in_process_hook(
+    loop: asyncio.AbstractEventLoop, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        sim = Simulator(SimulatorConfig(port=0, db_path=tmp_path / "sim" / "sim.db"))
+        await sim.start()
+        demo = await start_demo_stack(sim_base_url=sim.base_url, simulator=sim, app_id=APP_ID,
+                                      app_secret=SECRET, park_key=PARK, register_callbacks=False)
+        try:
+            assert demo.bridge is not None and demo.bridge.mode == "in-process"
+        finally:
+            await demo.aclose()
             await sim.stop()
 
     loop.run_until_complete(scenario())
