@@ -486,9 +486,11 @@ class Engine:
 
     # -- vehicles -------------------------------------------------------------------------------
 
-    async def capture(self, plate: str | None, lane: LaneState) -> tuple[str, str]:
-        """Render a capture image; returns (URL, path relative to the image root)."""
-        now = self.now()
+    async def capture(self, plate: str | None, lane: LaneState,
+                      at: datetime | None = None) -> tuple[str, str]:
+        """Render a capture image (taken ``at``, default now); returns (URL, path relative to
+        the image root)."""
+        now = at or self.now()
         rel = (f"CameraCaptures/{lot.BOOTH_NO}/{now:%Y%m}/{now:%d}/"
                f"{self.ids.snowflake()}_{lane.d.no}.jpg")
         try:
@@ -603,6 +605,68 @@ class Engine:
         self._lane_changed(lane)
         result["Status"] = "passed"
         return result
+
+    async def seed_in_park(self, plate: str, minutes_ago: float, lane_no: str | None = None,
+                           plate_type_no: str | None = None,
+                           vehicle_type_no: str | None = None) -> dict[str, Any]:
+        """Make ``plate`` a vehicle parked since ``minutes_ago`` minutes, without moving the clock.
+
+        A plate not in the car park gets an order (status 200) whose EntryTime is that long ago,
+        entered through ``lane_no`` (default: the first entry lane), with a capture image;
+        ``OnVehicleIn`` and ``OnParkingSpaces`` are sent now, as a late delivery of that entry.
+        A plate already parked keeps its order, whose EntryTime is moved to that time (no
+        callback). No lane or barrier is involved.
+
+        Raises:
+            SimError: bad plate, minutes, lane or type; the plate is at an entry barrier.
+        """
+        recognised = _upper_plate(plate) if plate else ""
+        if not recognised:
+            raise SimError("a plate is required")
+        try:
+            minutes = float(minutes_ago)
+        except (TypeError, ValueError):
+            raise SimError("MinutesAgo must be a number") from None
+        if not 0 <= minutes <= 60 * 24 * 366:
+            raise SimError("MinutesAgo must be between 0 and 527040 (one year)")
+        if plate_type_no and plate_type_no not in self._plate_types:
+            raise SimError(f"unknown plate type {plate_type_no}")
+        if vehicle_type_no and vehicle_type_no not in self._vehicle_types:
+            raise SimError(f"unknown vehicle type {vehicle_type_no}")
+        try:
+            lane = self.lane(lane_no) if lane_no else next(
+                ln for ln in self.lanes.values() if ln.d.entry)
+        except ParamError as exc:
+            raise SimError(str(exc)) from None
+        if not lane.d.entry:
+            raise SimError(f"lane {lane.d.no} is not an entry lane")
+        entered = (self.now() - timedelta(minutes=minutes)).replace(microsecond=0)
+        old = self.in_park_order(recognised)
+        if old is not None and old["OrderStatus"] == 199:
+            raise SimError(f"{recognised} is at an entry barrier; let it pass first")
+        if old is not None:
+            self.store.update("ParkingOrder", "Uid", old["Uid"], {"EntryTime": fmt_time(entered)})
+            for ln in self.lanes.values():
+                if ln.vehicle is not None and ln.vehicle.order_no == old["OrderNo"]:
+                    self._lane_changed(ln)  # an exit lane's fee changed
+            return {"LicensePlateNumber": recognised, "OrderNo": old["OrderNo"],
+                    "EntryTime": fmt_time(entered), "Status": "entry time moved"}
+        record = self.monthly(recognised)
+        pt_no = plate_type_no or (record["ParkingCardTypeNo"] if record else None) or \
+            lot.DEFAULT_PLATE_TYPE_NO
+        vt_no = vehicle_type_no or (record["VehicleTypeNo"] if record else None) or \
+            lot.DEFAULT_VEHICLE_TYPE_NO
+        url, rel = await self.capture(recognised, lane, entered)
+        if self.in_park_order(recognised) is not None:  # it entered during rendering
+            raise SimError(f"{recognised} entered meanwhile")
+        order_no = self._create_order(recognised, entered, lane, pt_no, vt_no, url, rel,
+                                      operator="admin", status=200)
+        order = self.order(order_no)
+        assert order is not None
+        self._entry_callback(order, lane)
+        self._spaces_callback()
+        return {"LicensePlateNumber": recognised, "OrderNo": order_no,
+                "EntryTime": fmt_time(entered), "Status": "parked"}
 
     def _create_order(self, plate: str, now: datetime, lane: LaneState, pt_no: str, vt_no: str,
                       url: str, rel: str | None, *, operator: str | None, status: int,

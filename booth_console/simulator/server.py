@@ -215,6 +215,19 @@ class Simulator:
         """A plate is recognised at a lane (``""``: a vehicle without a plate)."""
         return await self.engine.arrive(lane_no, plate, plate_type_no, vehicle_type_no)
 
+    async def seed_in_park(self, plate: str, minutes_ago: float, lane_no: str | None = None,
+                           plate_type_no: str | None = None,
+                           vehicle_type_no: str | None = None) -> dict[str, Any]:
+        """Make ``plate`` a vehicle parked since ``minutes_ago`` minutes; the clock stays.
+
+        Not parked yet: a new order entered that long ago (through ``lane_no``, default the
+        first entry lane), with ``OnVehicleIn``/``OnParkingSpaces`` sent now. Already parked:
+        its order's EntryTime is moved to that time. Then ``arrive`` at an exit lane shows the
+        fee of that stay while record times and callbacks keep the real time of day.
+        """
+        return await self.engine.seed_in_park(plate, minutes_ago, lane_no, plate_type_no,
+                                              vehicle_type_no)
+
     async def pass_barrier(self, lane_no: str) -> dict[str, Any]:
         """The vehicle at the lane drives through the open barrier."""
         return self.engine.pass_barrier(lane_no)
@@ -575,6 +588,13 @@ class Simulator:
                                            str(body.get("Plate") or ""),
                                            body.get("PlateTypeNo"), body.get("VehicleTypeNo"))
                 return _sim_answer(True, "arrived", result)
+            if command == "seedinpark":
+                if "MinutesAgo" not in body:
+                    raise SimError("MinutesAgo is required")
+                result = await self.seed_in_park(
+                    str(body.get("Plate") or ""), body["MinutesAgo"], _opt(body, "LaneNo"),
+                    _opt(body, "PlateTypeNo"), _opt(body, "VehicleTypeNo"))
+                return _sim_answer(True, "parked", result)
             if command == "pass":
                 return _sim_answer(True, "passed",
                                    await self.pass_barrier(str(body.get("LaneNo", ""))))
