@@ -148,7 +148,7 @@ class BoothService(QObject):
         self._spawn(self._area_loop(), "areas")
         self._listener_timer.start()
         self._poll_listener()
-        await self.reload_pending()
+        await self.reload_pending(announce=True)
         return list(self.controllers.values())
 
     async def stop(self) -> None:
@@ -258,8 +258,8 @@ class BoothService(QObject):
         self.areas = areas
         self.areas_changed.emit(list(areas.values()))
 
-    async def reload_pending(self) -> None:
-        """Read payments still pending from the journal and announce them."""
+    async def reload_pending(self, *, announce: bool = False) -> None:
+        """Read payments still pending from the journal and show them (``announce``: say so)."""
         if self.journal is None:
             return
         try:
@@ -267,10 +267,10 @@ class BoothService(QObject):
         except Exception:
             log.exception("cannot read pending payments")
             return
-        if pending:
+        if pending and announce:
             self.messages.warning(
-                _tr("{n} payment(s) were not confirmed by the parking server. "
-                    "Check them in the booth window.").format(n=len(pending))
+                _tr("{n} payment(s) were not confirmed by the parking server yet; they are "
+                    "sent again automatically.").format(n=len(pending))
             )
         self.pending_changed.emit(pending)
 

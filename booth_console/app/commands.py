@@ -16,6 +16,8 @@ attendant. Safety rules (DESIGN.md section 6):
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import re
@@ -40,10 +42,12 @@ __all__ = [
     "CommandError",
     "CommandRunner",
     "ConfirmationRequired",
+    "Delivery",
     "NoPlateOutcome",
     "PaymentInput",
     "PaymentOutcome",
     "RetryPolicy",
+    "already_recorded",
     "close_gate",
     "confirm_payment",
     "generate_virtual_plate",
@@ -51,7 +55,9 @@ __all__ = [
     "open_gate",
     "override_fee",
     "refresh",
+    "resume_in_background",
     "resume_payment",
+    "start_delivery",
     "toggle_keep_open",
 ]
 
@@ -88,15 +94,34 @@ class ConfirmationRequired(CommandError):
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How a payment is retried while the answer is not definite."""
+    """How a payment is retried while the answer is not definite.
+
+    A payment is sent again with the same PaymentOrderNo, with a back-off growing from
+    ``first_delay`` to ``max_delay``, until the server answers definitively (DESIGN.md section 6);
+    ``give_up_after`` (seconds, ``None`` = never) exists for tools and tests only. The command
+    that took the payment waits at most ``foreground_wait`` seconds for that answer; after that
+    the delivery goes on in the background and the payment stays in the booth window's list.
+    """
 
     first_delay: float = 0.5
-    max_delay: float = 8.0
-    give_up_after: float = 120.0  # then it stays pending in the journal and is offered again
+    max_delay: float = 30.0
+    give_up_after: float | None = None
+    foreground_wait: float = 20.0
 
     def delay(self, attempt: int) -> float:
         """Back-off before attempt number ``attempt + 1``."""
         return float(min(self.first_delay * 2 ** max(0, attempt - 1), self.max_delay))
+
+
+@dataclass
+class Delivery:
+    """A payment being delivered: one task per PaymentOrderNo, never two at once."""
+
+    payment_order_no: str
+    lane_no: str
+    task: asyncio.Task[PaymentOutcome]
+    wake: asyncio.Event
+    watchers: int = 0  # commands awaiting the answer (they report it); 0: reported by the context
 
 
 @dataclass
@@ -109,6 +134,10 @@ class CommandContext:
     messages: MessageBus
     virtual_plate_prefix: str = "无"
     payment_retry: RetryPolicy = dc_field(default_factory=RetryPolicy)
+    #: payments being delivered, by PaymentOrderNo
+    deliveries: dict[str, Delivery] = dc_field(default_factory=dict)
+    #: called when the set of pending payments may have changed (the booth window's list)
+    on_pending_changed: Callable[[], None] | None = None
 
     async def journal_action(
         self, lane_no: str | None, action: str, request: dict[str, Any],
@@ -241,6 +270,8 @@ class PaymentOutcome:
     result_code: int | None
     result_msg: str
     result_id: str | None = None
+    #: confirmed by a 1005 "already recorded" answer: an earlier attempt had gone through
+    already_recorded: bool = False
 
 
 def new_payment_order_no() -> str:
@@ -287,14 +318,15 @@ async def confirm_payment(
 
     The payment is journaled as pending with a fresh PaymentOrderNo before it is sent, then sent
     and, while the answer is not definite (timeout, dropped connection, server down), sent again
-    with the same PaymentOrderNo after a back-off. A 1005 "already being processed" answer after
-    an uncertain attempt means an earlier attempt went through: the payment is confirmed.
+    with the same PaymentOrderNo after a back-off, until the server answers definitively. A 1005
+    "already ... recorded for order [this order]" answer after an uncertain attempt means an
+    earlier attempt went through: the payment is confirmed.
 
     Raises:
-        CommandError: nothing to pay, or the amount received is less than the amount due.
+        CommandError: nothing to pay, the amount received is less than the amount due, or no
+            definite answer within ``payment_retry.foreground_wait`` (the payment stays pending
+            and is delivered in the background).
         ApiError: the server refused the payment (definitive; journaled as rejected).
-        TransportError: no definite answer within ``payment_retry.give_up_after``; the payment
-            stays pending and is offered again.
     """
     if not payment.order_no:
         raise CommandError(_tr("There is no order to pay at this lane."))
@@ -310,29 +342,138 @@ async def confirm_payment(
             payment_order_no=pno, lane_no=lane_no, order_no=payment.order_no,
             request=_jsonable(request), operator=ctx.operator,
         )
-    outcome = await _deliver_payment(ctx, lane_no, pno, request)
-    if lane is not None:
-        lane.request_refresh()
-    return outcome
+        _pending_changed(ctx)
+    try:
+        return await _await_delivery(ctx, start_delivery(ctx, lane_no, pno, request))
+    finally:
+        if lane is not None:
+            lane.request_refresh()
+
+
+def _request_from_journal(pending: Any) -> dict[str, Any]:
+    request = dict(pending.request)
+    for key in ("TotalAmountDue", "TotalAmountPaid", "DiscountAmount"):
+        if key in request and request[key] is not None:
+            request[key] = Decimal(str(request[key]))
+    return request
 
 
 async def resume_payment(ctx: CommandContext, pending: Any) -> PaymentOutcome:
-    """Send a payment left pending (after a restart) again, with its own PaymentOrderNo."""
-    request = dict(pending.request)
-    for key in ("TotalAmountDue", "TotalAmountPaid", "DiscountAmount"):
-        if key in request:
-            request[key] = Decimal(str(request[key]))
-    return await _deliver_payment(ctx, pending.lane_no, pending.payment_order_no, request)
+    """Send a payment left pending (after a restart) again, with its own PaymentOrderNo.
+
+    It may have reached the server before (the console stopped before reading the answer), so
+    the delivery starts uncertain: a 1005 "already recorded for order [this order]" confirms it.
+    If the payment is being delivered already, the delivery is woken up to try now and awaited
+    instead of starting a second one.
+
+    Raises:
+        ApiError: the server refused the payment (journaled as rejected).
+        CommandError: no definite answer within ``payment_retry.foreground_wait``.
+    """
+    d = start_delivery(ctx, pending.lane_no, pending.payment_order_no,
+                       _request_from_journal(pending), uncertain=True)
+    return await _await_delivery(ctx, d)
+
+
+def resume_in_background(ctx: CommandContext, pending: Any) -> Delivery:
+    """Deliver a pending payment in the background; the answer is reported through messages."""
+    return start_delivery(ctx, pending.lane_no, pending.payment_order_no,
+                          _request_from_journal(pending), uncertain=True)
+
+
+def start_delivery(
+    ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any], *,
+    uncertain: bool = False,
+) -> Delivery:
+    """The delivery of ``pno``: the running one (woken up to try now) or a new task."""
+    running = ctx.deliveries.get(pno)
+    if running is not None and not running.task.done():
+        running.wake.set()
+        return running
+    wake = asyncio.Event()
+    task = asyncio.get_running_loop().create_task(
+        _deliver_payment(ctx, lane_no, pno, request, uncertain=uncertain, wake=wake),
+        name=f"payment-{pno}",
+    )
+    d = Delivery(pno, lane_no, task, wake)
+    ctx.deliveries[pno] = d
+
+    def done(t: asyncio.Task[PaymentOutcome]) -> None:
+        if ctx.deliveries.get(pno) is d:
+            del ctx.deliveries[pno]
+        _pending_changed(ctx)
+        if t.cancelled():
+            return
+        exc = t.exception()
+        if d.watchers:
+            return  # the command awaiting it reports the answer
+        if exc is None:
+            out = t.result()
+            ctx.messages.success(_outcome_text(out), lane_no=lane_no, command="confirm_payment")
+        else:
+            ctx.messages.error(describe_error(exc, "confirm_payment"), lane_no=lane_no,
+                               command="confirm_payment")
+
+    task.add_done_callback(done)
+    return d
+
+
+def _outcome_text(out: PaymentOutcome) -> str:
+    if out.already_recorded:
+        return _tr("Payment {pno} had already been recorded by the parking server.").format(
+            pno=out.payment_order_no)
+    return _tr("Payment {pno} confirmed.").format(pno=out.payment_order_no)
+
+
+async def _await_delivery(ctx: CommandContext, d: Delivery) -> PaymentOutcome:
+    d.watchers += 1
+    try:
+        return await asyncio.wait_for(asyncio.shield(d.task), ctx.payment_retry.foreground_wait)
+    except TimeoutError:
+        raise CommandError(
+            _tr("No definite answer from the parking server yet. Payment {pno} stays in "
+                "“Payments waiting for the server” and is sent again automatically.")
+            .format(pno=d.payment_order_no)
+        ) from None
+    finally:
+        d.watchers -= 1
+
+
+def _pending_changed(ctx: CommandContext) -> None:
+    if ctx.on_pending_changed is not None:
+        try:
+            ctx.on_pending_changed()
+        except Exception:
+            log.exception("pending payments listener failed")
+
+
+_OTHER_ORDER = re.compile(r"another order|other order|不属于|其他订单|另一", re.IGNORECASE)
+_BRACKETED = re.compile(r"\[([^\]]*)\]")
+
+
+def already_recorded(message: str, order_no: str) -> bool:
+    """Whether a 1005 answer says this payment was recorded for ``order_no`` already.
+
+    "... has already been recorded for order [X]" with X the payment's order: yes. "... belongs
+    to another order", or a different order named: no (a real rejection).
+    """
+    if not _ALREADY.search(message) or _OTHER_ORDER.search(message):
+        return False
+    named = _BRACKETED.findall(message)
+    if order_no and "order" in message.lower() and len(named) >= 2:
+        return order_no in named
+    return True
 
 
 async def _deliver_payment(
-    ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any]
+    ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any], *,
+    uncertain: bool = False, wake: asyncio.Event | None = None,
 ) -> PaymentOutcome:
     policy = ctx.payment_retry
     model = _wire_pay(request)
+    order_no = str(request.get("OrderNo") or "")
     started = time.monotonic()
     attempts = 0
-    uncertain = False
     while True:
         attempts += 1
         if ctx.journal is not None:
@@ -340,17 +481,19 @@ async def _deliver_payment(
         try:
             result = await ctx.client.pay_success(model)
         except ApiError as exc:
-            if exc.result_code == 1005 and uncertain and _ALREADY.search(exc.result_msg or ""):
+            if (exc.result_code == 1005 and uncertain
+                    and already_recorded(exc.result_msg or "", order_no)):
                 log.info("payment %s: %s after an uncertain attempt: confirmed", pno, exc.result_msg)
-                return await _resolve(ctx, lane_no, pno, request, True, attempts, exc.result_code,
-                                      exc.result_msg, exc.result_id)
+                out = await _resolve(ctx, lane_no, pno, request, True, attempts, exc.result_code,
+                                     exc.result_msg, exc.result_id)
+                return dataclasses.replace(out, already_recorded=True)
             await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
                            exc.result_msg, exc.result_id)
             raise
         except TransportError as exc:
             uncertain = uncertain or exc.sent or isinstance(exc, ServerTimeout)
             elapsed = time.monotonic() - started
-            if elapsed >= policy.give_up_after:
+            if policy.give_up_after is not None and elapsed >= policy.give_up_after:
                 await ctx.journal_action(lane_no, "confirm_payment", _jsonable(request), error=exc)
                 raise
             delay = policy.delay(attempts)
@@ -360,7 +503,12 @@ async def _deliver_payment(
                 lane_no=lane_no, command="confirm_payment",
             )
             log.warning("payment %s attempt %d: %s", pno, attempts, exc)
-            await asyncio.sleep(delay)
+            if wake is None:
+                await asyncio.sleep(delay)
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(wake.wait(), delay)
+                wake.clear()
             continue
         return await _resolve(ctx, lane_no, pno, request, True, attempts, result.result_code,
                               result.result_msg, result.result_id)

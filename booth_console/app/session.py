@@ -43,6 +43,9 @@ class Session:
     owns_client: bool = True
     mqtt: Any = None  # booth_console.mqtt.console.ConsoleMqtt: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
+    _resuming: bool = field(default=False, repr=False)
+    _closing: bool = field(default=False, repr=False)
 
     @property
     def journal(self) -> Any:
@@ -125,8 +128,66 @@ class Session:
         )
         runner = CommandRunner(ctx)
         images = ImageLoader()
-        return cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
-                   mqtt_side)
+        session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
+                      mqtt_side)
+        session._wire_payments()
+        return session
+
+    # -- pending payments --------------------------------------------------------------------
+
+    def _wire_payments(self) -> None:
+        """Keep the pending list current and deliver pending payments whenever the link is up."""
+        self.ctx.on_pending_changed = lambda: self._spawn(self.booth.reload_pending(), "pending")
+        self.booth.link_changed.connect(self._on_link)
+        self.booth.pending_changed.connect(self._on_pending)
+
+    def _on_link(self, snap: Any) -> None:
+        if snap.online:
+            self.resume_pending_soon()
+
+    def _on_pending(self, pending: list[Any]) -> None:
+        if self.booth.link.online and any(
+            p.payment_order_no not in self.ctx.deliveries for p in pending
+        ):
+            self.resume_pending_soon()
+
+    def resume_pending_soon(self) -> None:
+        """Deliver, in the background, every pending payment not being delivered already."""
+        if self._resuming or self._closing:
+            return
+        self._resuming = True
+        self._spawn(self._resume_pending(), "resume-payments")
+
+    async def _resume_pending(self) -> None:
+        from booth_console.app import commands as cmd
+
+        try:
+            if self.ctx.journal is None:
+                return
+            for p in await self.ctx.journal.pending_payments():
+                if p.payment_order_no not in self.ctx.deliveries and not self._closing:
+                    log.info("delivering pending payment %s in the background", p.payment_order_no)
+                    cmd.resume_in_background(self.ctx, p)
+        finally:
+            self._resuming = False
+
+    def _spawn(self, coro: Any, name: str) -> None:
+        if self._closing:
+            coro.close()
+            return
+        try:
+            task = asyncio.get_running_loop().create_task(coro, name=f"session-{name}")
+        except RuntimeError:
+            coro.close()
+            return
+        self._tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("session task %s failed", name, exc_info=t.exception())
+
+        task.add_done_callback(done)
 
     def start(self) -> asyncio.Task[Any]:
         """Load the lanes and start polling in the background (retries while the server is down)."""
@@ -138,6 +199,13 @@ class Session:
 
     async def aclose(self) -> None:
         """Stop everything in order; never raises."""
+        self._closing = True
+        pending_tasks = list(self._tasks) + [d.task for d in self.ctx.deliveries.values()]
+        for t in pending_tasks:
+            t.cancel()
+        for t in pending_tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await t
         if self._start_task is not None and not self._start_task.done():
             self._start_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -395,10 +395,15 @@ class BoothWindow(QWidget):
             await self.session.runner.run(
                 p.lane_no, "confirm_payment", cmd.resume_payment, p,
                 busy_text=self.tr("Sending payment {pno} again…").format(pno=p.payment_order_no),
-                success_text=lambda out: self.tr("Payment {pno} confirmed.").format(
-                    pno=out.payment_order_no),
+                success_text=self._payment_text,
             )
         await self.session.booth.reload_pending()
+
+    def _payment_text(self, out: Any) -> str:
+        if out.already_recorded:
+            return self.tr("Payment {pno} had already been recorded by the parking server.").format(
+                pno=out.payment_order_no)
+        return self.tr("Payment {pno} confirmed.").format(pno=out.payment_order_no)
 
     @async_slot
     async def on_retry_pending(self) -> None:

@@ -15,8 +15,8 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
-        <source>{n} payment(s) were not confirmed by the parking server. Check them in the booth window.</source>
-        <translation>有 {n} 笔支付尚未得到停车场服务器确认，请在岗亭窗口中查看。</translation>
+        <source>{n} payment(s) were not confirmed by the parking server yet; they are sent again automatically.</source>
+        <translation>有 {n} 笔支付尚未得到停车场服务器确认，系统会自动重新发送。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
@@ -263,6 +263,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Payment {pno} had already been recorded by the parking server.</source>
+        <translation>支付 {pno} 已被停车场服务器记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Payment {pno} confirmed.</source>
         <translation>支付 {pno} 已确认。</translation>
     </message>
@@ -308,6 +313,21 @@
         <location filename="../../booth_console/app/commands.py"/>
         <source>The amount received is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} had already been recorded by the parking server.</source>
+        <translation>支付 {pno} 已被停车场服务器记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} confirmed.</source>
+        <translation>支付 {pno} 已确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.</source>
+        <translation>停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>

@@ -255,7 +255,7 @@ def test_payment_retried_after_dropped_connection_is_recorded_once(loop: Any, tm
     loop.run_until_complete(scenario())
 
 
-def test_pending_payment_is_offered_again_after_restart(loop: Any, tmp_path: Path) -> None:
+def test_pending_payment_is_delivered_again_after_restart(loop: Any, tmp_path: Path) -> None:
     async def scenario() -> None:
         from booth_console.journal import Journal
 
@@ -270,13 +270,135 @@ def test_pending_payment_is_offered_again_after_restart(loop: Any, tmp_path: Pat
         await journal.close()
         stack = await start_stack(tmp_path)
         try:
-            rows = await stack.session.journal.pending_payments()
-            assert [p.payment_order_no for p in rows] == ["BC1"]
             assert any("not confirmed" in m.text for m in stack.session.messages.history)
-            # sending it again gets a definite refusal (no such order): it is resolved
-            with pytest.raises(ApiError):
-                await cmd.resume_payment(stack.session.ctx, rows[0])
+            # delivered by itself once the link is up: a definite refusal (no such order)
+            await wait_until(lambda: any("refused" in m.text and "X-1" in m.text
+                                         for m in stack.session.messages.history), 5)
             assert await stack.session.journal.pending_payments() == []
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def _pay_request(order: OrderSnapshot, pno: str) -> dict[str, Any]:
+    return {"OrderNo": order.order_no, "TotalAmountDue": str(order.amount_due),
+            "TotalAmountPaid": str(order.amount_due), "DiscountAmount": "0",
+            "PaymentTime": "2026-01-01 10:00:00", "PaymentMethod": "79001",
+            "PaymentOrderNo": pno, "Remarks": None, "PlateCouponNos": []}
+
+
+def test_resumed_payment_the_server_recorded_is_confirmed(loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        from booth_console.protocol import models as m
+
+        stack = await start_stack(tmp_path)
+        try:
+            ctx = stack.session.ctx
+            await park_and_exit(stack.sim, "琼Z6606X")
+            order = await _waiting_order(stack)
+            request = _pay_request(order, "BC-CRASH-1")
+            await ctx.journal.add_pending_payment(
+                payment_order_no="BC-CRASH-1", lane_no="2", order_no=order.order_no,
+                request=request, operator="tester")
+            # the console sent it and crashed before reading the answer
+            sent = {k: v for k, v in request.items()}
+            sent["TotalAmountDue"] = sent["TotalAmountPaid"] = order.amount_due
+            sent["DiscountAmount"] = Decimal(0)
+            await ctx.client.pay_success(m.PaySuccessRequest.model_validate(sent))
+            [pending] = await ctx.journal.pending_payments()
+            out = await cmd.resume_payment(ctx, pending)
+            assert out.confirmed and out.already_recorded and out.result_code == 1005
+            assert "recorded" in out.result_msg
+            assert await ctx.journal.pending_payments() == []
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])
+            assert len(page.results) == 1
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def test_payment_of_another_order_is_a_real_rejection(loop: Any, tmp_path: Path) -> None:
+    assert cmd.already_recorded(
+        "The payment order is already being processed: payment [P1] has already been recorded "
+        "for order [A-1]", "A-1")
+    assert not cmd.already_recorded(
+        "The payment order is already being processed: payment [P1] has already been recorded "
+        "for order [A-1]", "B-2")
+    assert not cmd.already_recorded(
+        "The payment order is already being processed: payment [P1] belongs to another order",
+        "A-1")
+
+    async def scenario() -> None:
+        from booth_console.protocol import models as m
+
+        stack = await start_stack(tmp_path)
+        try:
+            ctx = stack.session.ctx
+            await park_and_exit(stack.sim, "琼Z7707X")
+            order = await _waiting_order(stack)
+            other = dict(_pay_request(order, "BC-DUP-1"))
+            for k in ("TotalAmountDue", "TotalAmountPaid", "DiscountAmount"):
+                other[k] = Decimal(other[k])
+            await ctx.client.pay_success(m.PaySuccessRequest.model_validate(other))
+            # a pending payment for another order that reuses that PaymentOrderNo
+            await stack.sim.arrive("1", "琼Z7708X")
+            await stack.sim.pass_barrier("1")
+            page = await ctx.client.query_parking_orders(
+                [condition("LicensePlateNumber", 0, "琼Z7708X")])
+            second = page.results[0].order_no
+            req = dict(_pay_request(order, "BC-DUP-1"), OrderNo=second)
+            await ctx.journal.add_pending_payment(
+                payment_order_no="BC-DUP-1", lane_no="2", order_no=second, request=req,
+                operator="tester")
+            [pending] = await ctx.journal.pending_payments()
+            with pytest.raises(ApiError) as info:
+                await cmd.resume_payment(ctx, pending)
+            assert "another order" in info.value.result_msg
+            assert await ctx.journal.pending_payments() == []
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
+def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
+    loop: Any, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
+            ctx.payment_retry = cmd.RetryPolicy(first_delay=0.05, max_delay=0.3,
+                                                foreground_wait=0.5)
+            await park_and_exit(stack.sim, "琼Z8808X")
+            order = await _waiting_order(stack)
+            port = stack.sim.port
+            await stack.sim.stop()
+            shown: list[list[Any]] = []
+            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            with pytest.raises(cmd.CommandError, match="sent again automatically"):
+                await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(
+                    order_no=order.order_no, amount_due=order.amount_due,
+                    received=order.amount_due))
+            [pending] = await ctx.journal.pending_payments()
+            await wait_until(lambda: any(r and r[0].payment_order_no == pending.payment_order_no
+                                         for r in shown), 3)
+            assert pending.payment_order_no in ctx.deliveries  # still retrying
+            # a manual "Send again" joins the running delivery instead of starting another
+            d = ctx.deliveries[pending.payment_order_no]
+            assert cmd.start_delivery(ctx, "2", pending.payment_order_no, {}) is d
+            from tests.app.helpers import start_simulator
+
+            stack.sim = await start_simulator(tmp_path, port)
+            await wait_until(lambda: pending.payment_order_no not in ctx.deliveries, 8)
+            assert await ctx.journal.pending_payments() == []
+            await wait_until(lambda: shown and shown[-1] == [], 3)
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])
+            assert [r.no for r in page.results] == [pending.payment_order_no]
+            assert any("confirmed" in m.text for m in stack.session.messages.history)
         finally:
             await stack.aclose()
 
