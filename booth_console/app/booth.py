@@ -135,6 +135,9 @@ class BoothService(QObject):
 
     async def start(self) -> list[LaneController]:
         """Load lanes, types and areas, start the lane pollers. Retries while the server is down."""
+        # the listener is bound already: show its address even while the server is down
+        self._listener_timer.start()
+        self._poll_listener()
         lanes = await self._load_lanes_until_ok()
         for info in lanes:
             ctl = LaneController(self.client, info, timing=self.timing, parent=self)
@@ -146,8 +149,6 @@ class BoothService(QObject):
         log.info("booth ready: polling lanes %s", ", ".join(self.controllers) or "(none)")
         self._spawn(self._load_types(), "types")
         self._spawn(self._area_loop(), "areas")
-        self._listener_timer.start()
-        self._poll_listener()
         await self.reload_pending(announce=True)
         return list(self.controllers.values())
 
@@ -189,6 +190,7 @@ class BoothService(QObject):
                         .format(error=exc)
                     )
                     warned = True
+                self._link_known = True  # the recovery is announced (replacing this error)
                 self.link = LinkSnapshot(online=False, error=str(exc), retry_in_s=delay)
                 self.link_changed.emit(self.link)
                 await asyncio.sleep(delay)
@@ -308,6 +310,11 @@ class BoothService(QObject):
                 )
 
     # -- listener --------------------------------------------------------------------------
+
+    def set_registered(self, registered: bool) -> None:
+        """Record that the callback table was registered with the server (shown at once)."""
+        self.registered = registered
+        self._poll_listener()
 
     def _poll_listener(self) -> None:
         lst = self.listener

@@ -46,6 +46,8 @@ class Session:
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
     _resuming: bool = field(default=False, repr=False)
     _closing: bool = field(default=False, repr=False)
+    _register_url: str = field(default="", repr=False)
+    _link_up: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
     def journal(self) -> Any:
@@ -104,19 +106,11 @@ class Session:
             client = ParkingClient.from_config(cfg)
         registered = False
         do_register = cfg.listener.register_callbacks if register is None else register
+        register_url = ""
         if do_register and stack is not None:
-            from booth_console.listener.registration import register_callbacks
-
-            url = cfg.listener.public_url.rstrip("/") if cfg.listener.public_url else stack.listener.url
-            try:
-                await register_callbacks(client, url, interval_ms=cfg.listener.callback_interval_ms)
-                registered = True
-                messages.info(
-                    QtTr.tr("Callbacks registered at {url} (this replaced the server's whole "
-                            "callback table).").format(url=url)
-                )
-            except BoothError as exc:
-                messages.error(QtTr.tr("Could not register callbacks: {error}").format(error=exc))
+            register_url = (cfg.listener.public_url.rstrip("/") if cfg.listener.public_url
+                            else stack.listener.url)
+            registered = await _register(client, register_url, cfg, messages, first=True)
         booth = BoothService(
             client, cfg.booth, messages, hub=hub, listener=stack.listener if stack else None,
             journal=journal, timing=timing, registered=registered,
@@ -131,7 +125,26 @@ class Session:
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
         session._wire_payments()
+        if register_url and not registered:
+            session._register_url = register_url
+            session._spawn(session._register_until_ok(), "register")
         return session
+
+    # -- callback registration -----------------------------------------------------------------
+
+    async def _register_until_ok(self) -> None:
+        """Register the callbacks once the server answers (retried with back-off, woken up when
+        the server link comes back)."""
+        delay = 1.0
+        while not self.booth.registered:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._link_up.wait(), delay)
+            self._link_up.clear()
+            if await _register(self.client, self._register_url, self.cfg, self.messages,
+                               first=False):
+                self.booth.set_registered(True)
+                return
+            delay = min(delay * 2, 30.0)
 
     # -- pending payments --------------------------------------------------------------------
 
@@ -143,6 +156,7 @@ class Session:
 
     def _on_link(self, snap: Any) -> None:
         if snap.online:
+            self._link_up.set()
             self.resume_pending_soon()
 
     def _on_pending(self, pending: list[Any]) -> None:
@@ -227,6 +241,27 @@ class Session:
                 await fn()
             except Exception:
                 log.exception("shutdown step %s failed", name)
+
+
+async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
+                    first: bool) -> bool:
+    """Register the callback table once; report the outcome. Returns whether it succeeded."""
+    from booth_console.listener.registration import register_callbacks
+
+    try:
+        await register_callbacks(client, url, interval_ms=cfg.listener.callback_interval_ms)
+    except BoothError as exc:
+        if first:
+            messages.error(QtTr.tr("Could not register callbacks: {error}. Trying again when the "
+                                   "parking server answers.").format(error=exc))
+        else:
+            log.info("callback registration not done yet: %s", exc)
+        return False
+    messages.info(
+        QtTr.tr("Callbacks registered at {url} (this replaced the server's whole "
+                "callback table).").format(url=url)
+    )
+    return True
 
 
 class QtTr:

@@ -250,6 +250,8 @@ class BoothWindow(QWidget):
         self._connect_signals()
         if session.booth.controllers:
             self._on_lanes(list(session.booth.controllers.values()))
+        if session.booth.listener_state is not None:
+            self._on_listener(session.booth.listener_state)
 
     def _connect_signals(self) -> None:
         s = self.session

@@ -919,13 +919,13 @@
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>
-        <source>Callbacks registered at {url} (this replaced the server's whole callback table).</source>
-        <translation>回调已注册到 {url}（已替换服务器上的整个回调表）。</translation>
+        <source>Could not register callbacks: {error}. Trying again when the parking server answers.</source>
+        <translation>无法注册回调：{error}。停车场服务器恢复响应后将再次尝试。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>
-        <source>Could not register callbacks: {error}</source>
-        <translation>无法注册回调：{error}</translation>
+        <source>Callbacks registered at {url} (this replaced the server's whole callback table).</source>
+        <translation>回调已注册到 {url}（已替换服务器上的整个回调表）。</translation>
     </message>
 </context>
 </TS>

@@ -163,4 +163,5 @@ TRANSLATIONS: dict[str, str] = {
     "{n} payment(s) were not confirmed by the parking server yet; they are sent again automatically.": "有 {n} 笔支付尚未得到停车场服务器确认，系统会自动重新发送。",
     "Payment {pno} had already been recorded by the parking server.": "支付 {pno} 已被停车场服务器记录。",
     "No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.": "停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。",
+    "Could not register callbacks: {error}. Trying again when the parking server answers.": "无法注册回调：{error}。停车场服务器恢复响应后将再次尝试。",
 }
