@@ -38,12 +38,14 @@ from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportE
 
 __all__ = [
     "COMMANDS",
+    "AmountChanged",
     "CommandContext",
     "CommandError",
     "CommandRunner",
     "ConfirmationRequired",
     "Delivery",
     "NoPlateOutcome",
+    "Payable",
     "PaymentInput",
     "PaymentOutcome",
     "RetryPolicy",
@@ -54,6 +56,7 @@ __all__ = [
     "no_plate_entry",
     "open_gate",
     "override_fee",
+    "read_payable",
     "refresh",
     "resume_in_background",
     "resume_payment",
@@ -253,6 +256,9 @@ class PaymentInput:
     method: str = "79001"
     remarks: str = ""
     coupon_nos: tuple[str, ...] = ()
+    #: GetOrderPrice breakdown: the order's total due and its discount (``None``: not known)
+    total_due: Decimal | None = None
+    discount: Decimal | None = None
 
     @property
     def change(self) -> Decimal:
@@ -289,9 +295,9 @@ def _money(value: Decimal) -> Decimal:
 def _pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict[str, Any]:
     return {
         "OrderNo": inp.order_no,
-        "TotalAmountDue": _money(inp.amount_due),
+        "TotalAmountDue": _money(inp.total_due if inp.total_due is not None else inp.amount_due),
         "TotalAmountPaid": _money(inp.amount_due),
-        "DiscountAmount": Decimal(0),
+        "DiscountAmount": _money(inp.discount or Decimal(0)),
         "PaymentTime": dt.datetime.now().strftime(DATE_FMT),
         "PaymentMethod": inp.method,
         "PaymentOrderNo": payment_order_no,
@@ -334,6 +340,8 @@ async def confirm_payment(
         raise CommandError(_tr("The amount due is negative."))
     if payment.received < payment.amount_due:
         raise CommandError(_tr("The amount received is less than the amount due."))
+    if lane is not None:
+        payment = await _checked_against_server(ctx, lane, payment)
     pno = payment_order_no or new_payment_order_no()
     lane_no = lane.lane_no if lane is not None else ""
     request = _pay_request(payment, pno, ctx.operator)
@@ -348,6 +356,83 @@ async def confirm_payment(
     finally:
         if lane is not None:
             lane.request_refresh()
+
+
+class AmountChanged(CommandError):
+    """The amount due changed while the payment dialog was open; nothing was sent."""
+
+    def __init__(self, message: str, old: Decimal, new: Decimal) -> None:
+        super().__init__(message)
+        self.old = old
+        self.new = new
+
+
+@dataclass(frozen=True)
+class Payable:
+    """What the server says is payable at a lane right now (GetLaneOrder + GetOrderPrice)."""
+
+    order_no: str
+    charge: Decimal
+    total_due: Decimal | None = None
+    discount: Decimal | None = None
+    coupon_nos: tuple[str, ...] = ()
+
+
+async def read_payable(ctx: CommandContext, lane_no: str) -> Payable:
+    """Read the lane's order and its price breakdown now.
+
+    Raises:
+        BoothError: the server cannot be asked (the lane order); a price error leaves the
+            breakdown unknown.
+    """
+    from booth_console.app.snapshots import to_decimal
+
+    model = await ctx.client.get_lane_order(lane_no)
+    order_no = str(field(model, "order_no", default="") or "")
+    charge = to_decimal(field(model, "charge_money"))
+    if not order_no:
+        return Payable("", charge)
+    try:
+        price = await ctx.client.get_order_price(order_no)
+    except ApiError as exc:
+        log.warning("GetOrderPrice %s before payment: %s", order_no, exc)
+        scheme = tuple(str(c) for c in (field(model, "coupon_scheme_nos") or []))
+        return Payable(order_no, charge, coupon_nos=scheme)
+    coupons = tuple(str(field(c, "no", default="") or "")
+                    for c in (field(price, "plate_coupon_nos") or []))
+    coupons = tuple(c for c in coupons if c) or tuple(
+        str(c) for c in (field(price, "coupon_scheme_nos") or []) if c)
+    return Payable(order_no, charge, to_decimal(field(price, "total_amount_due")),
+                   to_decimal(field(price, "discount_amount")), coupons)
+
+
+async def _checked_against_server(
+    ctx: CommandContext, lane: LaneController, payment: PaymentInput
+) -> PaymentInput:
+    """The payment with the server's current breakdown, or an error if the amount changed."""
+    try:
+        now = await read_payable(ctx, lane.lane_no)
+    except TransportError as exc:
+        raise CommandError(
+            _tr("Cannot check the amount due with the parking server ({error}). The payment was "
+                "not sent.").format(error=exc)
+        ) from None
+    finally:
+        lane.request_refresh()
+    if now.order_no != payment.order_no:
+        raise CommandError(
+            _tr("The order at this lane changed (now: {order}). The payment was not sent.")
+            .format(order=now.order_no or "—")
+        )
+    if now.charge != payment.amount_due:
+        raise AmountChanged(
+            _tr("The amount due changed from ¥{old} to ¥{new}. The payment was not sent: "
+                "check the new amount and confirm again.").format(
+                old=f"{payment.amount_due:.2f}", new=f"{now.charge:.2f}"),
+            payment.amount_due, now.charge,
+        )
+    return dataclasses.replace(payment, total_due=now.total_due, discount=now.discount,
+                               coupon_nos=now.coupon_nos)
 
 
 def _request_from_journal(pending: Any) -> dict[str, Any]:

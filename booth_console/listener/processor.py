@@ -17,7 +17,8 @@ check                                                     code    ResultMsg star
 body is UTF-8 JSON and an object                          1002    ``malformed body``
 kind known (MQTT: from ``Route``)                         1002    ``unknown callback``
 AppId, ParkKey, TimeStamp, Nonce, Sign present, Data obj   1002    ``missing field``
-AppId and ParkKey are this console's                      1001    ``AppId/ParkKey mismatch``
+AppId is this console's                                   1001    ``AppId mismatch``
+ParkKey is this console's                                 1002    ``ParkKey mismatch``
 Sign matches (images, RequestId, Route not signed)        1001    ``signature mismatch``
 TimeStamp 13-digit ms within +-``timestamp_window_s``     1002    ``stale TimeStamp``
 Data valid for the kind's model, essential fields there   1002    ``invalid Data``
@@ -25,9 +26,10 @@ not a replay (Nonce+TimeStamp seen under another Request) 1001    ``replayed``
 journal commit                                            200     ``Operation successful``
 ========================================================  ======  ===========================
 
-Decisions: a wrong AppId or ParkKey is an authentication failure (1001, like a bad signature),
-not a parameter error. A duplicate (same RequestId; same body hash when there is no RequestId) is
-answered 200 so the parking software stops retrying, but is not emitted again. A body with a new
+Decisions: a wrong AppId is an authentication failure (1001, like a bad signature); a wrong
+ParkKey is a parameter error (1002), as the parking server itself answers it. A duplicate (same
+RequestId; same body hash when there is no RequestId) is answered 200 so the parking software
+stops retrying, but is not emitted again. A body with a new
 RequestId whose (Nonce, TimeStamp) was already accepted is a replay of a captured body (RequestId
 is not signed, so anyone can change it): it is rejected with 1001 and not emitted. Rejected bodies
 are journaled too (``signature_ok`` false, or the code and reason) but never reach the sink. If
@@ -269,8 +271,10 @@ class CallbackProcessor:
             data = envelope.get("Data")
             if not isinstance(data, dict):
                 raise _Reject(1002, "missing field: Data must be a JSON object")
-            if _text(envelope["AppId"]) != self.app_id or _text(envelope["ParkKey"]) != self.park_key:
-                raise _Reject(1001, "AppId/ParkKey mismatch: not this console's parking lot")
+            if _text(envelope["AppId"]) != self.app_id:
+                raise _Reject(1001, "AppId mismatch: not this console's AppId")
+            if _text(envelope["ParkKey"]) != self.park_key:
+                raise _Reject(1002, "ParkKey mismatch: not this console's parking lot")
             if not verify_envelope(envelope, self._secret):
                 raise _Reject(1001, "signature mismatch")
             self._check_timestamp(envelope["TimeStamp"], received_at)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
@@ -39,6 +41,7 @@ from booth_console.app.snapshots import (
     StatusSnapshot,
 )
 from booth_console.config import BoothConfig
+from booth_console.errors import BoothError
 from booth_console.ui.dialogs import (
     NoPlateDialog,
     NoPlateResultDialog,
@@ -488,31 +491,65 @@ class LaneWindow(QWidget):
                                          busy_text=self.tr("Switching keep-open…"))
 
     async def confirm_payment(self) -> Any:
-        """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite."""
-        order = self.ctl.order
-        if order is None or not order.order_no:
-            self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
-            return None
-        dlg = PaymentDialog(self, order, self.language)
-        self.last_dialog = dlg
-        if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
+        """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite.
+
+        The lane order and its price are read again right before sending; if the amount due
+        changed while the dialog was open nothing is sent and the attendant is asked to take the
+        payment again with the new amount.
+        """
+        while True:
+            order = self.ctl.order
+            if order is None or not order.order_no:
+                self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
+                return None
+            dlg = PaymentDialog(self, order, self.language)
+            self.last_dialog = dlg
+            if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
+                dlg.deleteLater()
+                return None
+            payment = cmd.PaymentInput(
+                order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
+                method=dlg.method_code, remarks=dlg.remarks.text().strip(),
+                coupon_nos=order.coupon_nos,
+            )
             dlg.deleteLater()
-            return None
-        payment = cmd.PaymentInput(
-            order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
-            method=dlg.method_code, remarks=dlg.remarks.text().strip(),
-            coupon_nos=(),
-        )
-        dlg.deleteLater()
-        change = payment.change
-        return await self.runner.run(
-            self.ctl.lane_no, "confirm_payment", cmd.confirm_payment, self.ctl, payment,
-            busy_text=self.tr("Sending the payment…"),
-            success_text=lambda out: (
-                self.tr("Payment confirmed ({pno}). Change: {change}").format(
-                    pno=out.payment_order_no, change=yuan(change))
-            ),
-        )
+            change = payment.change
+            failures: list[Any] = []
+
+            def note(event: tuple[str, str, bool, Any], failures: list[Any] = failures) -> None:
+                if event[0] == self.ctl.lane_no and event[1] == "confirm_payment" and not event[2]:
+                    failures.append(event[3])
+
+            self.runner.finished.connect(note)
+            try:
+                result = await self.runner.run(
+                    self.ctl.lane_no, "confirm_payment", cmd.confirm_payment, self.ctl, payment,
+                    busy_text=self.tr("Sending the payment…"),
+                    success_text=self._paid_text(change),
+                )
+            finally:
+                self.runner.finished.disconnect(note)
+            changed = next((f for f in failures if isinstance(f, cmd.AmountChanged)), None)
+            if result is not None or changed is None:
+                return result
+            if not await ask_yes_no(
+                self, self.tr("Amount due changed"),
+                self.tr("The amount due is now {new} (it was {old}). Take the payment with the "
+                        "new amount?").format(new=yuan(changed.new), old=yuan(changed.old)),
+            ):
+                return None
+            try:
+                await self.ctl.refresh_now()
+            except BoothError as exc:
+                self.messages.error(str(exc), lane_no=self.ctl.lane_no)
+                return None
+
+    def _paid_text(self, change: Decimal) -> Callable[[Any], str]:
+        def text(out: Any) -> str:
+            return self.tr("Payment confirmed ({pno}). Change: {change}").format(
+                pno=out.payment_order_no, change=yuan(change))
+
+        return text
 
     async def refresh(self) -> Any:
         """Read status, order and fee again (F5)."""

@@ -316,6 +316,21 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>
+        <source>Cannot check the amount due with the parking server ({error}). The payment was not sent.</source>
+        <translation>无法向停车场服务器核对应收金额（{error}）。支付未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The order at this lane changed (now: {order}). The payment was not sent.</source>
+        <translation>该车道的订单已变化（现为：{order}）。支付未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.</source>
+        <translation>应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
         <source>Payment {pno} had already been recorded by the parking server.</source>
         <translation>支付 {pno} 已被停车场服务器记录。</translation>
     </message>
@@ -701,6 +716,16 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Sending the payment…</source>
         <translation>正在发送支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Amount due changed</source>
+        <translation>应收金额已变化</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The amount due is now {new} (it was {old}). Take the payment with the new amount?</source>
+        <translation>应收金额现为 {new}（原为 {old}）。按新金额收款吗？</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>

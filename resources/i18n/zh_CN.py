@@ -164,4 +164,9 @@ TRANSLATIONS: dict[str, str] = {
     "Payment {pno} had already been recorded by the parking server.": "支付 {pno} 已被停车场服务器记录。",
     "No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.": "停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。",
     "Could not register callbacks: {error}. Trying again when the parking server answers.": "无法注册回调：{error}。停车场服务器恢复响应后将再次尝试。",
+    "Cannot check the amount due with the parking server ({error}). The payment was not sent.": "无法向停车场服务器核对应收金额（{error}）。支付未发送。",
+    "The order at this lane changed (now: {order}). The payment was not sent.": "该车道的订单已变化（现为：{order}）。支付未发送。",
+    "The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.": "应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。",
+    "Amount due changed": "应收金额已变化",
+    "The amount due is now {new} (it was {old}). Take the payment with the new amount?": "应收金额现为 {new}（原为 {old}）。按新金额收款吗？",
 }

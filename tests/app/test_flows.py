@@ -376,7 +376,17 @@ def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
             await park_and_exit(stack.sim, "琼Z8808X")
             order = await _waiting_order(stack)
             port = stack.sim.port
-            await stack.sim.stop()
+            real_pay = ctx.client.pay_success
+
+            async def server_dies_first(request: Any) -> Any:
+                # the amount was checked; the server goes down before the payment reaches it
+                if stack.sim is not None and stack.sim.port == port and not stopped:
+                    stopped.append(True)
+                    await stack.sim.stop()
+                return await real_pay(request)
+
+            stopped: list[bool] = []
+            ctx.client.pay_success = server_dies_first
             shown: list[list[Any]] = []
             booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
             with pytest.raises(cmd.CommandError, match="sent again automatically"):
@@ -399,6 +409,74 @@ def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
             page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])
             assert [r.no for r in page.results] == [pending.payment_order_no]
             assert any("confirmed" in m.text for m in stack.session.messages.history)
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def test_payment_sends_the_price_breakdown_and_coupons(loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl = stack.session.ctx, stack.lane("2")
+            store = stack.sim.engine.store
+            rows = store.all('SELECT c.No, c.OrderNo, c.LicensePlateNumber FROM "PlateCoupon" c '
+                             'JOIN "ParkingOrder" o ON o.OrderNo = c.OrderNo '
+                             "WHERE o.OrderStatus = 200 AND c.Type = '101'")
+            assert rows, "the simulator seeds an amount coupon on an in-park vehicle"
+            coupon_no, order_no, plate = rows[0]["No"], rows[0]["OrderNo"], rows[0]["LicensePlateNumber"]
+            await stack.sim.seed_in_park(plate, 300)  # a fee larger than the coupon
+            await stack.sim.arrive("2", plate)
+            await wait_until(lambda: ctl.order is not None and ctl.order.order_no == order_no
+                             and ctl.order.charge > 0)
+            assert ctl.order is not None
+            price = await ctx.client.get_order_price(order_no)
+            assert price.discount_amount > 0
+            due = ctl.order.amount_due
+            out = await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(
+                order_no=order_no, amount_due=due, received=Decimal(500)))
+            assert out.confirmed
+            [action] = await ctx.journal.recent_actions(action="confirm_payment")
+            sent = action.request
+            assert Decimal(sent["TotalAmountDue"]) == price.total_amount_due
+            assert Decimal(sent["DiscountAmount"]) == price.discount_amount
+            assert Decimal(sent["TotalAmountPaid"]) == due
+            assert sent["PlateCouponNos"] == [{"No": coupon_no}]
+            used = store.one('SELECT _UsedBy FROM "PlateCoupon" WHERE No = ?', (coupon_no,))
+            assert used["_UsedBy"] == order_no
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order_no)])
+            [record] = [r for r in page.results if r.no == out.payment_order_no]
+            assert Decimal(str(record.discount_amount)) == price.discount_amount
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
+def test_amount_changed_while_dialog_open_is_not_sent(loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl = stack.session.ctx, stack.lane("2")
+            await park_and_exit(stack.sim, "琼Z1212X", minutes=240)
+            order = await _waiting_order(stack)
+            typed = cmd.PaymentInput(order_no=order.order_no, amount_due=order.amount_due,
+                                     received=order.amount_due)
+            # while the dialog is open, the fee is lowered elsewhere
+            await ctx.client.modify_lane_order_money(order.order_no, "2",
+                                                     int(order.charge * 100) - 100)
+            with pytest.raises(cmd.AmountChanged) as info:
+                await cmd.confirm_payment(ctx, ctl, typed)
+            assert info.value.new == order.charge - 1 and info.value.old == order.charge
+            assert f"{order.charge - 1:.2f}" in str(info.value)
+            assert await ctx.journal.pending_payments() == []
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])
+            assert page.results == []
+            # confirmed again with the new amount, it goes through
+            out = await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(
+                order_no=order.order_no, amount_due=info.value.new, received=info.value.new))
+            assert out.confirmed
         finally:
             await stack.aclose()
 

@@ -151,7 +151,7 @@ BAD_BODIES: list[tuple[str, Callable[[], bytes], int]] = [
     ("tampered data", _tampered, 1001),
     ("number literal changed", _literal_changed, 1001),
     ("wrong AppId", lambda: body("OnVehicleIn", app_id="someone-else"), 1001),
-    ("wrong ParkKey", lambda: body("OnVehicleIn", park_key="999"), 1001),
+    ("wrong ParkKey", lambda: body("OnVehicleIn", park_key="999"), 1002),
     ("not JSON", lambda: b'{"ParkKey": "1772492942362538", ', 1002),
     ("not UTF-8", lambda: b'{"ParkKey": "\xff\xfe"}', 1002),
     ("JSON array", lambda: b"[1, 2, 3]", 1002),
@@ -396,3 +396,19 @@ def test_journal_failure_is_1003_not_200(run: Run, tmp_path: Path) -> None:
 
 
 assert APP_ID and PARK_KEY
+
+
+@pytest.mark.parametrize(("field", "value", "code"), [
+    ("app_id", "someone-else", 1001), ("park_key", "999", 1002)])
+def test_wrong_app_id_is_1001_and_wrong_park_key_1002(
+    run: Run, tmp_path: Path, field: str, value: str, code: int
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as st, aiohttp.ClientSession() as session:
+            _status, answer = await post(session, st, body("OnVehicleIn", **{field: value}))
+            assert answer["ResultCode"] == code
+            wire_name = {"app_id": "AppId", "park_key": "ParkKey"}[field]
+            assert answer["ResultMsg"].startswith(f"{wire_name} mismatch")
+            assert st.received == []
+
+    run(scenario())
