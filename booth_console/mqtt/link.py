@@ -192,20 +192,40 @@ class MqttLink:
             loop = asyncio.get_running_loop()
 
             def _stop() -> None:
-                self._client.loop_stop()
-                # paho closes its wake-up socket pair only in __del__; close it now so no
-                # socket is left to the garbage collector (ResourceWarning).
-                reset = getattr(self._client, "_reset_sockets", None)
-                if reset is not None:
-                    with contextlib.suppress(Exception):
-                        reset()
-                with contextlib.suppress(RuntimeError):  # loop already closed
-                    loop.call_soon_threadsafe(_resolve, done)
+                try:
+                    self._stop_network_thread()
+                finally:
+                    with contextlib.suppress(RuntimeError):  # loop already closed
+                        loop.call_soon_threadsafe(_resolve, done)
 
             threading.Thread(target=_stop, name=f"mqtt-stop-{self.name}", daemon=True).start()
             await done
         self._fail_publishes("the MQTT connection was closed")
         self._connected = False
+
+    def _stop_network_thread(self) -> None:
+        """Stop paho's thread, wait for it, then close its sockets (blocking: not on the loop).
+
+        paho closes its wake-up socket pair only in ``Client.__del__``. When the client is
+        collected as part of a reference cycle (it is: its callbacks are this link's bound
+        methods), the sockets' own finalizers may run first and warn "unclosed socket"; so
+        they are closed here, deterministically, once the thread that uses them is gone.
+        """
+        client = self._client
+        thread = getattr(client, "_thread", None)
+        try:
+            # paho's loop_stop() checks ``_thread`` and then joins it; if the thread ends in
+            # between (it does by itself after disconnect()), it raises AttributeError.
+            client.loop_stop()
+        except AttributeError:
+            pass
+        finally:
+            if thread is not None and thread is not threading.current_thread():
+                thread.join()
+            reset = getattr(client, "_reset_sockets", None)
+            if reset is not None:
+                with contextlib.suppress(Exception):
+                    reset()
 
     # ------------------------------------------------------------------ subscribe / publish
 
