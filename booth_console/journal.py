@@ -330,6 +330,9 @@ class Journal:
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
+            # freed and new pages are zeroed: nothing stale from earlier rows or from this
+            # process's memory lingers in the file's unused space
+            conn.execute("PRAGMA secure_delete=ON")
             conn.execute("PRAGMA busy_timeout=5000")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):

@@ -38,7 +38,8 @@ the journal cannot be written the answer is 1003 so that the parking software re
 ``process`` never raises and answers 200 only after the journal row is committed; the sink is
 called after that, on the thread of :attr:`CallbackProcessor.dispatch_loop` (the console's loop,
 i.e. the Qt thread under qasync) - directly when ``process`` runs on that loop (MQTT), through
-``call_soon_threadsafe`` when it runs on the HTTP listener's own thread.
+``call_soon_threadsafe`` when it runs on the HTTP listener's own thread. Bodies and reasons are
+cleaned of the AppSecret before they are journaled.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ import hashlib
 import logging
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -215,6 +217,9 @@ class CallbackProcessor:
         self.app_id = app_id
         self.park_key = park_key
         self._secret = app_secret
+        # bodies and reasons are cleaned of the secret before they are journaled or logged
+        # (a sender could echo it); a very short secret would match ordinary text, so not those
+        self._secret_bytes = app_secret.encode("utf-8") if len(app_secret) >= 8 else b""
         self.journal = journal
         self.timestamp_window_s = timestamp_window_s
         self.sink = sink
@@ -236,7 +241,8 @@ class CallbackProcessor:
         try:
             return await self._process(raw, kind, source, received_at)
         except Exception:  # the answer must stay a JSON body; details go to the log only
-            log.exception("callback from %s: unexpected error", source)
+            log.error("callback from %s: unexpected error\n%s", source,
+                      self._scrub_text(traceback.format_exc()))
             self._count_rejection(1003, "internal error", source)
             return ProcessResult(1003, "internal error; please retry", None, False)
 
@@ -244,6 +250,7 @@ class CallbackProcessor:
         self, raw: bytes, kind: CallbackKind | None, source: str, code: int, reason: str
     ) -> ProcessResult:
         """Journal and count a body refused before it was parsed (too large, not allowed)."""
+        reason = self._scrub_text(reason)
         await self._journal_rejection(raw, kind, source, time.time(), code, reason, None)
         return ProcessResult(code, reason, None, False)
 
@@ -296,6 +303,7 @@ class CallbackProcessor:
                 for k, v in data.items()
             }
             stored = jsonutil.dumps_bytes(stripped)
+        stored = self._scrub(stored)
         try:
             write = await self.journal.record_callback(
                 kind=kind.name,
@@ -310,7 +318,8 @@ class CallbackProcessor:
                 timestamp=_text(envelope["TimeStamp"]),
             )
         except Exception as exc:
-            log.error("callback %s from %s not journaled: %s", kind.name, source, exc)
+            log.error("callback %s from %s not journaled: %s", kind.name, source,
+                      self._scrub_text(str(exc)))
             self._count_rejection(1003, "journal write failed", source)
             return ProcessResult(1003, "the callback could not be stored; please retry", None, False)
         if write.replayed:
@@ -330,6 +339,17 @@ class CallbackProcessor:
         if self.sink is not None:
             self._on_home_loop(self._deliver, callback)
         return ProcessResult(200, OK_MSG, callback, False)
+
+    def _scrub(self, raw: bytes) -> bytes:
+        secret = self._secret_bytes
+        if secret and secret in raw:
+            return raw.replace(secret, b"***")
+        return raw
+
+    def _scrub_text(self, text: str) -> str:
+        if self._secret_bytes and self._secret in text:
+            return text.replace(self._secret, "***")
+        return text
 
     def _on_home_loop(self, fn: Callable[..., None], *args: Any) -> None:
         home = self.dispatch_loop
@@ -429,9 +449,10 @@ class CallbackProcessor:
         rej: _Reject, envelope: Mapping[str, Any] | None,
     ) -> ProcessResult:
         request_id = _text(envelope.get("RequestId")) if envelope is not None else None
-        await self._journal_rejection(raw, kind, source, received_at, rej.code, rej.msg,
+        reason = self._scrub_text(rej.msg)
+        await self._journal_rejection(raw, kind, source, received_at, rej.code, reason,
                                       request_id, rej.signature_ok)
-        return ProcessResult(rej.code, rej.msg, None, False)
+        return ProcessResult(rej.code, reason, None, False)
 
     async def _journal_rejection(
         self, raw: bytes, kind: CallbackKind | None, source: str, received_at: float, code: int,
@@ -446,13 +467,13 @@ class CallbackProcessor:
                 received_at=received_at,
                 source=source,
                 signature_ok=signature_ok,
-                raw_body=raw[:65536],
+                raw_body=self._scrub(raw[:65536]),
                 images={},
                 result_code=code,
                 reason=reason,
             )
         except Exception as exc:
-            log.error("rejected callback from %s not journaled: %s", source, exc)
+            log.error("rejected callback from %s not journaled: %s", source, type(exc).__name__)
 
     def _count_rejection(self, code: int, reason: str, source: str) -> None:
         self.stats.rejected += 1
