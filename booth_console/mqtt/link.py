@@ -104,6 +104,9 @@ class MqttLink:
         self._lock = threading.Lock()
         self._pub_waiters: dict[int, asyncio.Future[None]] = {}
         self._acked_early: set[int] = set()
+        #: SUBACKs still awaited after a (re)connection, and that connection's session flag
+        self._suback_pending: set[int] = set()
+        self._session_present = False
         self._subs: dict[str, tuple[int, MessageHandler]] = {}
         self._state_handlers: list[Callable[[bool], None]] = []
         self._connected = False
@@ -128,6 +131,7 @@ class MqttLink:
         client.max_inflight_messages_set(100)
         client.on_socket_open = _no_delay
         client.on_connect = self._on_connect
+        client.on_subscribe = self._on_subscribe
         client.on_disconnect = self._on_disconnect
         client.on_connect_fail = self._on_connect_fail
         client.on_message = self._on_message
@@ -305,10 +309,33 @@ class MqttLink:
             self.last_error = str(reason)
             log.warning("%s: broker refused the connection: %s", self.name, reason)
             return
-        # Re-subscribe every time: harmless when the broker kept the session.
+        # Re-subscribe every time (harmless when the broker kept the session) and report the
+        # link up only once the broker has acknowledged every subscription: a clean session
+        # has none until then, and a message published meanwhile would not reach us.
+        # paho runs _on_connect and _on_subscribe on its network thread, one after the other,
+        # so no SUBACK is handled before this returns. (Never call into paho holding
+        # self._lock: see publish().)
+        pending: set[int] = set()
         for topic_filter, (qos, _handler) in list(self._subs.items()):
-            client.subscribe(topic_filter, qos)
-        self._post(self._set_connected, True, bool(getattr(flags, "session_present", False)))
+            rc, mid = client.subscribe(topic_filter, qos)
+            if rc == MQTTErrorCode.MQTT_ERR_SUCCESS and mid is not None:
+                pending.add(int(mid))
+        with self._lock:
+            self._session_present = bool(getattr(flags, "session_present", False))
+            self._suback_pending = pending
+            ready = not pending
+        if ready:
+            self._post(self._set_connected, True, self._session_present)
+
+    def _on_subscribe(self, _client: paho.Client, _userdata: Any, mid: int, _reasons: Any,
+                      _properties: Any) -> None:
+        with self._lock:
+            if mid not in self._suback_pending:
+                return  # a later subscribe() while connected
+            self._suback_pending.discard(mid)
+            ready = not self._suback_pending
+        if ready:
+            self._post(self._set_connected, True, self._session_present)
 
     def _on_connect_fail(self, _client: paho.Client, _userdata: Any) -> None:
         self.last_error = "connection refused or timed out"
