@@ -147,12 +147,15 @@ class CallbackWrite:
         image_paths: image field name -> saved file.
         replayed: an accepted callback already used this Nonce and TimeStamp under another
             RequestId; the new body was journaled as rejected.
+        rejected: ``record_callback(..., only_if_duplicate=True)`` found no earlier accepted
+            callback; the body was journaled as rejected with the given code and reason.
     """
 
     row_id: int
     duplicate: bool
     image_paths: dict[str, Path]
     replayed: bool = False
+    rejected: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,7 @@ class _CallbackJob:
     reason: str
     dedup_key: str | None  # None: rejected, takes no part in duplicate detection
     nonce_key: str | None
+    only_if_duplicate: bool = False  # a duplicate, or else journaled as rejected (code, reason)
 
 
 _REPLAY = object()
@@ -482,6 +486,7 @@ class Journal:
         timestamp: str | None = None,
         result_code: int | None = None,
         reason: str = "",
+        only_if_duplicate: bool = False,
     ) -> CallbackWrite:
         """Journal one received callback; returns once its batch is committed.
 
@@ -492,17 +497,23 @@ class Journal:
             result_code: the answer given (default 200 when ``signature_ok`` else 1001). Only
                 accepted callbacks (200) take part in duplicate and replay detection.
             reason: why it was rejected.
+            only_if_duplicate: the body cannot be accepted as new (``result_code`` and
+                ``reason`` say why, e.g. a stale TimeStamp); if an accepted callback with the
+                same RequestId (body hash without one) is journaled it is a duplicate like any
+                other, otherwise it is journaled as rejected (``CallbackWrite.rejected``).
         """
         code = result_code if result_code is not None else (200 if signature_ok else 1001)
-        accepted = code == 200
+        accepted = code == 200 and not only_if_duplicate
         if self._closed:
             raise JournalError("the journal is closed")
         fut: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
         self._queue.put(_CallbackJob(
             fut, kind, request_id, body_hash, received_at, source, int(signature_ok), raw_body,
             dict(images), code, reason,
-            (f"r:{request_id}" if request_id else f"h:{body_hash}") if accepted else None,
+            (f"r:{request_id}" if request_id else f"h:{body_hash}")
+            if accepted or only_if_duplicate else None,
             f"{nonce}|{timestamp}" if accepted and nonce and timestamp else None,
+            only_if_duplicate,
         ))
         result: CallbackWrite = await fut
         return result
@@ -536,6 +547,12 @@ class Journal:
                     results[i] = j.dedup_key  # resolved below, once the first one has its id
                     self._bump("duplicates")
                     continue
+                if j.only_if_duplicate:
+                    rows.append((j.kind, j.request_id, j.body_hash, None, None, j.received_at,
+                                 j.source, j.signature_ok, j.code, j.reason, j.raw_body))
+                    inserted.append(i)
+                    self._bump("rejected")
+                    continue
                 if j.nonce_key is not None:
                     seen = self._nonces.get(j.nonce_key)
                     if seen is not None and seen[0] != j.dedup_key:
@@ -567,6 +584,8 @@ class Journal:
         for i, j in enumerate(jobs):
             if results[i] is _REPLAY:
                 results[i] = CallbackWrite(-1, False, {}, replayed=True)
+            elif j.only_if_duplicate and i in ids:
+                results[i] = CallbackWrite(ids[i], False, {}, rejected=True)
             elif i in ids:
                 paths: dict[str, Path] = {}
                 if j.images and j.code == 200:

@@ -21,6 +21,7 @@ AppId is this console's                                   1001    ``AppId mismat
 ParkKey is this console's                                 1002    ``ParkKey mismatch``
 Sign matches (images, RequestId, Route not signed)        1001    ``signature mismatch``
 TimeStamp 13-digit ms within +-``timestamp_window_s``     1002    ``stale TimeStamp``
+  (outside the window but a duplicate of an accepted one: 200, see below)
 Data valid for the kind's model, essential fields there   1002    ``invalid Data``
 not a replay (Nonce+TimeStamp seen under another Request) 1001    ``replayed``
 journal commit                                            200     ``Operation successful``
@@ -29,7 +30,9 @@ journal commit                                            200     ``Operation su
 Decisions: a wrong AppId is an authentication failure (1001, like a bad signature); a wrong
 ParkKey is a parameter error (1002), as the parking server itself answers it. A duplicate (same
 RequestId; same body hash when there is no RequestId) is answered 200 so the parking software
-stops retrying, but is not emitted again. A body with a new
+stops retrying, but is not emitted again - also when its TimeStamp is outside the window (the
+parking software's RetryCallback re-pushes old callbacks unchanged); a stale body that is not a
+duplicate is still refused. A body with a new
 RequestId whose (Nonce, TimeStamp) was already accepted is a replay of a captured body (RequestId
 is not signed, so anyone can change it): it is rejected with 1001 and not emitted. Rejected bodies
 are journaled too (``signature_ok`` false, or the code and reason) but never reach the sink. If
@@ -175,6 +178,10 @@ class _Reject(Exception):
         self.signature_ok = signature_ok
 
 
+class _Stale(_Reject):
+    """A well-formed TimeStamp outside the window (the body may still be a duplicate)."""
+
+
 def _text(value: Any) -> str | None:
     if isinstance(value, str):
         return value
@@ -284,7 +291,11 @@ class CallbackProcessor:
                 raise _Reject(1002, "ParkKey mismatch: not this console's parking lot")
             if not verify_envelope(envelope, self._secret):
                 raise _Reject(1001, "signature mismatch")
-            self._check_timestamp(envelope["TimeStamp"], received_at)
+            try:
+                self._check_timestamp(envelope["TimeStamp"], received_at)
+            except _Stale as stale:
+                # a re-push (RetryCallback) of a callback accepted long ago is a duplicate
+                return await self._stale(raw, kind, source, received_at, stale, envelope)
             model = self._validate(kind, data)
         except _Reject as rej:
             return await self._rejected(raw, kind, source, received_at, rej, envelope)
@@ -426,7 +437,7 @@ class CallbackProcessor:
                           signature_ok=True)
         skew = int(text) / 1000.0 - now
         if abs(skew) > self.timestamp_window_s:
-            raise _Reject(
+            raise _Stale(
                 1002,
                 f"stale TimeStamp: {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} this "
                 f"computer's clock (allowed {self.timestamp_window_s} s)",
@@ -443,6 +454,33 @@ class CallbackProcessor:
         except ValidationError as exc:
             raise _Reject(1002, f"invalid Data: {_validation_summary(exc)}",
                           signature_ok=True) from None
+
+    async def _stale(
+        self, raw: bytes, kind: CallbackKind, source: str, received_at: float, stale: _Stale,
+        envelope: Mapping[str, Any],
+    ) -> ProcessResult:
+        """A signed body outside the TimeStamp window: 200 if it repeats an accepted callback
+        (same RequestId, or body hash without one), else rejected as stale."""
+        request_id = _text(envelope.get("RequestId")) or None
+        reason = self._scrub_text(stale.msg)
+        try:
+            write = await self.journal.record_callback(
+                kind=kind.name, request_id=request_id, body_hash=hashlib.sha256(raw).hexdigest(),
+                received_at=received_at, source=source, signature_ok=True,
+                raw_body=self._scrub(raw[:65536]), images={}, result_code=stale.code,
+                reason=reason, only_if_duplicate=True,
+            )
+        except Exception as exc:
+            log.error("stale callback from %s not journaled: %s", source, type(exc).__name__)
+            self._count_rejection(stale.code, reason, source)
+            return ProcessResult(stale.code, reason, None, False)
+        if write.duplicate:
+            self.stats.duplicates += 1
+            log.debug("duplicate %s (RequestId %s) re-sent late from %s", kind.name, request_id,
+                      source)
+            return ProcessResult(200, OK_MSG, None, True)
+        self._count_rejection(stale.code, reason, source)
+        return ProcessResult(stale.code, reason, None, False)
 
     async def _rejected(
         self, raw: bytes, kind: CallbackKind | None, source: str, received_at: float,
