@@ -474,10 +474,12 @@ def _snake(name: str) -> str:
     return "".join(out)
 
 
-def _method_name(code: str) -> str:
-    try:
-        from booth_console.protocol.enums import PaymentMethod
+def _method_name(code: str, language: str | None = None) -> str:
+    """A payment method's name in the UI language (the code if unknown)."""
+    from booth_console.app.i18n import current_language
+    from booth_console.protocol.enums import PaymentMethod
 
-        return PaymentMethod(code).display_name("en")
-    except Exception:
+    try:
+        return PaymentMethod(code).display_name(language or current_language())
+    except ValueError:
         return code

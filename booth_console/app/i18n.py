@@ -8,11 +8,17 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from booth_console.app.resources import resource_path
 
-__all__ = ["choose_language", "install_translators"]
+__all__ = ["choose_language", "current_language", "install_translators"]
 
 log = logging.getLogger("booth_console.i18n")
 
 _installed: list[QTranslator] = []
+_language = "en"
+
+
+def current_language() -> str:
+    """The UI language last installed (``"en"`` until :func:`install_translators` runs)."""
+    return _language
 
 
 def choose_language(configured: str = "") -> str:
@@ -28,9 +34,11 @@ def install_translators(app: QCoreApplication, language: str) -> bool:
 
     English is the source language: nothing is loaded for it.
     """
+    global _language
     for tr in _installed:
         app.removeTranslator(tr)
     _installed.clear()
+    _language = language or "en"
     if language in ("", "en"):
         return True
     ok = False

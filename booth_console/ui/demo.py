@@ -20,6 +20,12 @@ __all__ = ["add_arguments", "run"]
 log = logging.getLogger("booth_console.demo")
 
 
+def _tr(text: str) -> str:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Demo", text)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``booth-console demo``."""
     parser.add_argument("--port", type=int, default=0,
@@ -109,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
                 started = await start_demo_mqtt(sim, cfg)
                 cfg, mqtt_cleanup = started if isinstance(started, tuple) else (started, None)
             except Exception as exc:
-                note = f"MQTT is unavailable ({exc}); using HTTP V2.0."
+                note = _tr("MQTT is unavailable ({error}); using HTTP V2.0.").format(error=exc)
                 log.warning(note)
         try:
             session = await Session.create(cfg, register=True)
@@ -119,7 +125,8 @@ def run(args: argparse.Namespace) -> int:
         if note:
             session.messages.warning(note)
         session.messages.info(
-            f"Demo: simulator at {sim.base_url}, {args.traffic:g} vehicles/min. Data in {folder}"
+            _tr("Demo: simulator at {url}, {n} vehicles/min. Data in {folder}").format(
+                url=sim.base_url, n=f"{args.traffic:g}", folder=folder)
         )
         if not args.no_stage:
             import asyncio

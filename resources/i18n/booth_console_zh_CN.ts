@@ -441,6 +441,19 @@
     </message>
 </context>
 <context>
+    <name>Demo</name>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>MQTT is unavailable ({error}); using HTTP V2.0.</source>
+        <translation>MQTT 不可用（{error}），改用 HTTP V2.0。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: simulator at {url}, {n} vehicles/min. Data in {folder}</source>
+        <translation>演示：模拟器位于 {url}，每分钟 {n} 辆车。数据保存在 {folder}</translation>
+    </message>
+</context>
+<context>
     <name>LaneWindow</name>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>

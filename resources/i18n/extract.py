@@ -19,7 +19,8 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-MODULE_CONTEXT = {"commands.py": "Commands", "booth.py": "BoothService", "session.py": "Session"}
+MODULE_CONTEXT = {"commands.py": "Commands", "booth.py": "BoothService", "session.py": "Session",
+                  "demo.py": "Demo"}
 
 
 def extract() -> dict[str, list[tuple[str, str]]]:

@@ -169,4 +169,7 @@ TRANSLATIONS: dict[str, str] = {
     "The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.": "应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。",
     "Amount due changed": "应收金额已变化",
     "The amount due is now {new} (it was {old}). Take the payment with the new amount?": "应收金额现为 {new}（原为 {old}）。按新金额收款吗？",
+    # demo
+    "Demo: simulator at {url}, {n} vehicles/min. Data in {folder}": "演示：模拟器位于 {url}，每分钟 {n} 辆车。数据保存在 {folder}",
+    "MQTT is unavailable ({error}); using HTTP V2.0.": "MQTT 不可用（{error}），改用 HTTP V2.0。",
 }
