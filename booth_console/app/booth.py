@@ -254,8 +254,8 @@ class BoothService(QObject):
             areas[no] = AreaSnapshot(
                 area_no=no,
                 name=str(field(r, "area_name", default="") or no),
-                total=prev.total if prev else None,
-                free=to_int(field(r, "area_space_num"), 0),
+                total=prev.total if prev else None,  # not in the Area query
+                free=to_int(field(r, "area_space_num"), 0),  # AreaSpaceNum: free spaces
             )
         self.areas = areas
         self.areas_changed.emit(list(areas.values()))

@@ -308,7 +308,8 @@ class BoothWindow(QWidget):
     def _on_areas(self, areas: list[AreaSnapshot]) -> None:
         self.areas.setRowCount(len(areas))
         for row, a in enumerate(areas):
-            total = "?" if a.total is None else str(a.total)
+            # the Area query gives the free count only; the total comes with OnParkingSpaces
+            total = "—" if a.total is None else str(a.total)
             self.areas.setItem(row, 0, QTableWidgetItem(a.name))
             self.areas.setItem(row, 1, QTableWidgetItem(f"{a.free} / {total}"))
 

@@ -273,3 +273,27 @@ def test_lane_window_geometry_is_remembered_per_lane(loop: Any, tmp_path: Path) 
             other.deleteLater()
 
     run_console(loop, tmp_path, body)
+
+
+def test_free_spaces_total_unknown_until_parking_space_callback(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        booth, table = stack.session.booth, console.booth_window.areas
+        await booth.refresh_areas()
+        assert table.rowCount() >= 1
+        records = [r async for r in stack.session.client.iter_records("AreaQuery")]
+        free = int(records[0].area_space_num)
+        cell = table.item(0, 1)
+        assert cell is not None and cell.text() == f"{free} / —"
+        assert "?" not in cell.text()
+        got = asyncio.ensure_future(wait_signal(stack.session.hub.parking_spaces, 10))
+        await stack.sim.arrive("1", "琼Z4141X")
+        await stack.sim.pass_barrier("1")
+        cb = await got
+        space = cb.data.area_spaces[0]
+        await wait_until(lambda: (table.item(0, 1) is not None
+                                  and "—" not in table.item(0, 1).text()))
+        item = table.item(0, 1)
+        assert item is not None
+        assert item.text() == f"{space.remaining_spaces} / {space.total_spaces}"
+
+    run_console(loop, tmp_path, body)
