@@ -290,8 +290,11 @@ def test_free_spaces_total_unknown_until_parking_space_callback(loop: Any, tmp_p
         await stack.sim.pass_barrier("1")
         cb = await got
         space = cb.data.area_spaces[0]
-        await wait_until(lambda: (table.item(0, 1) is not None
-                                  and "—" not in table.item(0, 1).text()))
+        def has_total() -> bool:
+            cell = table.item(0, 1)
+            return cell is not None and "—" not in cell.text()
+
+        await wait_until(has_total)
         item = table.item(0, 1)
         assert item is not None
         assert item.text() == f"{space.remaining_spaces} / {space.total_spaces}"
