@@ -383,11 +383,15 @@ class BoothService(QObject):
         plate = str(field(d, "license_plate_number", default="") or "")
         src, data = self._image(cb, "EntryImageBase64")
         at = str(field(d, "entry_time", default="") or "")
-        self._add_feed(FeedItem(FeedKind.ENTRY, at, lane_no,
-                                self._lane_name(lane_no, str(field(d, "entry_lane_name", default="") or "")),
-                                plate, None, str(field(d, "parking_card_type_name", default="") or ""),
+        lane_name = self._lane_name(lane_no, str(field(d, "entry_lane_name", default="") or ""))
+        plate_type = str(field(d, "parking_card_type_name", default="") or "")
+        self._add_feed(FeedItem(FeedKind.ENTRY, at, lane_no, lane_name, plate, None, plate_type,
                                 src, data))
-        self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "entry"))
+        self._capture(lane_no, CaptureSnapshot(
+            lane_no, plate, at, src, data, "entry",
+            order_no=str(field(d, "order_no", default="") or ""), lane_name=lane_name,
+            plate_type=" / ".join(x for x in (
+                plate_type, str(field(d, "vehicle_type_name", default="") or "")) if x)))
 
     def _on_vehicle_out(self, cb: Any) -> None:
         d = cb.data

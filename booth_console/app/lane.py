@@ -25,6 +25,7 @@ from booth_console.app.snapshots import (
     CaptureSnapshot,
     FeeLine,
     LaneInfo,
+    LaneKind,
     LinkSnapshot,
     OrderSnapshot,
     StatusSnapshot,
@@ -355,6 +356,16 @@ class LaneController(QObject):
             entry_image_url=str(field(rec, "entry_image_url", default="") or ""),
         )
         self._publish_if_current(new)
+        # a capture of this vehicle at this lane, if the record has one
+        exit_url = str(field(rec, "exit_image_url", default="") or "")
+        exit_lane = str(field(rec, "exit_lane_no", default="") or "")
+        if (exit_url and exit_lane in ("", self.lane.lane_no) and self.lane.kind is LaneKind.EXIT
+                and (self.capture is None or self.capture.source != exit_url)):
+            self.set_capture(CaptureSnapshot(
+                self.lane.lane_no, new.plate,
+                "" if str(field(rec, "exit_time", default="") or "").startswith("0001")
+                else str(field(rec, "exit_time", default="") or ""),
+                exit_url, b"", "record", order_no=new.order_no))
 
     def _publish_if_current(self, new: OrderSnapshot) -> None:
         cur = self.order

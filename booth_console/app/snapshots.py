@@ -218,7 +218,10 @@ class CaptureSnapshot:
     at: str
     source: str  # URL or file path; empty when only ``data`` is set
     data: bytes = b""
-    kind: str = ""  # "entry" | "exit" | "gate"
+    kind: str = ""  # "entry" | "exit" | "gate" | "record"
+    order_no: str = ""
+    lane_name: str = ""
+    plate_type: str = ""
 
 
 class FeedKind(StrEnum):

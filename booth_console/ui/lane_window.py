@@ -321,7 +321,8 @@ class LaneWindow(QWidget):
         d = self.detail_labels
         if order is None:
             cap = self.ctl.capture
-            if self.ctl.lane.kind is LaneKind.ENTRY and cap is not None and cap.plate:
+            last = self.ctl.lane.kind is LaneKind.ENTRY and cap is not None and bool(cap.plate)
+            if last and cap is not None:
                 self.plate_caption.setText(self.tr("Last vehicle"))
                 self.plate.setText(cap.plate)
             else:
@@ -331,6 +332,11 @@ class LaneWindow(QWidget):
             self.amount_caption.setText(self.tr("Amount due") + " — " + self.tr("no vehicle waiting"))
             for lab in d.values():
                 lab.setText("—")
+            if last and cap is not None:  # what OnVehicleIn told about the last entry
+                d["entry_time"].setText(cap.at or "—")
+                d["entry_lane"].setText(cap.lane_name or self.ctl.lane.name or "—")
+                d["order_no"].setText(cap.order_no or "—")
+                d["plate_type"].setText(cap.plate_type or "—")
             self.breakdown.setText("")
             self.entry_image.set_image(None)
             self._entry_source = ""
@@ -390,8 +396,7 @@ class LaneWindow(QWidget):
         self.capture_caption.setText(self.tr("Latest capture at this lane") + f": {caption}")
         self._capture_source = (cap.source, cap.data)
         if self.ctl.order is None and self.ctl.lane.kind is LaneKind.ENTRY and cap.plate:
-            self.plate_caption.setText(self.tr("Last vehicle"))
-            self.plate.setText(cap.plate)
+            self._render_order(None)  # the last vehicle's plate, entry time, lane and order
         if cap.source or cap.data:
             self._load_image(self.capture_image, cap.source, cap.data, caption)
         else:

@@ -300,3 +300,38 @@ def test_free_spaces_total_unknown_until_parking_space_callback(loop: Any, tmp_p
         assert item.text() == f"{space.remaining_spaces} / {space.total_spaces}"
 
     run_console(loop, tmp_path, body)
+
+
+def test_entry_lane_shows_last_vehicle_details_from_callback(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        win = console.lane_windows["1"]
+        got = asyncio.ensure_future(wait_signal(stack.session.hub.vehicle_in, 10))
+        await stack.sim.arrive("1", "琼Z5151X")
+        await stack.sim.pass_barrier("1")
+        cb = await got
+        d = win.detail_labels
+        await wait_until(lambda: d["order_no"].text() == cb.data.order_no)
+        assert win.plate.text() == "琼Z5151X"
+        assert d["entry_time"].text() == cb.data.entry_time
+        assert d["entry_lane"].text() == win.ctl.lane.name
+        assert cb.data.parking_card_type_name in d["plate_type"].text()
+        # an exit lane with a waiting vehicle and no capture anywhere keeps "No capture yet"
+        exit_win = console.lane_windows["2"]
+        await park_and_exit(stack.sim, "琼Z5252X")
+        await wait_until(lambda: exit_win.ctl.order is not None and exit_win.ctl.order.plate == "琼Z5252X")
+        assert exit_win.capture_image.image is None
+        assert exit_win.ctl.capture is None
+        # a record that carries an exit capture URL for this lane is shown
+        store = stack.sim.engine.store
+        waiting = exit_win.ctl.order
+        assert waiting is not None
+        row = store.one('SELECT Uid, EntryImageUrl FROM "ParkingOrder" WHERE OrderNo = ?',
+                        (waiting.order_no,))
+        store.update("ParkingOrder", "Uid", row["Uid"],
+                     {"ExitImageUrl": row["EntryImageUrl"], "ExitLaneNo": "2"})
+        await exit_win.ctl.refresh_now()
+        cap = exit_win.ctl.capture
+        assert cap is not None and cap.source == row["EntryImageUrl"] and cap.plate == "琼Z5252X"
+        await wait_until(lambda: "琼Z5252X" in exit_win.capture_caption.text())
+
+    run_console(loop, tmp_path, body)
