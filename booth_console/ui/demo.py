@@ -55,11 +55,10 @@ async def _stage(sim: Any) -> None:
         return await result if inspect.isawaitable(result) else result
 
     try:
-        await call(sim.arrive, "1", "粤BD2468")
-        await call(sim.pass_barrier, "1")
         await call(sim.arrive, "3", "沪A7K913")
         await call(sim.pass_barrier, "3")
-        await call(sim.advance_clock, 137)
+        # parked since 137 minutes ago, the simulated clock staying on the wall clock
+        await call(sim.seed_in_park, "粤BD2468", 137, "1")
         await call(sim.arrive, "2", "粤BD2468")
     except Exception:
         log.warning("could not stage the demo vehicles", exc_info=True)
