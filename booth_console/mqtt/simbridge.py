@@ -132,7 +132,13 @@ class SimulatorBridge:
         try:
             await self.server.start(timeout)
         except BaseException:
+            # Stop the link too: it would otherwise keep retrying on paho's thread, holding
+            # its sockets, after the caller dropped this bridge.
             await self.relay.aclose()
+            await self.server.aclose()
+            if self._close_backend is not None:
+                await self._close_backend()
+                self._close_backend = None
             raise
         log.info("V3.0 bridge: %s (%s) <-> broker %s:%s, callbacks relayed from %s",
                  self.base_url, self.mode, self.settings.host, self.settings.port, self.relay.url)
@@ -143,7 +149,8 @@ class SimulatorBridge:
         await self.relay.aclose()
         await self.server.aclose()
         if self._close_backend is not None:
-            await self._close_backend()
+            close, self._close_backend = self._close_backend, None
+            await close()
 
     async def _publish(self, route: str, raw: bytes) -> None:
         await self.server.publish_callback(route, raw, ack_timeout=self.ack_timeout)

@@ -66,3 +66,25 @@ def test_aclose_survives_pahos_loop_stop_race(mqtt_cfg: MqttConfig) -> None:
     sockets = asyncio.run(scenario())
     assert all(s.fileno() == -1 for s in sockets)
     gc.collect()
+
+
+def test_a_bridge_that_cannot_start_leaves_no_link_running() -> None:
+    """SimulatorBridge.start() failing (no broker) stops its link: no paho thread keeps
+    retrying with open sockets after the caller dropped the bridge."""
+    from booth_console.errors import ServerUnreachable
+    from booth_console.mqtt.broker import free_port
+    from booth_console.mqtt.simbridge import SimulatorBridge
+
+    async def scenario() -> None:
+        cfg = MqttConfig(host="127.0.0.1", port=free_port())  # nobody listens there
+        bridge = SimulatorBridge(cfg, base_url="http://127.0.0.1:9", app_id="a",
+                                 app_secret="s", park_key="1", reconnect_min=0.1,
+                                 reconnect_max=0.2)
+        client: Any = bridge.server.link._client
+        with pytest.raises(ServerUnreachable):
+            await bridge.start(timeout=0.3)
+        assert client._thread is None  # paho's thread has stopped
+        assert _paho_sockets(bridge.server.link) == []
+        await bridge.aclose()  # still safe to call
+
+    asyncio.run(scenario())
