@@ -215,82 +215,78 @@ class ParkingClient:
                 return
             index += 1
 
-    async def _page(self, endpoint: str, conditions: Sequence[m.QueryCondition], page_index: int,
-                    page_size: int, order_by: str | None, order_type: int) -> Any:
+    async def page(
+        self,
+        endpoint: str,
+        conditions: Sequence[m.QueryCondition] = (),
+        *,
+        page_index: int = 1,
+        page_size: int = 100,
+        order_by: str | None = "Uid",
+        order_type: int = 0,
+    ) -> Any:
+        """One page of a paged route with these conditions and this order."""
         return await self.query(
             endpoint,
             m.PageQuery(page_index=page_index, page_size=page_size, order_by=order_by,
                         order_type=order_type, query_condition=list(conditions)),
         )
 
-    async def query_areas(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                          page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Areas (zones) with their free spaces."""
-        return await self._page("AreaQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_areas(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Areas (zones) with their free spaces. ``paging``: as :meth:`page`."""
+        return await self.page("AreaQuery", conditions, **paging)
 
-    async def query_booths(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                           page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Booths (sentry hosts)."""
-        return await self._page("BoothQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_booths(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Booths (sentry hosts). ``paging``: as :meth:`page`."""
+        return await self.page("BoothQuery", conditions, **paging)
 
-    async def query_lanes(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                          page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Lanes with their areas and entry/exit mode."""
-        return await self._page("LaneQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_lanes(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Lanes with their areas and entry/exit mode. ``paging``: as :meth:`page`."""
+        return await self.page("LaneQuery", conditions, **paging)
 
-    async def query_plate_types(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Plate types (``CardType``)."""
-        return await self._page("PlateTypeQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_plate_types(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Plate types (``CardType``). ``paging``: as :meth:`page`."""
+        return await self.page("PlateTypeQuery", conditions, **paging)
 
-    async def query_vehicle_types(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                  page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Vehicle types (``CarType``, plate colours)."""
-        return await self._page("PlateColorQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_vehicle_types(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Vehicle types (``CarType``, plate colours). ``paging``: as :meth:`page`."""
+        return await self.page("PlateColorQuery", conditions, **paging)
 
-    async def query_vehicles(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                             page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0,
-                             decrypt: bool = False) -> Any:
+    async def query_vehicles(self, conditions: Sequence[m.QueryCondition] = (), *, decrypt: bool = False,
+                             **paging: Any) -> Any:
         """Registered (monthly, prepaid, ...) vehicles; ``decrypt`` decrypts the sensitive fields."""
-        page = await self._page("VehicleRecordQuery", conditions, page_index, page_size, order_by, order_type)
+        page = await self.page("VehicleRecordQuery", conditions, **paging)
         if decrypt:
             page = page.model_copy(update={"results": [r.decrypted() for r in page.results]})
         return page
 
-    async def query_blacklist(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                              page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Blacklist records."""
-        return await self._page("BlacklistQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_blacklist(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Blacklist records. ``paging``: as :meth:`page`."""
+        return await self.page("BlacklistQuery", conditions, **paging)
 
-    async def query_parking_orders(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                   page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Parking orders (in park and exited)."""
-        return await self._page("ParkingOrderQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_parking_orders(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Parking orders (in park and exited). ``paging``: as :meth:`page`."""
+        return await self.page("ParkingOrderQuery", conditions, **paging)
 
-    async def query_payments(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                             page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Payment records."""
-        return await self._page("PaymentRecordQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_payments(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Payment records. ``paging``: as :meth:`page`."""
+        return await self.page("PaymentRecordQuery", conditions, **paging)
 
-    async def query_payment_details(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                    page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Payment detail records."""
-        return await self._page("PaymentDetailQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_payment_details(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Payment detail records. ``paging``: as :meth:`page`."""
+        return await self.page("PaymentDetailQuery", conditions, **paging)
 
-    async def query_gate_releases(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                  page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Gate release (manual open/close) records."""
-        return await self._page("GateReleaseQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_gate_releases(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Gate release (manual open/close) records. ``paging``: as :meth:`page`."""
+        return await self.page("GateReleaseQuery", conditions, **paging)
 
-    async def query_coupon_schemes(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                   page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Coupon schemes."""
-        return await self._page("CouponSchemeQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_coupon_schemes(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Coupon schemes. ``paging``: as :meth:`page`."""
+        return await self.page("CouponSchemeQuery", conditions, **paging)
 
-    async def query_plate_coupons(self, conditions: Sequence[m.QueryCondition] = (), *, page_index: int = 1,
-                                  page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0) -> Any:
-        """Coupons issued to plates."""
-        return await self._page("PlateCouponQuery", conditions, page_index, page_size, order_by, order_type)
+    async def query_plate_coupons(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+        """Coupons issued to plates. ``paging``: as :meth:`page`."""
+        return await self.page("PlateCouponQuery", conditions, **paging)
 
     async def get_lane_status(self, lane_no: str) -> Any:
         """Gate, keep-open, ground loop and camera status of a lane (``LaneStatus``)."""
