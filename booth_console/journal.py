@@ -24,6 +24,10 @@ Design:
   or same body hash when there is none) and replay detection (same Nonce and TimeStamp under a
   new RequestId) happen on the writer thread, in arrival order, so concurrent duplicates cannot
   both be taken as new.
+* A callback row is flagged ``processed`` once the application has taken it
+  (:meth:`Journal.note_processed`, batched: the flags ride along with the next commit, or are
+  committed within :data:`PROCESSED_FLUSH_S`); :meth:`Journal.unprocessed_callbacks` lists the
+  accepted rows a crashed run answered 200 but never delivered, to be replayed at start-up.
 * Capture images (the callbacks' Base64 fields) are written as files under ``images_dir``
   (default ``<journal file>.images/``), one sub-directory per day; rows hold their paths.
 * Nothing secret is stored: requests given to :meth:`record_action` and
@@ -72,6 +76,10 @@ MAX_BATCH = 200
 #: up to this long (seconds) for more before it commits: fewer fsyncs under a burst, at most
 #: this much added latency. A lone write at a quiet moment is committed at once.
 COMMIT_DELAY_S = 0.002
+
+#: Rows flagged processed (:meth:`Journal.note_processed`) ride along with the next batch of
+#: writes; when nothing else is written they are committed after at most this long (seconds).
+PROCESSED_FLUSH_S = 1.0
 
 #: Replay detection remembers accepted (Nonce, TimeStamp) pairs this long (seconds). Older
 #: bodies are refused as stale anyway (the TimeStamp window is 10 minutes by default).
@@ -127,6 +135,12 @@ MIGRATIONS: tuple[str, ...] = (
         name  TEXT PRIMARY KEY,
         value INTEGER NOT NULL
     );
+    """,
+    # 2: ``processed`` is now set once the application has taken a callback; files written
+    # before never set it, so their rows count as processed (not replayed at the next start).
+    """
+    UPDATE callbacks SET processed = 1, processed_at = received_at WHERE processed = 0;
+    CREATE INDEX callbacks_unprocessed ON callbacks(id) WHERE processed = 0 AND result_code = 200;
     """,
 )
 
@@ -275,6 +289,7 @@ _CHUNK = 900  # SQL variables per statement (SQLite's historic limit is 999)
 
 
 _STOP = object()
+_WAKE = object()  # processed flags are waiting: commit them within PROCESSED_FLUSH_S
 
 
 class Journal:
@@ -294,6 +309,10 @@ class Journal:
         #: how long accepted (Nonce, TimeStamp) pairs are remembered for replay detection
         self.nonce_memory_s = NONCE_MEMORY_S
         self._nonces: dict[str, tuple[str, float]] = {}  # nonce key -> (dedup key, when)
+        self._processed: list[int] = []  # row ids handled by the application, not yet flagged
+        self._processed_lock = threading.Lock()
+        #: how long processed flags may wait for a batch to ride along with
+        self.processed_flush_s = PROCESSED_FLUSH_S
         #: number of committed batches and jobs (for tests and the benchmark)
         self.batches = 0
         self.jobs = 0
@@ -391,11 +410,25 @@ class Journal:
         loop.call_soon_threadsafe(_settle, ready, None)
         stop = False
         busy = False
+        flush_at: float | None = None  # when waiting processed flags must be committed
         try:
             while not stop:
-                item = self._queue.get()
+                if flush_at is None:
+                    item = self._queue.get()
+                else:
+                    try:
+                        item = self._queue.get(timeout=max(0.0, flush_at - time.monotonic()))
+                    except queue.Empty:
+                        if self._processed:
+                            self._run_batch(conn, [])  # only the processed flags
+                        flush_at = None
+                        continue
                 if item is _STOP:
                     break
+                if item is _WAKE:
+                    if flush_at is None:
+                        flush_at = time.monotonic() + self.processed_flush_s
+                    continue
                 batch: list[Any] = [item]
                 # under load (the last batch had company) wait a little for more; a lone write
                 # at a quiet moment is committed at once
@@ -414,9 +447,14 @@ class Journal:
                     if nxt is _STOP:
                         stop = True
                         break
+                    if nxt is _WAKE:
+                        continue
                     batch.append(nxt)
-                self._run_batch(conn, batch)
+                self._run_batch(conn, batch)  # the processed flags ride along
+                flush_at = None
                 busy = len(batch) > 1
+            if self._processed:
+                self._run_batch(conn, [])
         finally:
             conn.close()
             with contextlib.suppress(RuntimeError):
@@ -427,8 +465,16 @@ class Journal:
         # statements or check before writing, and a failed statement is undone by SQLite itself.
         results: list[tuple[Any, bool, Any]] = []
         self._counts.clear()
+        with self._processed_lock:
+            processed, self._processed = self._processed, []
         try:
             conn.execute("BEGIN IMMEDIATE")
+            for start in range(0, len(processed), _CHUNK):
+                chunk = processed[start:start + _CHUNK]
+                conn.execute(
+                    "UPDATE callbacks SET processed = 1, processed_at = ? WHERE id IN ("
+                    + ",".join("?" * len(chunk)) + ")", (time.time(), *chunk),
+                )
             callbacks = [job for job in batch if isinstance(job, _CallbackJob)]
             if callbacks:
                 try:
@@ -460,6 +506,9 @@ class Journal:
                 conn.execute("ROLLBACK")
             err = JournalError(f"journal write failed: {exc}")
             results = [(job, False, err) for job in batch]
+            if processed:  # try again with the next batch
+                with self._processed_lock:
+                    self._processed[:0] = processed
         self.batches += 1
         self.jobs += len(batch)
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[Any, bool, Any]]] = {}
@@ -661,12 +710,44 @@ class Journal:
             paths[name] = target
         return paths
 
+    def note_processed(self, row_ids: list[int]) -> None:
+        """Flag callback rows as handled by the application, without waiting and without a
+        commit of their own: the flags ride along with the next batch of writes, or are
+        committed within :data:`PROCESSED_FLUSH_S` when nothing else is written (and at
+        :meth:`close`). Thread-safe. A flag lost in a crash means the row is replayed once
+        more at the next start (at-least-once)."""
+        if not row_ids or self._closed:
+            return
+        with self._processed_lock:
+            wake = not self._processed
+            self._processed.extend(row_ids)
+        if wake:
+            self._queue.put(_WAKE)
+
     async def mark_processed(self, row_id: int) -> None:
-        """Flag a callback row as handled by the application."""
+        """Flag a callback row as handled by the application; returns once committed."""
         now = time.time()
         await self._submit(lambda c: c.execute(
             "UPDATE callbacks SET processed = 1, processed_at = ? WHERE id = ?", (now, row_id)
         ))
+
+    async def unprocessed_callbacks(self, limit: int = 10000) -> list[CallbackRow]:
+        """Accepted callbacks the application has not taken yet, oldest first."""
+
+        def job(conn: sqlite3.Connection) -> list[CallbackRow]:
+            rows = conn.execute(
+                "SELECT id, kind, request_id, body_hash, received_at, source, signature_ok,"
+                " result_code, reason, raw_body, image_paths, processed FROM callbacks"
+                " WHERE processed = 0 AND result_code = 200 ORDER BY id LIMIT ?", (limit,),
+            ).fetchall()
+            return [
+                CallbackRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], bytes(r[9]),
+                            {k: Path(v) for k, v in json.loads(r[10]).items()}, bool(r[11]))
+                for r in rows
+            ]
+
+        result: list[CallbackRow] = await self._submit(job)
+        return result
 
     async def recent_callbacks(self, limit: int = 100) -> list[CallbackRow]:
         """The newest journaled callbacks (accepted and rejected), newest first."""

@@ -11,13 +11,18 @@ The processor calls :meth:`CallbackHub.sink` on the asyncio loop's thread, which
 is the Qt thread, so the signals are emitted (and direct-connected slots run) right there,
 after the callback is committed to the journal. Slots must be quick; heavy work (image
 decoding) belongs on a worker.
+
+Replayed callbacks (``cb.replayed``: accepted by an earlier run that stopped before delivering
+them) are handed over by ``start_listener``, which runs before the console has connected its
+slots; the hub keeps each one until something is connected to its kind's signal or to
+:attr:`CallbackHub.received`, then emits them, oldest first, on the next loop iteration.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal, SignalInstance
+from PySide6.QtCore import QMetaMethod, QObject, QTimer, Signal, SignalInstance
 
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
 
@@ -68,6 +73,9 @@ class CallbackHub(QObject):
         super().__init__(parent)
         self.received_count = 0
         self.rejected_count = 0
+        #: replayed callbacks kept until a slot is connected for them
+        self.held: list[ReceivedCallback] = []
+        self._flush_scheduled = False
 
     def __repr__(self) -> str:
         return f"<CallbackHub received={self.received_count} rejected={self.rejected_count}>"
@@ -84,12 +92,41 @@ class CallbackHub(QObject):
         return sig if isinstance(sig, SignalInstance) else None
 
     def sink(self, cb: ReceivedCallback) -> None:
-        """Emit the kind's signal, then :attr:`received`."""
+        """Emit the kind's signal, then :attr:`received` (a replayed callback nobody listens
+        for yet is held until a slot is connected)."""
+        if getattr(cb, "replayed", False) and (self.held or not self._has_receiver(cb)):
+            self.held.append(cb)
+            return
+        self._emit(cb)
+
+    def _emit(self, cb: ReceivedCallback) -> None:
         self.received_count += 1
         sig = self.signal_for(cb.kind.name)
         if sig is not None:
             sig.emit(cb)
         self.received.emit(cb)
+
+    def _has_receiver(self, cb: ReceivedCallback) -> bool:
+        if self.isSignalConnected(QMetaMethod.fromSignal(self.received)):
+            return True
+        sig = self.signal_for(cb.kind.name)
+        return sig is not None and self.isSignalConnected(QMetaMethod.fromSignal(sig))
+
+    def connectNotify(self, signal: QMetaMethod) -> None:
+        """A slot was connected: emit held replays (after the caller's other connects)."""
+        super().connectNotify(signal)
+        if self.held and not self._flush_scheduled:
+            self._flush_scheduled = True
+            QTimer.singleShot(0, self, self._flush_held)
+
+    def _flush_held(self) -> None:
+        self._flush_scheduled = False
+        held, self.held = self.held, []
+        for cb in held:
+            if self.held or not self._has_receiver(cb):
+                self.held.append(cb)  # keep the order: nothing overtakes a held one
+            else:
+                self._emit(cb)
 
     def reject_sink(self, result_code: int, reason: str, source: str) -> None:
         """Emit :attr:`rejected` with ``(result_code, reason, source)``."""

@@ -41,8 +41,11 @@ the journal cannot be written the answer is 1003 so that the parking software re
 ``process`` never raises and answers 200 only after the journal row is committed; the sink is
 called after that, on the thread of :attr:`CallbackProcessor.dispatch_loop` (the console's loop,
 i.e. the Qt thread under qasync) - directly when ``process`` runs on that loop (MQTT), through
-``call_soon_threadsafe`` when it runs on the HTTP listener's own thread. Bodies and reasons are
-cleaned of the AppSecret before they are journaled.
+``call_soon_threadsafe`` when it runs on the HTTP listener's own thread. Once the sink has
+returned, the row is flagged ``processed`` in the journal (batched with the next write, see
+:meth:`Journal.note_processed`); :meth:`CallbackProcessor.replay_unprocessed` (called by
+``start_listener``) hands the sink, with ``replayed=True``, the rows an earlier run accepted but
+did not deliver. Bodies and reasons are cleaned of the AppSecret before they are journaled.
 """
 
 from __future__ import annotations
@@ -60,9 +63,9 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from booth_console.journal import Journal
+from booth_console.journal import CallbackRow, Journal
 from booth_console.protocol import jsonutil
-from booth_console.protocol.callbacks import CallbackKind, kind_by_route
+from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind, kind_by_route
 from booth_console.protocol.signing import IMAGE_FIELDS, verify_envelope
 
 __all__ = [
@@ -98,6 +101,8 @@ ESSENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
     "OnLaneChange": ("SentryHostNo", "Lanes"),
 }
 
+_KIND_BY_NAME: dict[str, CallbackKind] = {k.name: k for k in CALLBACK_KINDS}
+
 _ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
 
 #: Accepted callbacks reach the console's loop in groups gathered over this long (seconds),
@@ -117,6 +122,8 @@ class ReceivedCallback:
         source: the sender's address (or ``mqtt:<topic>``).
         image_paths: image field -> saved capture file.
         row_id: the journal row.
+        replayed: re-delivered from the journal at start-up: it was accepted (answered 200)
+            by an earlier run that ended before the application took it.
     """
 
     kind: CallbackKind
@@ -126,6 +133,7 @@ class ReceivedCallback:
     source: str
     image_paths: dict[str, Path]
     row_id: int
+    replayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,6 +157,7 @@ class ListenerStats:
     accepted: int = 0
     rejected: int = 0
     duplicates: int = 0
+    replayed: int = 0  # re-delivered from the journal at start-up
     last_callback_at: float | None = None
     last_rejection: str = ""
 
@@ -349,7 +358,51 @@ class CallbackProcessor:
         self.stats.last_callback_at = received_at
         if self.sink is not None:
             self._on_home_loop(self._deliver, callback)
+        else:  # nobody to hand it to: nothing to replay later either
+            self.journal.note_processed([callback.row_id])
         return ProcessResult(200, OK_MSG, callback, False)
+
+    async def replay_unprocessed(self) -> int:
+        """Hand the sink, oldest first, every accepted callback an earlier run committed and
+        answered but did not deliver (it stopped between the commit and the sink); each with
+        ``replayed=True``. Call on the console's loop before the listener starts. Returns how
+        many were delivered. Rows that no longer parse are logged and flagged processed."""
+        if self.sink is None:
+            return 0
+        rows = await self.journal.unprocessed_callbacks()
+        count = 0
+        for row in rows:
+            callback = self._from_row(row)
+            if callback is None:
+                self.journal.note_processed([row.row_id])
+                continue
+            self._on_home_loop(self._deliver, callback)
+            count += 1
+        self.stats.replayed += count
+        if rows:
+            log.info("replayed %d accepted but undelivered callbacks from the journal", count)
+        return count
+
+    @staticmethod
+    def _from_row(row: CallbackRow) -> ReceivedCallback | None:
+        kind = _KIND_BY_NAME.get(row.kind)
+        try:
+            if kind is None:
+                raise ValueError(f"unknown kind {row.kind!r}")
+            envelope = jsonutil.loads(row.raw_body)
+            data = envelope.get("Data") if isinstance(envelope, dict) else None
+            if not isinstance(data, dict):
+                raise ValueError("no Data object")
+            model = kind.model.model_validate(data)
+        except (ValueError, jsonutil.JsonError) as exc:  # ValidationError is a ValueError
+            log.warning("journal row %d (%s) cannot be replayed: %s", row.row_id, row.kind,
+                        type(exc).__name__)
+            return None
+        return ReceivedCallback(
+            kind=kind, data=model, request_id=row.request_id, received_at=row.received_at,
+            source=row.source, image_paths=dict(row.image_paths), row_id=row.row_id,
+            replayed=True,
+        )
 
     def _scrub(self, raw: bytes) -> bytes:
         secret = self._secret_bytes
@@ -423,12 +476,15 @@ class CallbackProcessor:
 
     def _deliver(self, callback: ReceivedCallback) -> None:
         if self.sink is None:
+            self.journal.note_processed([callback.row_id])
             return
         try:
             self.sink(callback)
-        except Exception:  # already committed and answered 200
+        except Exception:  # already committed and answered 200; replayed at the next start
             log.exception("callback %s row %d: a receiver failed", callback.kind.name,
                           callback.row_id)
+            return
+        self.journal.note_processed([callback.row_id])
 
     def _check_timestamp(self, value: Any, now: float) -> None:
         text = _text(value) or ""

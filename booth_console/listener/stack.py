@@ -14,6 +14,7 @@ Usage (inside ``main()`` on the running qasync loop; the hub lives in ``booth_co
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,8 @@ from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
 from booth_console.listener.server import CallbackListener
 
 __all__ = ["ListenerStack", "start_listener"]
+
+log = logging.getLogger("booth_console.listener")
 
 
 @dataclass
@@ -53,7 +56,9 @@ async def start_listener(
     reject_sink: Callable[[int, str, str], None] | None = None,
     port: int | None = None,
 ) -> ListenerStack:
-    """Open the journal (unless given), build the processor and start the HTTP listener.
+    """Open the journal (unless given), build the processor, hand ``sink`` the callbacks an
+    earlier run accepted but did not deliver (``replayed=True``, oldest first), and start the
+    HTTP listener.
 
     Raises:
         JournalError: the journal cannot be opened.
@@ -73,6 +78,11 @@ async def start_listener(
         max_body_bytes=lc.max_body_bytes, allow_sources=lc.allow_sources,
     )
     try:
+        # callbacks an earlier run answered 200 but did not deliver, before any new one
+        try:
+            await processor.replay_unprocessed()
+        except Exception:
+            log.exception("replaying undelivered callbacks from the journal failed")
         await listener.start()
     except BaseException:
         if owns:
