@@ -335,3 +335,35 @@ def test_entry_lane_shows_last_vehicle_details_from_callback(loop: Any, tmp_path
         await wait_until(lambda: "琼Z5252X" in exit_win.capture_caption.text())
 
     run_console(loop, tmp_path, body)
+
+
+def test_pending_payment_listed_then_resolved_in_booth_window(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        from booth_console.protocol import models as m
+
+        ctx, win = stack.session.ctx, console.booth_window
+        await park_and_exit(stack.sim, "琼Z6161X")
+        ctl = stack.lane("2")
+        await wait_until(lambda: ctl.order is not None and ctl.order.charge > 0)
+        assert ctl.order is not None
+        due = ctl.order.amount_due
+        request = {"OrderNo": ctl.order.order_no, "TotalAmountDue": due, "TotalAmountPaid": due,
+                   "DiscountAmount": Decimal(0), "PaymentTime": "2026-01-01 10:00:00",
+                   "PaymentMethod": "79001", "PaymentOrderNo": "BC-UI-1", "Remarks": None,
+                   "PlateCouponNos": []}
+        await ctx.journal.add_pending_payment(
+            payment_order_no="BC-UI-1", lane_no="2", order_no=ctl.order.order_no,
+            request={k: str(v) if isinstance(v, Decimal) else v for k, v in request.items()},
+            operator="tester")
+        # it reached the server, but the console never read the answer
+        await ctx.client.pay_success(m.PaySuccessRequest.model_validate(request))
+        await stack.session.booth.reload_pending()  # shown, and delivered again by itself
+        assert win.pending_list.count() == 1 and "BC-UI-1" in win.pending_list.item(0).text()
+        assert win.retry_button.isEnabled()
+        await wait_until(lambda: any("BC-UI-1" in msg.text and "recorded" in msg.text
+                                     for msg in stack.session.messages.history))
+        await wait_until(lambda: win.pending_list.count() == 0)
+        assert not win.retry_button.isEnabled()
+        assert "refused" not in win.message.text()
+
+    run_console(loop, tmp_path, body)
