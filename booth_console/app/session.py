@@ -47,6 +47,7 @@ class Session:
     _resuming: bool = field(default=False, repr=False)
     _closing: bool = field(default=False, repr=False)
     _register_url: str = field(default="", repr=False)
+    _was_online: bool = field(default=False, repr=False)
     _link_up: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
 
     @property
@@ -155,8 +156,12 @@ class Session:
         self.booth.pending_changed.connect(self._on_pending)
 
     def _on_link(self, snap: Any) -> None:
-        if snap.online:
+        came_back = snap.online and not self._was_online
+        self._was_online = bool(snap.online)
+        if came_back:  # only on the transition (the link is re-announced every second)
             self._link_up.set()
+            for d in list(self.ctx.deliveries.values()):
+                d.wake.set()  # the server answers again: try now rather than after the back-off
             self.resume_pending_soon()
 
     def _on_pending(self, pending: list[Any]) -> None:
