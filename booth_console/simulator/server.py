@@ -25,6 +25,7 @@ from booth_console.protocol import jsonutil
 from booth_console.protocol.endpoints import Endpoint, by_v2
 from booth_console.protocol.signing import verify_envelope
 from booth_console.simulator import lot
+from booth_console.simulator.dotnet import dotnet_view
 from booth_console.simulator.engine import BusinessError, Engine, LaneState, SimError
 from booth_console.simulator.ids import IdGen
 from booth_console.simulator.images import render_capture_async
@@ -518,7 +519,10 @@ class Simulator:
         if envelope["ParkKey"] != self.config.park_key:
             return answer(1002, f"ParkKey '{envelope['ParkKey'][:40]}' does not match "
                                 f"this parking lot")
-        if not verify_envelope(envelope, self.config.app_secret):
+        # Verified over the Data as a .NET server sees it: absent numeric and boolean fields of
+        # the request model signed with their defaults (0, false), DESIGN.md section 4.
+        signed = dict(envelope, Data=dotnet_view(endpoint.request_model, envelope.get("Data")))
+        if not verify_envelope(signed, self.config.app_secret):
             return answer(1001, "Signature verification failed")
         if "Data" not in envelope:
             return answer(1002, "Data is required")

@@ -10,6 +10,7 @@ import pytest
 from booth_console.errors import ApiError
 from booth_console.protocol import models as m
 from booth_console.protocol.aes import decrypt_field
+from booth_console.simulator.dotnet import dotnet_view
 from booth_console.simulator.engine import SimError
 from tests.simulator.helpers import Raw, raw, run, sim_and_client, simulator
 
@@ -309,7 +310,9 @@ def test_notices_update_records() -> None:
                                                  "Value": "1234567890"}]))["Data"][
                 "TotalCount"] == 0
             # Coupon schemes and plate coupons.
+            # Duration and Ratio explicit: a .NET server signs them as 0 when left out.
             scheme = {"No": "710000197308123736", "Name": "test", "Type": "101", "Amount": 10,
+                      "Duration": 0, "Ratio": 0,
                       "VaildTime": "2026-03-28 14:45:09", "Enable": 1, "Scene": 1,
                       "CreationTime": "2026-03-28 14:45:09"}
             assert (await notice("CouponScheme", 0, [scheme]))["ResultCode"] == 200
@@ -332,7 +335,12 @@ def test_notices_update_records() -> None:
             assert answer["ResultCode"] == 1005
             for data in ({"NoticeType": 2, "Items": [{}]}, {"NoticeType": 0, "Items": []},
                          {"Items": [{"OrderNo": "x"}]}, [1]):
-                answer = await r.call("/Api/V2/OpenApi/Notice?Route=ModifyParkingOrder", data)
+                # Signed as the .NET server checks it (absent numbers as 0), sent as it is.
+                def send_as_is(env: dict[str, Any], d: Any = data) -> None:
+                    env["Data"] = d
+
+                answer = await r.call("/Api/V2/OpenApi/Notice?Route=ModifyParkingOrder",
+                                      dotnet_view(m.ParkingOrderNotice, data), tamper=send_as_is)
                 assert answer["ResultCode"] == 1002, (data, answer)
 
     run(scenario())

@@ -67,7 +67,10 @@ def test_paging_and_ordering() -> None:
             assert [x["Uid"] for x in a["Data"]["Results"]] == [16, 17, 18]
             a = await r.query("CardType", PageIndex=9, PageSize=5)
             assert a["Data"]["Results"] == [] and a["Data"]["TotalCount"] == 18
-            a = await r.call("/Api/V2/OpenApi/Query?Route=CardType", {"PageIndex": 1})
+            # Only PageIndex sent: the server sees (and signs) PageSize and OrderType as 0.
+            a = await r.call("/Api/V2/OpenApi/Query?Route=CardType",
+                             {"PageIndex": 1, "PageSize": 0, "OrderType": 0},
+                             tamper=lambda env: env.update(Data={"PageIndex": 1}))
             assert a["Data"]["PageSize"] == 20 and len(a["Data"]["Results"]) == 18
             a = await r.query("CardType", OrderBy="Category", OrderType=1, PageSize=2)
             assert [x["Category"] for x in a["Data"]["Results"]] == ["3664", "3663"]
