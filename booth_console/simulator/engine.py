@@ -333,7 +333,16 @@ class Engine:
         spec = ROUTES.get(route.lower())
         if spec is None:
             raise ParamError(f"Route '{route}' is not a query route")
+        if route.lower() == "area":
+            # AreaSpaceNum is "the number of available parking spaces in the area" (the Area
+            # query's field description), as OnParkingSpaces' RemainingSpaces; kept in the row so
+            # that conditions and ordering on it see the answered value.
+            self.store.update("Area", "No", lot.AREA_NO, {"AreaSpaceNum": self.free_spaces()})
         return self.store.query(spec, data)
+
+    def free_spaces(self) -> int:
+        """Free spaces of the lot's single area (total minus the vehicles in)."""
+        return max(0, lot.AREA_SPACES - self.occupied())
 
     def lane_status(self, data: Any) -> dict[str, Any]:
         lane = self.lane(_text(_obj(data), "LaneNo"))
@@ -742,8 +751,7 @@ class Engine:
         self._spaces_callback()
 
     def _spaces_callback(self) -> None:
-        used = self.occupied()
-        remaining = max(0, lot.AREA_SPACES - used)
+        remaining = self.free_spaces()
         per_type = self.store.all(
             'SELECT ParkingCardTypeName AS Name, COUNT(*) AS N FROM "ParkingOrder" '
             "WHERE OrderStatus = 200 GROUP BY ParkingCardTypeName ORDER BY ParkingCardTypeName")

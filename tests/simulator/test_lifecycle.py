@@ -52,7 +52,10 @@ def test_entry_then_exit_with_fee_override_and_payment() -> None:
             async with __import__("httpx").AsyncClient() as http:
                 img = await http.get(order["EntryImageUrl"])
             assert img.status_code == 200 and img.content[:2] == b"\xff\xd8"
-            assert before.area_space_num == 500
+            # AreaSpaceNum is the free count; one more vehicle is in now.
+            assert before.area_space_num == 500 - sim.engine.occupied() + 1
+            assert (await client.query_areas()).results[0].area_space_num == \
+                before.area_space_num - 1
             sim.advance_clock(125)  # 2 h 5 min: 5 + 2 * 2 = 9 yuan
             arrived = await sim.arrive("2", "粤B12345")
             assert arrived["OrderNo"] == order_no and arrived["Status"] == "waiting for payment"
