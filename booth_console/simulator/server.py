@@ -35,6 +35,10 @@ from booth_console.simulator.store import ParamError, Store
 
 __all__ = ["BODY_LIMIT", "Simulator", "SimulatorConfig"]
 
+
+class _ClientGone(Exception):
+    """The connection was lost while a request body was being read."""
+
 log = logging.getLogger("booth_console.simulator")
 
 #: Largest accepted request body (bytes); larger bodies get ResultCode 1002.
@@ -407,6 +411,10 @@ class Simulator:
                    413: f"Request body exceeds the {BODY_LIMIT // 1024} KB limit"}.get(
                 exc.status, exc.reason or "Bad request")
             return self._answer(code, msg, status=exc.status if exc.status >= 400 else 400)
+        except _ClientGone:
+            # The client went away while sending its body (e.g. a console closing at exit):
+            # nobody reads this answer; aiohttp drops it quietly on the closed connection.
+            return web.Response(status=400)
         except (asyncio.CancelledError, ConnectionResetError):
             raise  # the client went away: nothing to answer
         except Exception:
@@ -420,7 +428,12 @@ class Simulator:
         size = 0
         too_big = False
         while True:
-            chunk = await request.content.read(65536)
+            try:
+                chunk = await request.content.read(65536)
+            except ConnectionResetError as exc:  # aiohttp's "Connection lost"
+                log.debug("%s %s: the client went away while sending the body (%s)",
+                          request.method, request.path, exc)
+                raise _ClientGone from None
             if not chunk:
                 break
             size += len(chunk)
