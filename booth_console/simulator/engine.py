@@ -8,6 +8,7 @@ field, :class:`BusinessError` (1005) explains why the request cannot be carried 
 from __future__ import annotations
 
 import logging
+import math
 import sqlite3
 import time
 from collections.abc import Callable, Mapping
@@ -1019,7 +1020,7 @@ class Engine:
         if self.last_retry is not None and now - self.last_retry < RETRY_WINDOW:
             wait = RETRY_WINDOW - (now - self.last_retry)
             raise BusinessError(f"Failed callbacks can be re-pulled only once every 30 minutes "
-                                f"(try again in {int(wait.total_seconds() // 60) + 1} min)")
+                                f"(try again in {max(1, math.ceil(wait.total_seconds() / 60))} min)")
         self.last_retry = now
         count = self.pusher.retry_failed(fmt_time(start) or "", fmt_time(end) or "", indexes)
         return f"Re-pull failed callback business data successfully {count}"

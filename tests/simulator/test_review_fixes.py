@@ -1,6 +1,9 @@
-"""Review findings: the Area query's free spaces."""
+"""Review findings: the Area query's free spaces, RetryCallback's wait in minutes."""
 
 from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
 
 from tests.simulator.helpers import raw, run, simulator
 
@@ -29,3 +32,23 @@ def test_area_space_num_is_the_number_of_free_spaces() -> None:
 
     run(scenario())
 
+
+def test_retry_callback_twice_names_the_remaining_minutes() -> None:
+    async def scenario() -> None:
+        async with simulator() as sim, raw(sim) as r:
+            fixed = datetime(2026, 3, 28, 17, 0, 0)
+            sim.engine.now = lambda: fixed  # type: ignore[method-assign]
+            window: dict[str, Any] = {"StartTime": "2026-03-28 00:00:00",
+                                      "EndTime": "2026-03-28 17:00:00", "RefreshTypes": []}
+            assert (await r.call(RETRY, window))["ResultCode"] == 200
+            answer = await r.call(RETRY, window)
+            assert answer["ResultCode"] == 1005
+            assert "try again in 30 min" in answer["ResultMsg"], answer
+            fixed += timedelta(minutes=10, seconds=1)
+            answer = await r.call(RETRY, window)
+            assert "try again in 20 min" in answer["ResultMsg"], answer
+            fixed += timedelta(minutes=19, seconds=58)
+            answer = await r.call(RETRY, window)
+            assert "try again in 1 min" in answer["ResultMsg"], answer
+
+    run(scenario())
