@@ -11,6 +11,11 @@ import asyncio
 import hashlib
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFont
 
 __all__ = ["render_capture", "render_capture_async"]
 
@@ -43,12 +48,38 @@ async def render_capture_async(plate: str | None, lane_name: str, time_text: str
 
 WIDTH, HEIGHT = 640, 360
 
+#: The blue plate box: at least this wide, centred, and never closer than the margin to the edges.
+PLATE_MIN_WIDTH, PLATE_HEIGHT, PLATE_TOP, PLATE_MARGIN, PLATE_PADDING = 300, 90, 120, 20, 24
+PLATE_FONT_PX = 52
+
 
 def _has_gui_app() -> bool:
     from PySide6.QtGui import QGuiApplication
 
     return QGuiApplication.instance() is not None and isinstance(
         QGuiApplication.instance(), QGuiApplication)
+
+
+def _plate_box(text: str, font: QFont) -> QRect:
+    """The blue box sized to the plate text (font shrunk, in place, if even the widest box is
+    too narrow): the text always lies inside the box, with padding on both sides."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QFontMetrics
+
+    widest = WIDTH - 2 * PLATE_MARGIN
+    size = PLATE_FONT_PX
+    font.setPixelSize(size)
+    metrics = QFontMetrics(font)
+    while size > 12:
+        text_width = metrics.boundingRect(text).width()
+        if max(text_width, metrics.horizontalAdvance(text)) + 2 * PLATE_PADDING <= widest:
+            break
+        size -= 2
+        font.setPixelSize(size)
+        metrics = QFontMetrics(font)
+    text_width = max(metrics.boundingRect(text).width(), metrics.horizontalAdvance(text))
+    width = min(widest, max(PLATE_MIN_WIDTH, text_width + 2 * PLATE_PADDING))
+    return QRect((WIDTH - width) // 2, PLATE_TOP, width, PLATE_HEIGHT)
 
 
 def render_capture(plate: str | None, lane_name: str, time_text: str) -> bytes:
@@ -63,14 +94,14 @@ def render_capture(plate: str | None, lane_name: str, time_text: str) -> bytes:
         painter = QPainter(image)
         try:
             painter.fillRect(QRect(0, HEIGHT - 70, WIDTH, 70), QColor(0, 0, 0))
-            painter.fillRect(QRect(170, 120, 300, 90), QColor(20, 70, 190))
-            painter.setPen(QColor(255, 255, 255))
+            text = plate or "NO PLATE"
             font = QFont()
-            font.setPixelSize(52)
             font.setBold(True)
+            box = _plate_box(text, font)
+            painter.fillRect(box, QColor(20, 70, 190))
+            painter.setPen(QColor(255, 255, 255))
             painter.setFont(font)
-            painter.drawText(QRect(170, 120, 300, 90), Qt.AlignmentFlag.AlignCenter,
-                             plate or "NO PLATE")
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
             font.setPixelSize(22)
             font.setBold(False)
             painter.setFont(font)
