@@ -292,7 +292,8 @@ class BoothWindow(QWidget):
         loop = {1: self.tr("Vehicle"), 0: self.tr("Empty")}.get(s.loop, self.tr("Unknown"))
         order = ctl.order
         plate = order.plate if order is not None else ""
-        due = yuan(order.amount_due) if order is not None else ""
+        # nothing is due at a lane that does not charge (an entry lane shows the plate only)
+        due = yuan(order.amount_due) if order is not None and ctl.lane.charging else ""
         for col, text in ((3, gate), (4, loop), (5, plate), (6, due)):
             item = self.lanes.item(row, col)
             if item is None:

@@ -367,3 +367,20 @@ def test_pending_payment_listed_then_resolved_in_booth_window(loop: Any, tmp_pat
         assert "refused" not in win.message.text()
 
     run_console(loop, tmp_path, body)
+
+
+def test_booth_row_shows_no_amount_due_at_entry_lanes(loop: Any, tmp_path: Path) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        table, rows = console.booth_window.lanes, console.booth_window._lane_rows
+        await park_and_exit(stack.sim, "粤B77777", minutes=95)
+        await stack.sim.arrive("3", "粤C88888")  # waiting at the entry barrier
+
+        def cell(lane: str, col: int) -> str:
+            item = table.item(rows[lane], col)
+            return item.text() if item is not None else ""
+
+        await wait_until(lambda: cell("2", 5) == "粤B77777" and cell("2", 6).startswith("¥"), 5)
+        await wait_until(lambda: cell("3", 5) == "粤C88888", 5)
+        assert cell("3", 6) == ""
+
+    run_console(loop, tmp_path, body)
