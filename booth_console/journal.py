@@ -731,14 +731,12 @@ class Journal:
             "UPDATE callbacks SET processed = 1, processed_at = ? WHERE id = ?", (now, row_id)
         ))
 
-    async def unprocessed_callbacks(self, limit: int = 10000) -> list[CallbackRow]:
-        """Accepted callbacks the application has not taken yet, oldest first."""
-
+    async def _callback_rows(self, where: str, order: str, limit: int) -> list[CallbackRow]:
         def job(conn: sqlite3.Connection) -> list[CallbackRow]:
             rows = conn.execute(
                 "SELECT id, kind, request_id, body_hash, received_at, source, signature_ok,"
                 " result_code, reason, raw_body, image_paths, processed FROM callbacks"
-                " WHERE processed = 0 AND result_code = 200 ORDER BY id LIMIT ?", (limit,),
+                f" {where} ORDER BY id {order} LIMIT ?", (limit,),
             ).fetchall()
             return [
                 CallbackRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], bytes(r[9]),
@@ -748,24 +746,14 @@ class Journal:
 
         result: list[CallbackRow] = await self._submit(job)
         return result
+
+    async def unprocessed_callbacks(self, limit: int = 10000) -> list[CallbackRow]:
+        """Accepted callbacks the application has not taken yet, oldest first."""
+        return await self._callback_rows("WHERE processed = 0 AND result_code = 200", "ASC", limit)
 
     async def recent_callbacks(self, limit: int = 100) -> list[CallbackRow]:
         """The newest journaled callbacks (accepted and rejected), newest first."""
-
-        def job(conn: sqlite3.Connection) -> list[CallbackRow]:
-            rows = conn.execute(
-                "SELECT id, kind, request_id, body_hash, received_at, source, signature_ok,"
-                " result_code, reason, raw_body, image_paths, processed FROM callbacks"
-                " ORDER BY id DESC LIMIT ?", (limit,),
-            ).fetchall()
-            return [
-                CallbackRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], bytes(r[9]),
-                            {k: Path(v) for k, v in json.loads(r[10]).items()}, bool(r[11]))
-                for r in rows
-            ]
-
-        result: list[CallbackRow] = await self._submit(job)
-        return result
+        return await self._callback_rows("", "DESC", limit)
 
     async def callback_count(self, *, accepted_only: bool = True) -> int:
         """Number of callback rows (accepted ones only by default)."""
