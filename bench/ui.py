@@ -195,6 +195,11 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
     from booth_console.ui.demo import _simulator_api
     from booth_console.ui.lane_window import LaneWindow
 
+    from booth_console.app.gc_guard import GuiThreadCollector
+
+    # the console's own garbage-collection policy (ui/bootstrap.py): collect on the Qt thread
+    # only, and freeze the start-up heap once the console is up
+    collector = GuiThreadCollector()
     tmp = Path(tempfile.mkdtemp(prefix="bench-ui-"))
     _s, _c, (app_id, secret, park_key) = _simulator_api()
     mp = multiprocessing.get_context("spawn")
@@ -303,6 +308,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
         await sim.http.aclose()
         sim_stop.set()
         sim_proc.join(10)
+        collector.stop()
     return results
 
 
