@@ -188,14 +188,13 @@ def _sender_process(url: str, creds: dict[str, str], rate: float, seconds: float
 async def bench(args: argparse.Namespace) -> dict[str, Any]:
     from PySide6.QtCore import QSettings
 
+    from booth_console.app.gc_guard import GuiThreadCollector
     from booth_console.app.lane import PollTiming
     from booth_console.app.session import Session
     from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
     from booth_console.ui.booth_window import BoothWindow
     from booth_console.ui.demo import _simulator_api
     from booth_console.ui.lane_window import LaneWindow
-
-    from booth_console.app.gc_guard import GuiThreadCollector
 
     # the console's own garbage-collection policy (ui/bootstrap.py): collect on the Qt thread
     # only, and freeze the start-up heap once the console is up
