@@ -24,7 +24,14 @@ from booth_console.simulator import lot
 from booth_console.simulator.ids import IdGen
 from booth_console.simulator.pusher import CallbackPusher, CallbackTarget
 from booth_console.simulator.seed import stop_space_list
-from booth_console.simulator.store import ROUTES, ParamError, Store, fmt_time, parse_time
+from booth_console.simulator.store import (
+    ROUTES,
+    ParamError,
+    Store,
+    _int_param,
+    fmt_time,
+    parse_time,
+)
 from booth_console.simulator.tariff import Coupon, Price, compute_price
 
 __all__ = ["BusinessError", "Engine", "LaneState", "LaneVehicle", "SimError"]
@@ -107,15 +114,7 @@ def _int(data: Mapping[str, Any], key: str, *, required: bool = True,
         if required:
             raise ParamError(f"{key} is required")
         return default
-    if isinstance(value, bool):
-        raise ParamError(f"{key} must be an integer")
-    if isinstance(value, int):
-        return value
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        return int(value)
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise ParamError(f"{key} must be an integer")
+    return _int_param(value, key, default)
 
 
 def _amount(data: Mapping[str, Any], key: str, *, required: bool = True) -> Decimal:
