@@ -18,6 +18,9 @@ callbacks/s (open loop), and for the listener the longest Qt event-loop stall du
 generator is a minimal keep-alive HTTP/1.1 client on raw asyncio streams, so it costs far less
 than the servers.
 
+``BENCH_TRACE=1`` prints, for every probe gap over 8 ms, the hand-overs to the Qt thread (and
+garbage collections) that overlapped it.
+
 Targets (issue 4): throughput >= 0.6x bare, CPU per callback <= 1.6x bare, p99 < 20 ms at
 200/s, Qt stall <= 16 ms.
 """
@@ -185,7 +188,12 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
             gc.freeze()
             gc.disable()
             collector.setInterval(1000)
-            collector.timeout.connect(lambda: gc.collect(1))
+            def collect() -> None:
+                t0 = time.perf_counter()
+                gc.collect(1)
+                events.append(("gc", t0, time.perf_counter()))
+
+            collector.timeout.connect(collect)
             collector.start()
 
         probe = QTimer()
@@ -193,9 +201,28 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
         probe.setInterval(1)
         gaps = {"last": 0.0, "max": 0.0}
 
+        events: list[tuple[str, float, float]] = []
+        if os.environ.get("BENCH_TRACE"):
+            orig_drain = processor._drain_handoff
+
+            def drain() -> None:
+                t0 = time.perf_counter()
+                n = len(processor._handoff)
+                orig_drain()
+                events.append((f"drain{n}", t0, time.perf_counter()))
+
+            processor._drain_handoff = drain  # type: ignore[method-assign]
+
         def tick() -> None:
             now = time.perf_counter()
-            gaps["max"] = max(gaps["max"], now - gaps["last"])
+            gap = now - gaps["last"]
+            if gap > 0.008 and os.environ.get("BENCH_TRACE"):
+                near = [(n, round((a - gaps['last']) * 1000, 1), round((b - a) * 1000, 1))
+                        for n, a, b in events if b >= gaps["last"] - 0.001 and a <= now]
+                print(f"gap {gap*1000:.1f} ms: {near}", file=sys.stderr, flush=True)
+            if len(events) > 1000:
+                del events[:500]
+            gaps["max"] = max(gaps["max"], gap)
             gaps["last"] = now
 
         probe.timeout.connect(tick)

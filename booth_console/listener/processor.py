@@ -109,6 +109,14 @@ _ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
 #: when the listener runs on its own thread: one Qt wake-up per group instead of one per callback.
 HANDOFF_DELAY_S = 0.004
 
+#: How long the listener's thread pauses, at most, while the console's loop dispatches a group
+#: (seconds). Every Qt signal emission releases Python's GIL and must take it back; with the
+#: listener's thread busy that costs up to one switch interval per emission, and a group of 40
+#: callbacks kept the Qt thread from painting for 13 ms (bench/callbacks.py). Paused, the
+#: listener's thread leaves the GIL to the Qt thread, which dispatches the group in well under a
+#: millisecond. The bound keeps the network going if the Qt thread is busy elsewhere.
+HANDOFF_PAUSE_MAX_S = 0.05
+
 
 @dataclass(frozen=True, slots=True)
 class ReceivedCallback:
@@ -247,6 +255,9 @@ class CallbackProcessor:
         self._handoff: list[tuple[Callable[..., None], tuple[Any, ...]]] = []
         self._handoff_lock = threading.Lock()
         self._handoff_scheduled = False
+        self._handoff_done = threading.Event()
+        #: journal rows delivered by the group being dispatched (flagged in one call)
+        self._delivered: list[int] | None = None
 
     def __repr__(self) -> str:
         return f"<CallbackProcessor app_id={self.app_id!r} park_key={self.park_key!r}>"
@@ -434,10 +445,15 @@ class CallbackProcessor:
             self._wake_home(home)
 
     def _wake_home(self, home: asyncio.AbstractEventLoop) -> None:
+        self._handoff_done.clear()
         try:
             home.call_soon_threadsafe(self._drain_handoff)
         except RuntimeError:  # the console's loop is closed: shutting down
             log.warning("console loop closed; callbacks not dispatched (they are journaled)")
+            return
+        if _running_loop() is not home:
+            # on the listener's thread: pause until the console's loop has dispatched the group
+            self._handoff_done.wait(HANDOFF_PAUSE_MAX_S)
 
     async def dispatched(self) -> None:
         """Wait until everything handed over so far has reached the sinks.
@@ -471,20 +487,28 @@ class CallbackProcessor:
             items = list(self._handoff)
             self._handoff.clear()
             self._handoff_scheduled = False
-        for fn, args in items:
-            fn(*args)
+        delivered: list[int] = []
+        self._delivered = delivered
+        try:
+            for fn, args in items:
+                fn(*args)
+        finally:
+            self._delivered = None
+            self._handoff_done.set()
+            self.journal.note_processed(delivered)
 
     def _deliver(self, callback: ReceivedCallback) -> None:
-        if self.sink is None:
+        if self.sink is not None:
+            try:
+                self.sink(callback)
+            except Exception:  # already committed and answered 200; replayed at the next start
+                log.exception("callback %s row %d: a receiver failed", callback.kind.name,
+                              callback.row_id)
+                return
+        if self._delivered is not None:  # part of a group: flagged together afterwards
+            self._delivered.append(callback.row_id)
+        else:
             self.journal.note_processed([callback.row_id])
-            return
-        try:
-            self.sink(callback)
-        except Exception:  # already committed and answered 200; replayed at the next start
-            log.exception("callback %s row %d: a receiver failed", callback.kind.name,
-                          callback.row_id)
-            return
-        self.journal.note_processed([callback.row_id])
 
     def _check_timestamp(self, value: Any, now: float) -> None:
         text = _text(value) or ""
