@@ -105,13 +105,26 @@ class ParkingClient:
         return cls(transport, app_id=app_id, app_secret=app_secret, park_key=park_key)
 
     @classmethod
-    def from_config(cls, cfg: Config) -> ParkingClient:
-        """A client over the transport chosen by ``[server] transport``."""
+    def from_config(cls, cfg: Config, *, threaded: bool = False) -> ParkingClient:
+        """A client over the transport chosen by ``[server] transport``.
+
+        ``threaded``: HTTP requests run on a loop in a thread of their own
+        (:class:`~booth_console.transport.threaded.ThreadedTransport`), not on the caller's
+        loop - the console's, so that polling costs the Qt thread almost nothing. (MQTT has
+        paho's network thread already.)
+        """
         s = cfg.server
         if s.transport == "mqtt":
             from booth_console.transport.mqtt import MqttTransport
 
             transport: Transport = MqttTransport(cfg.mqtt, app_id=s.app_id, park_key=s.park_key)
+            return cls(transport, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key)
+        if threaded:
+            from booth_console.transport.http import HttpTransport
+            from booth_console.transport.threaded import ThreadedTransport
+
+            base_url, timeout = s.base_url, s.timeout
+            transport = ThreadedTransport(lambda: HttpTransport(base_url, timeout=timeout))
             return cls(transport, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key)
         return cls.for_http(
             s.base_url, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key, timeout=s.timeout

@@ -104,7 +104,7 @@ class Session:
         if client is None:
             from booth_console.client import ParkingClient
 
-            client = ParkingClient.from_config(cfg)
+            client = ParkingClient.from_config(cfg, threaded=True)  # polls off the Qt thread
         registered = False
         do_register = cfg.listener.register_callbacks if register is None else register
         register_url = ""
