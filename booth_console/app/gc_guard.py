@@ -39,9 +39,12 @@ class GuiThreadCollector(QObject):
         """Collect the generations whose thresholds have been passed."""
         if not self._frozen and time.monotonic() - self._started > 5.0:
             # Once start-up is over, move what exists to the permanent generation so that
-            # full collections during a shift only walk what the shift created.
+            # full collections during a shift only walk what the shift created. Not after a
+            # full collection: walking the whole start-up heap (Qt wrappers, pydantic schemas)
+            # stalls the Qt thread for ~50 ms (bench/ui.py); the young generations are enough,
+            # and what start-up garbage is left in the old one stays, once, for the shift.
             self._frozen = True
-            gc.collect()
+            gc.collect(1)
             gc.freeze()
             return
         l0, l1, l2 = gc.get_count()
