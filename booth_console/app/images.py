@@ -49,6 +49,15 @@ def _keep_aspect() -> Any:
     return Qt.AspectRatioMode.KeepAspectRatio
 
 
+def _decode_any(raw: bytes, max_w: int, max_h: int) -> QImage:
+    """:func:`decode_image` of raw image bytes or of their Base64 text (callback images carry
+    Base64; decoding a camera frame's worth of it is work for the worker, not the Qt thread)."""
+    if not raw.startswith((b"\xff\xd8", b"\x89PNG", b"BM", b"GIF")):
+        with contextlib.suppress(binascii.Error, ValueError):
+            raw = base64.b64decode(raw, validate=False)
+    return decode_image(raw, max_w, max_h)
+
+
 def _read_source(source: str) -> bytes:
     if source.startswith("data:"):
         return base64.b64decode(source.split(",", 1)[1])
@@ -97,18 +106,13 @@ class ImageLoader(QObject):
         try:
             if data:
                 raw = data
-                if raw[:4] not in (b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1") and not raw.startswith(
-                    (b"\xff\xd8", b"\x89PNG", b"BM", b"GIF")
-                ):
-                    with contextlib.suppress(binascii.Error, ValueError):
-                        raw = base64.b64decode(raw, validate=False)
             elif source.startswith(("http://", "https://")):
                 raw = await self._fetch(source)
             elif source:
                 raw = await loop.run_in_executor(self._pool, _read_source, source)
             else:
                 return None
-            image = await loop.run_in_executor(self._pool, decode_image, raw, max_w, max_h)
+            image = await loop.run_in_executor(self._pool, _decode_any, raw, max_w, max_h)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

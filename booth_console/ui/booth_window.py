@@ -6,8 +6,8 @@ import asyncio
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QPixmap
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QIcon, QPixmap, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -35,37 +35,33 @@ from booth_console.app.snapshots import (
     ListenerSnapshot,
 )
 from booth_console.ui.dialogs import yuan
-from booth_console.ui.widgets import BigLabel, StatusLight, ask_yes_no, async_slot, big_font
+from booth_console.ui.widgets import (
+    BigLabel,
+    StatusLight,
+    ask_yes_no,
+    async_slot,
+    big_font,
+    set_text_color,
+)
 
 __all__ = ["BoothWindow"]
 
 _FEED_ROWS = 200
-_NO_INDEX = QModelIndex()
 _THUMBS_PER_BATCH = 8  # a burst loads thumbnails only for the newest rows
 
 
-class FeedModel(QAbstractTableModel):
-    """The live feed, newest first; a batch is inserted with one beginInsertRows."""
+class FeedModel(QStandardItemModel):
+    """The live feed, newest first. The cells are Qt items, so painting the feed runs no
+    Python (a Python ``data()`` is called for every cell and role of every repaint, and each
+    call must take the GIL from the listener's and journal's threads)."""
 
     def __init__(self, headers: list[str], kind_text: Callable[[FeedKind], str],
                  parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(0, len(headers), parent)
         self.headers = headers
         self.kind_text = kind_text
         self.rows: list[FeedItem] = []
-        self.icons: dict[int, QIcon] = {}
-
-    def rowCount(self, parent: Any = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Any = _NO_INDEX) -> int:
-        return 0 if parent.isValid() else len(self.headers)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.headers[section]
-        return None
+        self.setHorizontalHeaderLabels(headers)
 
     def cell_text(self, item: FeedItem, col: int) -> str:
         """The text of one cell."""
@@ -81,38 +77,28 @@ class FeedModel(QAbstractTableModel):
             return yuan(item.amount) if item.amount is not None else ""
         return item.detail
 
-    def data(self, index: Any, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        item = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self.cell_text(item, index.column())
-        if role == Qt.ItemDataRole.DecorationRole and index.column() == 3:
-            return self.icons.get(id(item))
-        return None
-
     def prepend(self, items: list[FeedItem]) -> None:
         """Add a batch (oldest first) at the top and drop rows past the limit."""
         if not items:
             return
-        new = list(reversed(items))
-        self.beginInsertRows(_NO_INDEX, 0, len(new) - 1)
+        new = list(reversed(items))[:_FEED_ROWS]
+        cols = len(self.headers)
+        self.insertRows(0, len(new))
+        for row, item in enumerate(new):
+            for col in range(cols):
+                self.setItem(row, col, QStandardItem(self.cell_text(item, col)))
         self.rows[0:0] = new
-        self.endInsertRows()
         if len(self.rows) > _FEED_ROWS:
-            self.beginRemoveRows(_NO_INDEX, _FEED_ROWS, len(self.rows) - 1)
-            for gone in self.rows[_FEED_ROWS:]:
-                self.icons.pop(id(gone), None)
+            self.removeRows(_FEED_ROWS, len(self.rows) - _FEED_ROWS)
             del self.rows[_FEED_ROWS:]
-            self.endRemoveRows()
 
     def set_icon(self, item: FeedItem, icon: QIcon) -> None:
         """Show a capture thumbnail beside the plate (if the row is still there)."""
         for row, it in enumerate(self.rows):
             if it is item:
-                self.icons[id(item)] = icon
-                idx = self.index(row, 3)
-                self.dataChanged.emit(idx, idx, [Qt.ItemDataRole.DecorationRole])
+                cell = self.item(row, 3)
+                if cell is not None:
+                    cell.setIcon(icon)
                 return
 
 
@@ -295,11 +281,7 @@ class BoothWindow(QWidget):
         # nothing is due at a lane that does not charge (an entry lane shows the plate only)
         due = yuan(order.amount_due) if order is not None and ctl.lane.charging else ""
         for col, text in ((3, gate), (4, loop), (5, plate), (6, due)):
-            item = self.lanes.item(row, col)
-            if item is None:
-                self.lanes.setItem(row, col, QTableWidgetItem(text))
-            elif item.text() != text:
-                item.setText(text)
+            self._set_cell(self.lanes, row, col, text)
 
     def _activate_lane_row(self, row: int) -> None:
         for lane_no, r in self._lane_rows.items():
@@ -307,12 +289,22 @@ class BoothWindow(QWidget):
                 self.lane_requested.emit(lane_no)
 
     def _on_areas(self, areas: list[AreaSnapshot]) -> None:
-        self.areas.setRowCount(len(areas))
+        if self.areas.rowCount() != len(areas):
+            self.areas.setRowCount(len(areas))
         for row, a in enumerate(areas):
             # the Area query gives the free count only; the total comes with OnParkingSpaces
             total = "—" if a.total is None else str(a.total)
-            self.areas.setItem(row, 0, QTableWidgetItem(a.name))
-            self.areas.setItem(row, 1, QTableWidgetItem(f"{a.free} / {total}"))
+            self._set_cell(self.areas, row, 0, a.name)
+            self._set_cell(self.areas, row, 1, f"{a.free} / {total}")
+
+    @staticmethod
+    def _set_cell(table: QTableWidget, row: int, col: int, text: str) -> None:
+        """Set a cell's text; an unchanged cell is left alone (no relayout, no repaint)."""
+        item = table.item(row, col)
+        if item is None:
+            table.setItem(row, col, QTableWidgetItem(text))
+        elif item.text() != text:
+            item.setText(text)
 
     def _on_link(self, link: LinkSnapshot) -> None:
         if link.online:
@@ -386,7 +378,7 @@ class BoothWindow(QWidget):
         color = {Level.ERROR: "#b71c1c", Level.WARNING: "#e65100", Level.SUCCESS: "#1b5e20"}.get(
             msg.level, "#0d47a1")
         lane = self.tr("Lane {no}: ").format(no=msg.lane_no) if msg.lane_no else ""
-        self.message.setStyleSheet(f"color: {color};")
+        set_text_color(self.message, color)
         self.message.setText(f"{msg.at:%H:%M:%S}  {lane}{msg.text}")
 
     # -- actions ---------------------------------------------------------------------------

@@ -409,7 +409,8 @@ class LaneWindow(QWidget):
             old.cancel()
 
         async def load() -> None:
-            image = await self.images.load(source, data, 640, 480)
+            box = view.fit_size()  # decoded to fit on a worker: no scaling on the Qt thread
+            image = await self.images.load(source, data, box.width(), box.height())
             view.set_image(image, caption)
 
         try:
@@ -432,7 +433,9 @@ class LaneWindow(QWidget):
         if not msg.lane_no and msg.level not in (Level.ERROR, Level.SUCCESS, Level.WARNING):
             return
         self.message.setText(f"{msg.at:%H:%M:%S}  {msg.text}")
-        self.message.setStyleSheet(_LEVEL_STYLE.get(msg.level, ""))
+        style = _LEVEL_STYLE.get(msg.level, "")
+        if self.message.styleSheet() != style:  # re-polishing relayouts the window
+            self.message.setStyleSheet(style)
 
     def _on_busy(self, state: tuple[str, str, bool]) -> None:
         lane_no, command, busy = state

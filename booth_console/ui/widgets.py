@@ -7,8 +7,9 @@ from collections.abc import Callable, Coroutine
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPixmap
+from PySide6.QtGui import QColor, QFont, QImage, QMouseEvent, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QHBoxLayout,
     QLabel,
@@ -27,6 +28,7 @@ __all__ = [
     "async_slot",
     "big_font",
     "run_dialog",
+    "set_text_color",
     "show_image",
 ]
 
@@ -57,19 +59,48 @@ def big_font(px: int, bold: bool = True) -> QFont:
     return font
 
 
-class _Dot(QWidget):
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.color = QColor(COLORS["unknown"])
-        self.setFixedSize(QSize(22, 22))
+def set_text_color(label: QLabel, color: str) -> None:
+    """Colour a label's text through its palette (a style sheet would re-polish the label and
+    relayout its window each time); ``""`` restores the default colour."""
+    pal = label.palette()
+    role = QPalette.ColorRole.WindowText
+    want = QColor(color) if color else QApplication.palette().color(role)
+    if pal.color(role) != want:
+        pal.setColor(role, want)
+        label.setPalette(pal)
 
-    def paintEvent(self, _event: Any) -> None:
-        p = QPainter(self)
+
+_DOTS: dict[str, QPixmap] = {}
+
+
+def _dot_pixmap(color: str) -> QPixmap:
+    """A 22 px disc of ``color`` (made once per colour)."""
+    pm = _DOTS.get(color)
+    if pm is None:
+        pm = QPixmap(22, 22)
+        pm.fill(Qt.GlobalColor.transparent)
+        p = QPainter(pm)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        p.setBrush(self.color)
+        p.setBrush(QColor(color))
         p.setPen(Qt.PenStyle.NoPen)
         p.drawEllipse(1, 1, 20, 20)
         p.end()
+        _DOTS[color] = pm
+    return pm
+
+
+class _Dot(QLabel):
+    """The light's disc: a cached pixmap, so painting it runs no Python (a Python
+    ``paintEvent`` must take the GIL from the network threads on every repaint)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setFixedSize(QSize(22, 22))
+        self.set_color(COLORS["unknown"])
+
+    def set_color(self, color: str) -> None:
+        self.color = QColor(color)
+        self.setPixmap(_dot_pixmap(color))
 
 
 class StatusLight(QWidget):
@@ -90,15 +121,23 @@ class StatusLight(QWidget):
         col.addWidget(self._caption)
         col.addWidget(self._text)
         lay.addLayout(col)
-        self.state = "unknown"
+        self.state = ""
 
     def set_state(self, state: str, text: str) -> None:
-        """Show ``state`` (a key of :data:`COLORS`) and its text."""
+        """Show ``state`` (a key of :data:`COLORS`) and its text (unchanged: nothing is done,
+        so a poll that finds nothing new costs no repaint)."""
+        if state == self.state and text == self._text.text():
+            return
         self.state = state
-        self._dot.color = QColor(COLORS.get(state, COLORS["unknown"]))
-        self._dot.update()
+        color = COLORS.get(state, COLORS["unknown"])
+        self._dot.set_color(color)
+        # the text's width only ever grows, so a latency going from 9 to 12 ms does not move
+        # the lights beside it (and repaint the whole row)
+        need = self._text.fontMetrics().horizontalAdvance(text) + 4
+        if need > self._text.minimumWidth():
+            self._text.setMinimumWidth(need)
         self._text.setText(text)
-        self._text.setStyleSheet(f"color: {COLORS.get(state, COLORS['unknown'])};")
+        set_text_color(self._text, color)
 
     def text(self) -> str:
         """The state text."""
@@ -145,11 +184,23 @@ class ImageView(QLabel):
             self._rescale()
         self.setToolTip(caption)
 
+    def fit_size(self) -> QSize:
+        """The largest picture this view shows unscaled (ask the image loader for this size,
+        so that no scaling is left for the Qt thread)."""
+        return QSize(max(64, self.width() - 4), max(48, self.height() - 4))
+
     def _rescale(self) -> None:
-        if self.image is not None and not self.image.isNull():
-            pm = QPixmap.fromImage(self.image)
-            self.setPixmap(pm.scaled(self.size() - QSize(4, 4), Qt.AspectRatioMode.KeepAspectRatio,
-                                     Qt.TransformationMode.SmoothTransformation))
+        image = self.image
+        if image is None or image.isNull():
+            return
+        box = self.fit_size()
+        size = image.size()
+        if size.width() <= box.width() and size.height() <= box.height() and (
+                size.width() >= box.width() - 2 or size.height() >= box.height() - 2):
+            self.setPixmap(QPixmap.fromImage(image))  # already fitted by the loader
+            return
+        self.setPixmap(QPixmap.fromImage(image).scaled(
+            box, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation))
 
     def resizeEvent(self, event: Any) -> None:
         super().resizeEvent(event)

@@ -35,7 +35,7 @@ def test_loader_decodes_on_a_worker_thread(loop: Any, tmp_path: Path, monkeypatc
     threads: list[str] = []
     real = images_mod.decode_image
 
-    def spy(data: bytes, w: int, h: int) -> QImage:
+    def spy(data: bytes, w: int, h: int) -> QImage:  # called by _decode_any
         threads.append(threading.current_thread().name)
         return real(data, w, h)
 
