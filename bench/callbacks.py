@@ -135,7 +135,6 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
     import gc
     import threading
 
-    import qasync
     from PySide6.QtCore import Qt, QTimer
     from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
 
@@ -255,7 +254,9 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
         await journal.close()
         window.close()
 
-    with asyncio.Runner(loop_factory=qasync.QEventLoop) as runner:
+    from booth_console.app.qtloop import ConsoleEventLoop  # the console's loop
+
+    with asyncio.Runner(loop_factory=ConsoleEventLoop) as runner:
         runner.run(main())
 
 

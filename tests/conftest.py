@@ -20,9 +20,9 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
     Drive coroutines with ``loop.run_until_complete(scenario())``; never call ``qtbot.wait*``
     from inside a coroutine.
     """
-    import qasync
+    from booth_console.app.qtloop import ConsoleEventLoop  # the console's (qasync) loop
 
-    ev_loop = qasync.QEventLoop(qapp, already_running=False)
+    ev_loop = ConsoleEventLoop(qapp, already_running=False)
     errors: list[dict[str, Any]] = []
     ev_loop.set_exception_handler(lambda _l, ctx: errors.append(ctx))
     asyncio.set_event_loop(ev_loop)

@@ -2,7 +2,7 @@
 
 Order (STYLE.md): logging and the excepthook first; the QApplication and the booth window are
 shown before qasync, httpx and aiohttp are imported; then ``asyncio.Runner(loop_factory=
-qasync.QEventLoop)`` runs ``main()``, which creates every server, client and task, waits for a
+ConsoleEventLoop)`` (qasync's, :mod:`booth_console.app.qtloop`) runs ``main()``, which creates every server, client and task, waits for a
 stop event (quit, SIGINT, SIGTERM, ``--exit-after``) and shuts down in order.
 """
 
@@ -110,8 +110,6 @@ def run_console(opts: ConsoleRun) -> int:
     booth_window.show()
     app.processEvents()
 
-    import qasync  # network stacks only after the first window is up
-
     from booth_console.ui.console import Console
 
     console = Console(booth_window, opts.cfg.booth, settings, language)
@@ -171,7 +169,9 @@ def run_console(opts: ConsoleRun) -> int:
                 except (NotImplementedError, RuntimeError, ValueError):
                     signal.signal(sig, signal.SIG_DFL)
 
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    from booth_console.app.qtloop import ConsoleEventLoop
+
+    with asyncio.Runner(loop_factory=lambda: ConsoleEventLoop(app)) as runner:
         runner.run(main())
     collector.stop()
     log.info("console stopped (exit code %d)", result["code"])
