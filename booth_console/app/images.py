@@ -68,15 +68,23 @@ class ImageLoader(QObject):
     """Loads images by URL, file path or bytes; caches the small decoded results.
 
     Args:
-        http: an ``httpx.AsyncClient`` (made lazily when not given; closed by :meth:`aclose`).
+        http: an ``httpx.AsyncClient`` (made here when not given; then closed by :meth:`aclose`).
         workers: decoding threads.
     """
 
     def __init__(self, http: Any = None, *, workers: int = 2, cache: int = 64,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        if http is None:
+            # made now, at start-up: making an httpx client loads the TLS certificates (tens
+            # of ms), which must not happen on the Qt thread at the first capture of a shift
+            import httpx
+
+            http = httpx.AsyncClient(timeout=5.0)
+            self._own_http = True
+        else:
+            self._own_http = False
         self._http = http
-        self._own_http = http is None
         self._pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="images")
         self._cache: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
         self._cache_size = cache
@@ -87,9 +95,7 @@ class ImageLoader(QObject):
 
     async def _fetch(self, url: str) -> bytes:
         if self._http is None:
-            import httpx
-
-            self._http = httpx.AsyncClient(timeout=5.0)
+            raise RuntimeError("the image loader is closed")
         resp = await self._http.get(url)
         resp.raise_for_status()
         return bytes(resp.content)

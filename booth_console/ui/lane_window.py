@@ -64,6 +64,11 @@ __all__ = ["LaneWindow"]
 
 log = logging.getLogger("booth_console.ui.lane")
 
+def _fixed_by_layout(label: QLabel) -> None:
+    """Let the layout, not the text, decide the label's width (height stays the text's)."""
+    label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+
 _LEVEL_STYLE = {
     Level.BUSY: "background:#fff8e1; color:#6d4c00;",
     Level.INFO: "background:#e3f2fd; color:#0d47a1;",
@@ -156,6 +161,11 @@ class LaneWindow(QWidget):
         self.amount_caption.setFont(big_font(16, bold=False))
         self.amount = BigLabel(84, "—", self)
         self.amount.setStyleSheet("color: #b71c1c;")
+        # Texts that change with every vehicle do not size the layout (their width is ignored;
+        # the columns keep their 3:2 share): a new plate or order number repaints its label,
+        # not the whole window with the pictures moved and rescaled.
+        for lab in (self.plate_caption, self.plate, self.amount_caption, self.amount):
+            _fixed_by_layout(lab)
         left.addWidget(self.plate_caption)
         left.addWidget(self.plate)
         left.addWidget(self.amount_caption)
@@ -180,6 +190,7 @@ class LaneWindow(QWidget):
             val.setFont(big_font(16))
             val.setMinimumHeight(val.fontMetrics().height() + 2)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            _fixed_by_layout(val)
             grid.addWidget(cap, i, 0, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(val, i, 1)
             self.detail_labels[key] = val
@@ -198,6 +209,7 @@ class LaneWindow(QWidget):
         self.capture_caption = QLabel(self.tr("Latest capture at this lane"), self)
         for cap_label in (self.entry_caption, self.capture_caption):
             cap_label.setFont(big_font(14, bold=False))
+            _fixed_by_layout(cap_label)
         right.addWidget(self.entry_caption)
         right.addWidget(self.entry_image, 1)
         right.addWidget(self.capture_caption)
