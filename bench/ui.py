@@ -85,6 +85,23 @@ class StallMeter:
         return max(self.gaps, default=0.0)
 
 
+def _thread_cpu() -> dict[str, float]:
+    """CPU seconds (user+sys) of this process's threads, by Python thread name (Linux)."""
+    names = {t.native_id: t.name for t in threading.enumerate()}
+    tick = os.sysconf("SC_CLK_TCK")
+    out: dict[str, float] = {}
+    for tid in os.listdir("/proc/self/task"):
+        try:
+            with open(f"/proc/self/task/{tid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        name = names.get(int(tid), "other (Qt, Python pools)")
+        name = "Qt (MainThread)" if name == "MainThread" else name
+        out[name] = out.get(name, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return out
+
+
 def _bodies(creds: dict[str, str], n: int) -> list[tuple[str, bytes]]:
     """``n`` signed callbacks (path, body): entries, exits, payments, gate releases, free
     spaces, spread over lanes 1-4, each with its own plate and RequestId."""
@@ -308,11 +325,16 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
 
                 prof = cProfile.Profile()
                 prof.enable()
+            cpu0 = _thread_cpu()
+            t_start = time.perf_counter()
             meter.start()
             go.set()
             out = await ev_loop.run_in_executor(None, queue.get, True, args.seconds * 4 + 30)
             await asyncio.sleep(0.3)
             meter.stop()
+            wall = time.perf_counter() - t_start
+            cpu1 = _thread_cpu()
+            load = {name: (cpu1[name] - cpu0.get(name, 0.0)) / wall * 100 for name in cpu1}
             if prof is not None:
                 import pstats
 
@@ -326,6 +348,7 @@ async def bench(args: argparse.Namespace) -> dict[str, Any]:
                 "sent": out["sent"], "ok": out["ok"], "rate": out["sent"] / out["elapsed"],
                 "emitted": session.hub.received_count - received_before,
                 "worst": meter.worst, "p99": gaps[int(len(gaps) * 0.99)] if gaps else 0.0,
+                "load": load,
             })
         results["rounds"] = rounds
     finally:
@@ -352,13 +375,14 @@ def main() -> int:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
-    import qasync
     from PySide6.QtWidgets import QApplication
 
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(["bench-ui"])
     app.setQuitOnLastWindowClosed(False)
-    with asyncio.Runner(loop_factory=lambda: qasync.QEventLoop(app)) as runner:
+    from booth_console.app.qtloop import ConsoleEventLoop  # the console's loop
+
+    with asyncio.Runner(loop_factory=lambda: ConsoleEventLoop(app)) as runner:
         r = runner.run(bench(args))
     target_fee = r["order_poll_ms"] + 150
     print(f"arrival -> fee shown ({args.arrivals} arrivals): p50 {r['fee_p50_ms']:.0f} ms, "
@@ -375,6 +399,10 @@ def main() -> int:
     print(f"Qt-loop stall: worst {worst:.1f} ms, median of the rounds' worst (each round: {each}); "
           f"p99 {p99:.1f} ms; idle worst {r['idle_worst_gap_ms']:.1f} ms; target <= 16 ms "
           f"(ratio {worst / 16:.2f}) {'OK' if worst <= 16 else 'MISSED'}")
+    names = sorted({n for x in rounds for n in x["load"]}, key=lambda n: -rounds[0]["load"].get(n, 0))
+    print("CPU during the bursts (% of one core, median of the rounds): " + ", ".join(
+        f"{n} {statistics.median(x['load'].get(n, 0.0) for x in rounds):.0f}%" for n in names
+        if statistics.median(x["load"].get(n, 0.0) for x in rounds) >= 1))
     ok = r["fee_p95_ms"] <= target_fee and worst <= 16 and all(
         x["ok"] == x["sent"] == x["emitted"] for x in rounds)
     return 0 if ok else 1
