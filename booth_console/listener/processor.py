@@ -107,7 +107,7 @@ _ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
 
 #: Accepted callbacks reach the console's loop in groups gathered over this long (seconds),
 #: when the listener runs on its own thread: one Qt wake-up per group instead of one per callback.
-HANDOFF_DELAY_S = 0.004
+HANDOFF_DELAY_S = 0.008
 
 #: How long the listener's thread pauses, at most, while the console's loop dispatches a group
 #: (seconds). Every Qt signal emission releases Python's GIL and must take it back; with the
