@@ -81,6 +81,8 @@ def _shortest(value: Decimal) -> Decimal:
 
 
 def _to_str(value: Any) -> Any:
+    if type(value) is str:  # the usual case, first (runs for every Str field of every callback)
+        return value
     if isinstance(value, Enum):
         return str(value.value)
     if isinstance(value, bool):
@@ -175,7 +177,7 @@ class WireModel(BaseModel):
     def _null_means_default(cls, data: Any) -> Any:
         # ``null`` for a number, boolean or list that has a default gives the default, so one
         # sloppy field does not reject a whole response or callback.
-        if not isinstance(data, dict):
+        if not isinstance(data, dict) or None not in data.values():
             return data
         keys = _value_field_keys(cls)
         if not any(value is None and key in keys for key, value in data.items()):
