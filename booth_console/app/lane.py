@@ -4,7 +4,8 @@ Polling is sequential per lane (STYLE.md: httpx slows down with many requests in
 ``GetLaneStatus`` every ``status_poll_ms`` (``status_poll_busy_ms`` while the ground loop reports a
 vehicle) and ``GetLaneOrder`` every ``order_poll_ms``; when the OrderNo changes, ``GetOrderPrice``
 and the ``ParkingOrder`` record are read. Callbacks call :meth:`LaneController.request_refresh`,
-which wakes the loop; a burst of them costs one round of polls. When the server cannot be
+which wakes the loop at once; during a burst the lane is refreshed at most every 0.5 s (a
+round of polls per burst, not per callback). When the server cannot be
 reached the lane goes offline (with the last time it answered), polling backs off exponentially
 and the lane recovers by itself. Nothing here raises into Qt.
 """
@@ -51,7 +52,7 @@ class PollTiming:
         order: float = 0.5,
         backoff_first: float = 0.5,
         backoff_max: float = 15.0,
-        refresh_min: float = 0.2,
+        refresh_min: float = 0.5,
     ) -> None:
         self.status = status
         self.status_busy = status_busy
