@@ -21,6 +21,7 @@ caller unchanged; cancelling the caller cancels the request in the link thread.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 import threading
 from collections.abc import Callable
@@ -37,7 +38,9 @@ log = logging.getLogger("booth_console.client")
 class ThreadedTransport:
     """A :class:`Transport` that runs ``factory()``'s transport on its own thread and loop.
 
-    The thread starts with the first request and stops in :meth:`aclose`.
+    The thread starts at once and makes the inner transport there (an httpx client loads the
+    TLS certificates: tens of ms that are neither the caller's thread's nor the first
+    request's); it stops in :meth:`aclose`.
 
     Args:
         factory: makes the inner transport (called once, on the link thread).
@@ -46,64 +49,54 @@ class ThreadedTransport:
 
     def __init__(self, factory: Callable[[], Transport], *, name: str = "server-link") -> None:
         self._factory = factory
-        self._name = name
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._thread: threading.Thread | None = None
-        self._inner: Transport | None = None
         self._closed = False
+        self._ready: concurrent.futures.Future[tuple[asyncio.AbstractEventLoop, Transport]] = (
+            concurrent.futures.Future())
+        self._thread = threading.Thread(target=self._main, name=name, daemon=True)
+        self._thread.start()
 
     def __repr__(self) -> str:
-        inner = self._inner if self._inner is not None else "not started"
+        inner = self._ready.result()[1] if self._ready.done() and not self._ready.exception() \
+            else "starting"
         return f"<ThreadedTransport {inner!r}>"
 
-    def _start(self) -> tuple[asyncio.AbstractEventLoop, Transport]:
-        with self._lock:
-            if self._closed:
-                raise RuntimeError("the transport is closed")
-            if self._loop is None or self._inner is None:
-                loop = asyncio.new_event_loop()
-                made: list[Transport] = []
-                failed: list[BaseException] = []
-                ready = threading.Event()
+    def _main(self) -> None:
+        loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(loop)
+        try:
+            inner = self._factory()
+        except BaseException as exc:  # reported to every caller of send()
+            self._ready.set_exception(exc)
+            loop.close()
+            return
+        self._ready.set_result((loop, inner))
+        try:
+            loop.run_forever()
+        finally:
+            loop.run_until_complete(loop.shutdown_asyncgens())
+            loop.close()
 
-                def main() -> None:
-                    asyncio.set_event_loop(loop)
-                    try:
-                        made.append(self._factory())
-                    except BaseException as exc:  # reported to the caller below
-                        failed.append(exc)
-                    ready.set()
-                    if failed:
-                        loop.close()
-                        return
-                    try:
-                        loop.run_forever()
-                    finally:
-                        loop.run_until_complete(loop.shutdown_asyncgens())
-                        loop.close()
-
-                thread = threading.Thread(target=main, name=self._name, daemon=True)
-                thread.start()
-                ready.wait()
-                if failed:
-                    raise failed[0]
-                self._loop, self._inner, self._thread = loop, made[0], thread
-            return self._loop, self._inner
+    async def _started(self) -> tuple[asyncio.AbstractEventLoop, Transport]:
+        if self._ready.done():
+            return self._ready.result()
+        return await asyncio.wrap_future(self._ready)
 
     async def send(self, endpoint: Endpoint, envelope: dict[str, Any]) -> dict[str, Any]:
         """Send on the link thread; the answer (or the inner transport's error) comes back."""
-        loop, inner = self._start()
+        if self._closed:
+            raise RuntimeError("the transport is closed")
+        loop, inner = await self._started()
         future = asyncio.run_coroutine_threadsafe(inner.send(endpoint, envelope), loop)
         return await asyncio.wrap_future(future)
 
     async def aclose(self) -> None:
         """Close the inner transport and stop the thread."""
-        with self._lock:
-            self._closed = True
-            loop, inner, thread = self._loop, self._inner, self._thread
-            self._loop = self._inner = self._thread = None
-        if loop is None or inner is None or thread is None:
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            loop, inner = await self._started()
+        except Exception:  # the inner transport was never made; the thread has ended
             return
         try:
             await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(inner.aclose(), loop))
@@ -111,4 +104,4 @@ class ThreadedTransport:
             log.exception("closing the server link")
         finally:
             loop.call_soon_threadsafe(loop.stop)
-            await asyncio.get_running_loop().run_in_executor(None, thread.join, 5.0)
+            await asyncio.get_running_loop().run_in_executor(None, self._thread.join, 5.0)

@@ -177,6 +177,8 @@ def test_server_killed_mid_shift_goes_offline_and_recovers(loop: Any, tmp_path: 
         try:
             ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
             assert ctl.link.online
+            # mid-shift: the console has had answers from the server before it goes away
+            await wait_until(lambda: ctl.link.last_seen is not None, 5)
             went_off = asyncio.ensure_future(wait_signal(booth.link_changed, 5, lambda s: not s.online))
             port = stack.sim.port
             await stack.sim.stop()
