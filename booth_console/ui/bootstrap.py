@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
+import faulthandler
 import logging
 import signal
 import sys
@@ -23,6 +24,9 @@ from typing import Any
 __all__ = ["ConsoleRun", "run_console", "setup_logging"]
 
 log = logging.getLogger("booth_console")
+
+#: how long after ``exit_after`` a timed run may take to stop before it is ended (seconds)
+EXIT_GRACE_S = 60.0
 
 SessionFactory = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[None]] | None]]]
 
@@ -145,6 +149,9 @@ def run_console(opts: ConsoleRun) -> int:
             session.start()
             if opts.exit_after is not None:
                 loop.call_later(opts.exit_after, stop.set)
+                # A timed run (screenshots, scripts, tests) must end: should anything hang, every
+                # thread's stack goes to stderr and the process exits (code 1) a minute late.
+                faulthandler.dump_traceback_later(opts.exit_after + EXIT_GRACE_S, exit=True)
             log.info("console running; stop with Ctrl+C or SIGTERM")
             await stop.wait()
             log.info("stopping")
@@ -174,6 +181,7 @@ def run_console(opts: ConsoleRun) -> int:
     with asyncio.Runner(loop_factory=lambda: ConsoleEventLoop(app)) as runner:
         runner.run(main())
     collector.stop()
+    faulthandler.cancel_dump_traceback_later()
     log.info("console stopped (exit code %d)", result["code"])
     return result["code"]
 
