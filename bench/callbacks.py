@@ -69,6 +69,17 @@ def _thread_cpu(pid: int) -> dict[str, float]:
     return out
 
 
+async def _stdin_closed() -> None:
+    """Return once the parent closes our stdin (how the benchmark stops a server)."""
+    import threading
+
+    done = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(done.set)),
+                     daemon=True).start()
+    await done.wait()
+
+
 async def _control_app(extra: dict[str, Any]) -> tuple[Any, int]:
     """A tiny control server: GET /cpu, POST /stall/start, GET /stall/stop."""
     from aiohttp import web
@@ -120,13 +131,7 @@ async def _serve_bare() -> None:
     port = runner.addresses[0][1]
     ctl, ctl_port = await _control_app({"stall_start": lambda: None, "stall_stop": lambda: 0.0})
     print(f"READY {port} {ctl_port}", flush=True)
-    import threading
-
-    done = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(done.set)),
-                     daemon=True).start()
-    await done.wait()
+    await _stdin_closed()
     await ctl.cleanup()
     await runner.cleanup()
 
@@ -244,11 +249,7 @@ def _serve_listener(journal_dir: str, plain_gc: bool) -> None:
                                               if listener._thread else 0)},
         })
         print(f"READY {listener.port} {ctl_port}", flush=True)
-        done = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        threading.Thread(target=lambda: (sys.stdin.read(), loop.call_soon_threadsafe(done.set)),
-                         daemon=True).start()
-        await done.wait()
+        await _stdin_closed()
         await ctl.cleanup()
         await listener.stop()
         await journal.close()

@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import Any
 
 from booth_console.errors import BoothError
+from booth_console.threadsafe import settle
 
 __all__ = [
     "MAX_BATCH",
@@ -400,14 +401,14 @@ class Journal:
             conn = self._connect(self.path)
         except JournalError as exc:
             self._closed = True
-            loop.call_soon_threadsafe(_settle, ready, exc)
-            loop.call_soon_threadsafe(_settle, self._finished, None)
+            loop.call_soon_threadsafe(settle, ready, exc)
+            loop.call_soon_threadsafe(settle, self._finished, None)
             return
         try:
             self._load_nonces(conn)
         except sqlite3.Error as exc:
             log.warning("journal: cannot load recent nonces: %s", exc)
-        loop.call_soon_threadsafe(_settle, ready, None)
+        loop.call_soon_threadsafe(settle, ready, None)
         stop = False
         busy = False
         flush_at: float | None = None  # when waiting processed flags must be committed
@@ -454,7 +455,7 @@ class Journal:
         finally:
             conn.close()
             with contextlib.suppress(RuntimeError):
-                loop.call_soon_threadsafe(_settle, self._finished, None)
+                loop.call_soon_threadsafe(settle, self._finished, None)
 
     def _run_batch(self, conn: sqlite3.Connection, batch: list[Any]) -> None:
         # One transaction per batch. A job that fails leaves no trace: jobs are single
@@ -880,15 +881,6 @@ class Journal:
             "UPDATE pending_payments SET attempts = attempts + 1 WHERE payment_order_no = ?",
             (payment_order_no,),
         ))
-
-
-def _settle(fut: asyncio.Future[None] | None, exc: BaseException | None) -> None:
-    if fut is None or fut.done():
-        return
-    if exc is None:
-        fut.set_result(None)
-    else:
-        fut.set_exception(exc)
 
 
 def _resolve(items: list[tuple[Any, bool, Any]]) -> None:

@@ -52,6 +52,7 @@ from aiohttp import web
 from booth_console.errors import BoothError
 from booth_console.listener.processor import CallbackProcessor, error_body
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind
+from booth_console.threadsafe import settle_threadsafe
 
 __all__ = ["DEFAULT_MAX_BODY", "CallbackListener", "ListenerCounts"]
 
@@ -88,21 +89,6 @@ def _parse_sources(sources: Sequence[str]) -> list[_Network]:
                 f"[listener] allow_sources: {item!r} is not an IP address or network"
             ) from None
     return nets
-
-
-def _settle_threadsafe(
-    loop: asyncio.AbstractEventLoop, fut: asyncio.Future[None] | None, exc: BaseException | None
-) -> None:
-    def settle() -> None:
-        if fut is None or fut.done():
-            return
-        if exc is None:
-            fut.set_result(None)
-        else:
-            fut.set_exception(exc)
-
-    with contextlib.suppress(RuntimeError):  # the console's loop is already closed
-        loop.call_soon_threadsafe(settle)
 
 
 class CallbackListener:
@@ -248,20 +234,20 @@ class CallbackListener:
             loop.run_until_complete(loop.shutdown_asyncgens())
         except BaseException as exc:  # never leave the console waiting
             log.exception("callback listener thread failed")
-            _settle_threadsafe(home, ready, exc)
+            settle_threadsafe(home, ready, exc)
         finally:
             self._net_loop = None
             loop.close()
-            _settle_threadsafe(home, self._stopped, None)
+            settle_threadsafe(home, self._stopped, None)
 
     async def _serve_thread(self, home: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
             await self._bind()
         except BaseException as exc:
-            _settle_threadsafe(home, ready, exc)
+            settle_threadsafe(home, ready, exc)
             return
         self._stop_event = asyncio.Event()
-        _settle_threadsafe(home, ready, None)
+        settle_threadsafe(home, ready, None)
         try:
             await self._stop_event.wait()
         finally:

@@ -56,9 +56,8 @@ class ThreadedTransport:
         self._thread.start()
 
     def __repr__(self) -> str:
-        inner = self._ready.result()[1] if self._ready.done() and not self._ready.exception() \
-            else "starting"
-        return f"<ThreadedTransport {inner!r}>"
+        ready = self._ready.done() and self._ready.exception() is None
+        return f"<ThreadedTransport {self._ready.result()[1] if ready else 'starting'!r}>"
 
     def _main(self) -> None:
         loop = asyncio.new_event_loop()
