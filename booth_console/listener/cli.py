@@ -20,8 +20,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from booth_console.config import Config, load_config
-from booth_console.errors import BoothError
+from booth_console.config import Config, load_config, require_credentials, with_environment
+from booth_console.errors import BoothError, ConfigError
 from booth_console.protocol.callbacks import CALLBACK_KINDS, kind_by_index
 
 __all__ = ["add_arguments", "run"]
@@ -169,7 +169,12 @@ async def _retry(cfg: Config, start: str, end: str, indexes: list[int] | None) -
 def run(args: argparse.Namespace) -> int:
     """Run ``booth-console callbacks``; returns the exit code."""
     try:
-        cfg = load_config(args.config)
+        cfg = with_environment(load_config(args.config))
+        require_credentials(cfg)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.set:
             return asyncio.run(_set(cfg, args.index, args.interval))
         if args.retry:

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from booth_console.config import Config
+from booth_console.config import Config, require_credentials
 from booth_console.journal import Journal
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
 from booth_console.listener.server import CallbackListener
@@ -61,9 +61,12 @@ async def start_listener(
     HTTP listener.
 
     Raises:
+        ConfigError: there is no AppSecret (callbacks could not be checked).
         JournalError: the journal cannot be opened.
         BoothError: the listener cannot bind its address (the journal is closed again).
     """
+    if not cfg.server.app_secret:  # before anything is opened: nothing to close again
+        require_credentials(cfg)
     owns = journal is None
     if journal is None:
         journal = await Journal.open(journal_path or cfg.journal_path())

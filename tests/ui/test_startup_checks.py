@@ -1,0 +1,128 @@
+"""``booth-console run`` refuses to start on what it cannot work with: no AppSecret, a bad setting,
+a data directory it cannot write, a full disk. Each gives one clear line and a non-zero exit."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from booth_console.listener.samples import signed_example_bytes
+from tests.app.helpers import simulator_api
+from tests.ui.test_main import _wait_for, simulator_in_thread  # noqa: F401  (fixture)
+
+ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
+ENV.pop("BOOTH_CONSOLE_APP_SECRET", None)
+
+
+def _run(args: list[str], env: dict[str, str] | None = None, timeout: float = 60) -> Any:
+    return subprocess.run([sys.executable, "-m", "booth_console", *args], capture_output=True,
+                          text=True, timeout=timeout, env=env or ENV)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _post(port: int, raw: bytes) -> tuple[int, dict[str, Any]]:
+    req = urllib.request.Request(f"http://127.0.0.1:{port}/API/V2/OnVehicleIn", data=raw,
+                                 headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.mark.parametrize("text", [
+    "",  # an empty file
+    '[server]\nbase_url = "http://127.0.0.1:9"\napp_id = "a"\npark_key = "p"\n',
+    '[server]\nbase_url = "http://127.0.0.1:9"\napp_id = "a"\npark_key = "p"\napp_secret = ""\n',
+])
+def test_run_without_a_secret_refuses_to_start(tmp_path: Path, text: str) -> None:
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text(text, encoding="utf-8")
+    result = _run(["run", "--config", str(cfg), "--data-dir", str(tmp_path / "d")])
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    if text:
+        assert "no AppSecret" in lines[0] and "[server] app_secret" in lines[0]
+        assert "BOOTH_CONSOLE_APP_SECRET" in lines[0]
+    assert not (tmp_path / "d" / "journal.sqlite3").exists()
+
+
+@pytest.mark.parametrize(("text", "named"), [
+    ("[listener]\nport = 70000\n", "[listener] port = 70000"),
+    ("[listener]\ntimestamp_window_s = -1\n", "[listener] timestamp_window_s = -1"),
+    ("[booth]\nstatus_poll_ms = 0\n", "[booth] status_poll_ms = 0"),
+    ('[server]\nbase_url = "not a url"\n', "[server] base_url = 'not a url'"),
+])
+def test_run_with_a_bad_setting_exits_2_naming_it(tmp_path: Path, text: str, named: str) -> None:
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text(text, encoding="utf-8")
+    result = _run(["run", "--config", str(cfg), "--data-dir", str(tmp_path / "d")])
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [f"booth-console: {result.stderr.split(': ', 1)[1].strip()}"]
+    assert named in result.stderr
+
+
+def test_tools_refuse_to_start_without_a_secret(tmp_path: Path) -> None:
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text('[server]\napp_id = "a"\npark_key = "p"\n', encoding="utf-8")
+    for args in (["callbacks", "--config", str(cfg)], ["callbacks", "--config", str(cfg), "--set"],
+                 ["call", "LaneQuery", "--config", str(cfg)]):
+        result = _run(args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "no AppSecret" in result.stderr and "BOOTH_CONSOLE_APP_SECRET" in result.stderr
+
+
+@pytest.mark.slow
+def test_run_takes_the_secret_from_the_environment_and_refuses_an_empty_key(
+    tmp_path: Path, simulator_in_thread: Any  # noqa: F811
+) -> None:
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    port = _free_port()
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text(
+        f'[server]\nbase_url = "{simulator_in_thread.base_url}"\napp_id = "{app_id}"\n'
+        f'park_key = "{park_key}"\n[listener]\nport = {port}\n', encoding="utf-8")
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "booth_console", "run", "--config", str(cfg), "--data-dir", str(data)],
+        env=dict(ENV, BOOTH_CONSOLE_APP_SECRET=secret),
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(data / "booth-console.log", "callback listener serving on", 30), proc.poll()
+        creds = {"app_id": app_id, "park_key": park_key}
+        forged = _post(port, signed_example_bytes("OnVehicleIn", **creds, app_secret=""))
+        assert forged[1]["ResultCode"] == 1001
+        real = _post(port, signed_example_bytes("OnVehicleIn", **creds, app_secret=secret))
+        assert real == (200, real[1]) and real[1]["ResultCode"] == 200
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
+
+
+def test_the_processor_never_verifies_with_an_empty_key(tmp_path: Path) -> None:
+    from booth_console.errors import ConfigError
+    from booth_console.listener.processor import CallbackProcessor
+
+    with pytest.raises(ConfigError, match="AppSecret"):
+        CallbackProcessor(app_id="a", park_key="p", app_secret="", journal=None)  # type: ignore[arg-type]
