@@ -3,13 +3,20 @@ a data directory it cannot write, a full disk. Each gives one clear line and a n
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import hashlib
 import json
 import os
+import resource
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -126,3 +133,108 @@ def test_the_processor_never_verifies_with_an_empty_key(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="AppSecret"):
         CallbackProcessor(app_id="a", park_key="p", app_secret="", journal=None)  # type: ignore[arg-type]
+
+
+@contextlib.contextmanager
+def _tmpfs(path: Path, options: str) -> Iterator[bool]:
+    """A small tmpfs at ``path`` (True), or nothing (False) where mount is not allowed."""
+    path.mkdir(parents=True, exist_ok=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(path)],
+                             capture_output=True).returncode == 0 if os.geteuid() == 0 else False
+    try:
+        yield mounted
+    finally:
+        if mounted:
+            subprocess.run(["umount", "-l", str(path)], capture_output=True)
+
+
+def _server_down_config(tmp_path: Path) -> Path:
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text('[server]\nbase_url = "http://127.0.0.1:9"\napp_id = "a"\n'
+                   'app_secret = "storage-test-secret"\npark_key = "p"\n[listener]\nport = 0\n',
+                   encoding="utf-8")
+    return cfg
+
+
+def _our_lines(stderr: str) -> list[str]:
+    """stderr without Qt's own offscreen-platform remarks."""
+    return [line for line in stderr.splitlines() if line and "propagateSizeHints" not in line]
+
+
+def test_a_read_only_data_directory_is_one_line_and_exit_1(tmp_path: Path) -> None:
+    data = tmp_path / "ro"
+    with _tmpfs(data, "ro,size=1m") as mounted:
+        if not mounted:
+            if os.geteuid() == 0:
+                pytest.skip("cannot mount a read-only tmpfs here")
+            data.chmod(0o555)
+        result = _run(["run", "--config", str(_server_down_config(tmp_path)), "--data-dir",
+                       str(data / "console"), "--exit-after", "1"])
+    assert result.returncode == 1
+    lines = _our_lines(result.stderr)
+    assert len(lines) == 1 and "Traceback" not in result.stderr, result.stderr
+    assert lines[0].startswith("booth-console: cannot write to the data directory")
+    assert "--data-dir" in lines[0]
+
+
+def _journal_with_undelivered(path: Path, count: int) -> None:
+    """Rows as a run leaves them that answered 200 and died before the window took them."""
+    from booth_console.journal import Journal
+
+    async def make() -> None:
+        journal = await Journal.open(path)
+        try:
+            for _ in range(count):
+                raw = signed_example_bytes("OnVehicleIn", app_id="a", park_key="p",
+                                           app_secret="storage-test-secret")
+                env = json.loads(raw)
+                await journal.record_callback(
+                    kind="OnVehicleIn", request_id=env["RequestId"],
+                    body_hash=hashlib.sha256(raw).hexdigest(), received_at=time.time(),
+                    source="127.0.0.1", signature_ok=True, raw_body=raw, images={},
+                    nonce=env["Nonce"], timestamp=env["TimeStamp"])
+        finally:
+            await journal.close()
+
+    asyncio.run(make())
+
+
+def _undelivered(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        n: int = conn.execute("SELECT count(*) FROM callbacks WHERE processed = 0").fetchone()[0]
+        return n
+    finally:
+        conn.close()
+
+
+def test_a_full_disk_is_one_line_and_nothing_acknowledged_is_lost(tmp_path: Path) -> None:
+    disk = tmp_path / "disk"
+    cfg = _server_down_config(tmp_path)
+    with _tmpfs(disk, "size=4m") as mounted:
+        data = disk / "console"
+        data.mkdir(parents=True)
+        journal = data / "journal.sqlite3"
+        _journal_with_undelivered(journal, 30)
+        filler = disk / "filler"
+        limit: Any = None
+        if mounted:
+            with filler.open("wb", buffering=0) as fh, contextlib.suppress(OSError):
+                while True:
+                    fh.write(b"\0" * 4096)
+        else:  # no mount here: a file-size limit makes every write fail the same way
+            def limit() -> None:
+                resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))
+        args = ["run", "--config", str(cfg), "--data-dir", str(data), "--exit-after", "2"]
+        full = subprocess.run([sys.executable, "-m", "booth_console", *args], capture_output=True,
+                              text=True, timeout=60, env=ENV, preexec_fn=limit)
+        assert full.returncode == 1
+        lines = _our_lines(full.stderr)
+        assert len(lines) == 1 and "Traceback" not in full.stderr, full.stderr
+        assert "No space left on device" in lines[0] or "too large" in lines[0].lower()
+        # room again: nothing was lost, and the next start delivers every acknowledged callback
+        filler.unlink(missing_ok=True)
+        assert _undelivered(journal) == 30
+        again = _run(args)
+        assert again.returncode == 0, again.stderr
+        assert _undelivered(journal) == 0
