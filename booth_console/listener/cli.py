@@ -124,9 +124,17 @@ async def _journal_action(cfg: Config, action: str, request: dict[str, Any], res
 async def _set(cfg: Config, indexes: list[int] | None, interval: int | None) -> int:
     from booth_console.client import ParkingClient
     from booth_console.errors import ApiError
-    from booth_console.listener.registration import callback_table, register_callbacks
+    from booth_console.listener.registration import (
+        callback_table,
+        host_addresses,
+        register_callbacks,
+        unreachable_reason,
+    )
 
     lc = cfg.listener
+    why = unreachable_reason(lc.effective_public_url, await host_addresses(cfg.server.base_url))
+    if why:
+        raise BoothError(f"not registered: {why}")
     ms = interval if interval is not None else lc.callback_interval_ms
     kinds = _kinds(indexes)
     request = {"params": callback_table(lc.effective_public_url, kinds, ms)}

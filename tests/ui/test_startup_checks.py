@@ -238,3 +238,14 @@ def test_a_full_disk_is_one_line_and_nothing_acknowledged_is_lost(tmp_path: Path
         again = _run(args)
         assert again.returncode == 0, again.stderr
         assert _undelivered(journal) == 0
+
+
+def test_callbacks_set_refuses_a_loopback_url_for_a_server_elsewhere(tmp_path: Path) -> None:
+    cfg = tmp_path / "booth.toml"
+    cfg.write_text('[server]\nbase_url = "http://192.0.2.10:8888"\napp_id = "a"\n'
+                   'app_secret = "s-123456789"\npark_key = "p"\n[listener]\nport = 8890\n',
+                   encoding="utf-8")
+    result = _run(["callbacks", "--config", str(cfg), "--set"])
+    assert result.returncode == 1
+    assert "not registered" in result.stderr and "loopback" in result.stderr
+    assert "public_url" in result.stderr and "Traceback" not in result.stderr
