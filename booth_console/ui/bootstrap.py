@@ -50,7 +50,8 @@ class StartupError(Exception):
 
 class RepeatFilter(logging.Filter):
     """Rate-limits repeated log lines: after ``limit`` records with the same logger and
-    message template (``record.msg``, before the arguments are filled in) within ``window``
+    message template (the first line of ``record.msg``, before the arguments are filled in)
+    within ``window``
     seconds, the rest of that window is dropped; once the window is over, one line says how
     many were suppressed. One instance may sit on several handlers (a record is judged once).
     """
@@ -79,7 +80,9 @@ class RepeatFilter(logging.Filter):
                 return verdict
             now = self._clock()
             due = self._expired(now) if now >= self._next_sweep else []
-            key = (record.name, str(record.msg))
+            # the template's first line: asyncio writes the socket (fd, addresses) on the lines
+            # after "socket.accept() out of system resource", so whole messages all differ
+            key = (record.name, str(record.msg).split("\n", 1)[0][:200])
             entry = self._seen.get(key)
             if entry is None or now - entry[0] >= self.window:
                 if entry is not None and entry[2]:

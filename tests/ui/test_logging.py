@@ -3,6 +3,7 @@ errors from an attack or a broken peer) is suppressed and summarised instead of 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,3 +108,29 @@ def test_the_log_file_rotates_by_size_and_filters_floods(tmp_path: Path) -> None
         encoding="utf-8")
     assert text.count("flood x") == 20  # the default limit within one window
     assert "callback 1999 accepted" in text  # the newest lines are in the newest files
+
+
+def test_asyncio_accept_errors_with_different_sockets_count_as_one_line(
+    logger: tuple[logging.Logger, _Collect, RepeatFilter, _Clock],
+) -> None:
+    """The flood seen at the file limit: asyncio's handler writes each socket on the lines
+    after the message, so only the first line is the same."""
+    _lg, handler, repeats, _clock = logger
+    aio = logging.getLogger("asyncio")
+    aio.addHandler(handler)
+    aio.propagate = False
+    loop = asyncio.new_event_loop()
+    try:
+        for fd in range(300):
+            try:
+                raise OSError(24, "Too many open files")
+            except OSError as exc:
+                loop.call_exception_handler({
+                    "message": "socket.accept() out of system resource", "exception": exc,
+                    "socket": f"<socket fd={fd} laddr=('0.0.0.0', 8890)>"})
+    finally:
+        loop.close()
+        aio.removeHandler(handler)
+        aio.propagate = True
+    assert len([x for x in handler.lines if "out of system resource" in x]) == 5
+    assert repeats.suppressed_total == 295
