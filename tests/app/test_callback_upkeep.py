@@ -10,11 +10,13 @@ from typing import Any
 
 import aiohttp
 import pytest
+from PySide6.QtCore import QSettings
 
 from booth_console.app.messages import Level
 from booth_console.app.session import Session
 from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
 from booth_console.listener.samples import signed_example_bytes
+from booth_console.ui.booth_window import BoothWindow
 from tests.app.helpers import (
     park_and_exit,
     simulator_api,
@@ -82,6 +84,9 @@ def test_no_callbacks_while_lanes_are_busy_is_a_warning(loop: Any, tmp_path: Pat
         try:
             session = stack.session
             booth = session.booth
+            window = BoothWindow("tester", QSettings(str(tmp_path / "w.ini"),
+                                                     QSettings.Format.IniFormat))
+            window.bind(session)
             booth.no_callbacks_warn_s = 1.0
             session.reregister_every_s = 0  # only after outages: the table stays lost
             await session.client.set_callback_params([])
@@ -94,6 +99,10 @@ def test_no_callbacks_while_lanes_are_busy_is_a_warning(loop: Any, tmp_path: Pat
             warn = [m for m in session.messages.history if "No callbacks for" in m.text]
             assert len(warn) == 1 and warn[0].level is Level.WARNING
             assert "while lanes are busy" in warn[0].text
+            # the booth window's listener light turns to a warning saying so
+            assert window.light_listener.state == "warn"
+            assert "No callbacks for" in window.light_listener._text.text()
+            window.close()
         finally:
             await stack.aclose()
 
