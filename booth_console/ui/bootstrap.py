@@ -162,10 +162,12 @@ def setup_logging(data_dir: Path, verbose: bool = False, *, max_bytes: int = LOG
         try:
             data_dir.mkdir(parents=True, exist_ok=True)
             fh = _LogFile(path, max_bytes, backups)
+            fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
             try:  # the first line, written now: a full disk is found here, not line by line
                 assert fh.stream is not None
-                fh.stream.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} INFO booth_console: "
-                                f"starting (pid {os.getpid()})\n")
+                first = logging.LogRecord("booth_console", logging.INFO, __file__, 0,
+                                          "starting (pid %d)", (os.getpid(),), None)
+                fh.stream.write(fh.format(first) + "\n")
                 fh.stream.flush()
             except OSError:
                 fh.close()
@@ -176,7 +178,6 @@ def setup_logging(data_dir: Path, verbose: bool = False, *, max_bytes: int = LOG
                 "(choose another one with --data-dir or BOOTH_CONSOLE_DATA)"
             ) from None
         repeats = RepeatFilter()
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         fh.addFilter(repeats)
         root.addHandler(fh)
         if sys.stderr is not None:
