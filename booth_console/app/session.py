@@ -126,6 +126,8 @@ class Session:
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
         session._wire_payments()
+        if mqtt_side is not None:
+            mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         if register_url and not registered:
             session._register_url = register_url
             session._spawn(session._register_until_ok(), "register")
@@ -146,6 +148,20 @@ class Session:
                 self.booth.set_registered(True)
                 return
             delay = min(delay * 2, 30.0)
+
+    # -- MQTT broker lost the callback session -------------------------------------------------
+
+    def _on_mqtt_session_lost(self, lost: Any) -> None:
+        """Warn the attendant, re-poll every lane now, ask the server to re-push failed ones."""
+        from booth_console.mqtt.console import request_repush
+
+        self.messages.warning(QtTr.tr(
+            "The MQTT broker restarted without this booth's subscription: callbacks sent while "
+            "it was away may be missing. Lanes are read again now; check recent entries and "
+            "payments."))
+        for ctl in self.booth.controllers.values():
+            ctl.request_refresh()
+        self._spawn(request_repush(self.client, lost), "repush")
 
     # -- pending payments --------------------------------------------------------------------
 

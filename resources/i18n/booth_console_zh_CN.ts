@@ -957,6 +957,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>
+        <source>The MQTT broker restarted without this booth's subscription: callbacks sent while it was away may be missing. Lanes are read again now; check recent entries and payments.</source>
+        <translation>MQTT 代理重启后丢失了本岗亭的订阅：代理中断期间发送的回调可能缺失。正在重新读取车道，请核对最近的入场和支付记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
         <source>Could not register callbacks: {error}. Trying again when the parking server answers.</source>
         <translation>无法注册回调：{error}。停车场服务器恢复响应后将再次尝试。</translation>
     </message>
