@@ -15,6 +15,7 @@ Usage, right after the listener stack is started (``booth_console.app.session``)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable
@@ -38,15 +39,19 @@ REPUSH_MARGIN_S = 60
 _last_repush: float | None = None
 
 
-async def request_repush(client: Any, lost: SessionLost) -> str:
+async def request_repush(client: Any, lost: SessionLost, *, attempts: int = 8,
+                         first_delay: float = 0.5) -> str:
     """Ask the parking software to re-push the callbacks that failed during an outage.
 
     Calls RetryCallback (``client.retry_callback``) for ``lost``'s window, one minute wider on
     each side, all kinds, unless this process asked less than 30 minutes ago (the server's
-    rule). Never raises: returns what happened, for the log and the attendant.
+    rule). The request link reconnects on its own schedule after a broker restart, so a
+    request that could not reach the server is tried again (``attempts`` times, the delay
+    doubling from ``first_delay`` up to 5 s); an answer other than 200 (not supported, or
+    another booth asked already) is final. Never raises: returns what happened.
     """
     global _last_repush
-    from booth_console.errors import BoothError
+    from booth_console.errors import ApiError, BoothError
 
     now = time.monotonic()
     if _last_repush is not None and now - _last_repush < RETRY_CALLBACK_EVERY_S:
@@ -54,14 +59,25 @@ async def request_repush(client: Any, lost: SessionLost) -> str:
     fmt = "%Y-%m-%d %H:%M:%S"
     start = time.strftime(fmt, time.localtime(lost.down_since - REPUSH_MARGIN_S))
     end = time.strftime(fmt, time.localtime(lost.back_at + REPUSH_MARGIN_S))
-    try:
-        result = await client.retry_callback(start, end)
-    except BoothError as exc:  # not supported, already asked by another booth, server away
-        log.info("RetryCallback %s - %s not done: %s", start, end, exc)
-        return f"RetryCallback {start} - {end} not done: {exc}"
-    _last_repush = now
-    log.info("RetryCallback %s - %s: %s", start, end, getattr(result, "result_msg", result))
-    return f"RetryCallback {start} - {end}: {getattr(result, 'result_msg', result)}"
+    delay = first_delay
+    outcome = ""
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        try:
+            result = await client.retry_callback(start, end)
+        except ApiError as exc:  # answered: not supported, or asked already by another booth
+            outcome = f"RetryCallback {start} - {end} refused: {exc}"
+            break
+        except BoothError as exc:  # the server or the broker is not reachable yet
+            outcome = f"RetryCallback {start} - {end} not done: {exc}"
+            continue
+        _last_repush = time.monotonic()
+        outcome = f"RetryCallback {start} - {end}: {getattr(result, 'result_msg', result)}"
+        break
+    log.info("%s", outcome)
+    return outcome
 
 
 @dataclass

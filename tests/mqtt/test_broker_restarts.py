@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from booth_console.config import MqttConfig
+from booth_console.listener.processor import ProcessResult
 from booth_console.mqtt.broker import MosquittoBroker
 from booth_console.mqtt.link import MqttLink, make_client_id
 from booth_console.mqtt.subscriber import CallbackSubscriber, SessionLost
@@ -310,3 +311,44 @@ def test_kill_9_without_autosave_warns_that_callbacks_may_be_missing(
         loop.run_until_complete(scenario())
     finally:
         broker.stop()
+
+
+def test_a_failed_journal_write_is_tried_again_then_acknowledged(
+    loop: asyncio.AbstractEventLoop, verbose_broker: MosquittoBroker, tmp_path: Path
+) -> None:
+    """The broker resends an unacknowledged message only on the next connection, so a journal
+    failure (1003) must not leave it hanging in the in-flight window."""
+    broker, cfg = verbose_broker, cfg_of(verbose_broker)
+
+    async def scenario() -> None:
+        console = await open_console(tmp_path, "a")
+        real = console.processor.process
+        failures = [2]
+
+        async def flaky(raw: bytes, kind: object, source: str) -> ProcessResult:
+            if failures[0]:
+                failures[0] -= 1
+                return ProcessResult(1003, "the callback could not be stored; please retry",
+                                     None, False)
+            return await real(raw, kind, source)  # type: ignore[arg-type]
+
+        console.processor.process = flaky  # type: ignore[assignment,method-assign]
+        sub = CallbackSubscriber(cfg, park_key=PARK, processor=console.processor,
+                                 client_id="booth-cb-flaky")
+        sub.store_retry_delay = 0.05
+        await sub.start()
+        pub = await fast_publisher(cfg)
+        try:
+            raw = body("OnVehicleIn")
+            await publish_all(pub, [raw])
+            await console.wait_for(1)
+            await sub.drain()
+            assert console.request_ids == [request_id(raw)]
+            assert sub.stats.store_retries == 2 and sub.stats.acked == 1
+            await all_acknowledged(broker, "booth-cb-flaky")
+        finally:
+            await pub.aclose()
+            await sub.aclose()
+            await console.journal.close()
+
+    loop.run_until_complete(scenario())
