@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -207,6 +208,15 @@ class FanoutConsole:
             await self.journal.close()
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _signed_bodies(n: int) -> list[tuple[str, bytes]]:
     out = []
     for _ in range(n):
@@ -249,6 +259,8 @@ async def bench_fanout(n_consoles: int, tmp: Path, n_callbacks: int) -> dict[str
         # 1. throughput and latency: QoS 1 publishes with 100 in flight at the publisher
         bodies = _signed_bodies(n_callbacks)
         sent_at: dict[str, float] = {}
+        broker_pid = broker.pid
+        cpu_before = _cpu_seconds(broker_pid)
         started = time.perf_counter()
         pending: set[asyncio.Future[None]] = set()
         for rid, raw in bodies:
@@ -261,11 +273,14 @@ async def bench_fanout(n_consoles: int, tmp: Path, n_callbacks: int) -> dict[str
         await _wait_all(consoles, ids, 120)
         last = max(max(c.arrived[i] for i in ids if i in c.arrived) for c in consoles)
         elapsed = last - started
+        broker_cpu = _cpu_seconds(broker_pid) - cpu_before
         result["throughput"] = {
             "callbacks": n_callbacks, "elapsed_s": elapsed,
             "callbacks_per_s": n_callbacks / elapsed,
             "deliveries_per_s": n_callbacks * n_consoles / elapsed,
             "missing": sum(1 for c in consoles for i in ids if i not in c.arrived),
+            "broker_cpu_s": broker_cpu,
+            "broker_cpu_us_per_delivery": broker_cpu / (n_callbacks * n_consoles) * 1e6,
         }
         # 1b. latency at a steady 100 callbacks/s (a busy lot is ~1/s; bursts queue up)
         bodies = _signed_bodies(300)
@@ -314,13 +329,14 @@ async def bench_fanout(n_consoles: int, tmp: Path, n_callbacks: int) -> dict[str
 
 def fanout_report(runs: list[dict[str, Any]]) -> str:
     lines = ["fan-out: N consoles on one mosquitto (in-flight 20, autosave 1 s), one process",
-             f"{'N':>2} {'callbacks/s':>11} {'deliveries/s':>12}  per console p50/p99 ms, "
-             "publish -> journal at 100 callbacks/s"]
+             f"{'N':>2} {'callbacks/s':>11} {'deliveries/s':>12} {'broker CPU/delivery':>19}  "
+             "per console p50/p99 ms, publish -> journal at 100 callbacks/s"]
     for r in runs:
         t = r["throughput"]
         lat = ", ".join(f"{c['p50_ms']:.1f}/{c['p99_ms']:.1f}" for c in r["latency_100_per_s"])
         lines.append(f"{r['consoles']:>2} {t['callbacks_per_s']:11.0f} "
-                     f"{t['deliveries_per_s']:12.0f}  {lat}")
+                     f"{t['deliveries_per_s']:12.0f} {t['broker_cpu_us_per_delivery']:16.0f} us  "
+                     f"{lat}")
     lines += ["", "broker restart, 150 callbacks at 50/s across it, broker away 0.5 s",
               f"{'N':>2} {'event':16} {'blind after back (max s)':>24} {'missing':>8} "
               f"{'twice':>6} {'sessions lost':>14}"]

@@ -111,6 +111,11 @@ class MosquittoBroker:
         return f"<MosquittoBroker {self.host}:{self.port} {'running' if self.running else 'stopped'}>"
 
     @property
+    def pid(self) -> int:
+        """The process id (0 when not running)."""
+        return self._proc.pid if self._proc is not None else 0
+
+    @property
     def running(self) -> bool:
         """Whether the process is alive."""
         return self._proc is not None and self._proc.poll() is None
