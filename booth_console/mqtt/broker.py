@@ -193,12 +193,22 @@ class MosquittoBroker:
         mosquitto 2.0 checks ``autosave_interval`` with a strict comparison once per second,
         so ``autosave_interval 1`` saves about every 2 s.
         """
-        before = self.saves()
+        db = self.workdir / "mosquitto.db"
+
+        def stamp() -> tuple[int, int]:
+            try:
+                st = db.stat()
+            except OSError:
+                return (0, 0)
+            return (st.st_ino, st.st_mtime_ns)
+
+        before, old = self.saves(), stamp()
         deadline = time.monotonic() + timeout
-        while self.saves() <= before:
+        # the log line comes before the write; the file is written aside and renamed over
+        while self.saves() <= before or stamp() == old:
             if time.monotonic() > deadline:
                 raise TimeoutError(f"mosquitto did not save its database within {timeout} s")
-            time.sleep(0.05)
+            time.sleep(0.02)
 
     def pubacks_from(self, client_id: str) -> list[int]:
         """The packet ids of the PUBACKs the broker received from ``client_id`` (verbose log)."""
