@@ -86,6 +86,29 @@ class SessionLost:
 
 #: attempts to journal one message before leaving it unacknowledged (1003 each time)
 STORE_ATTEMPTS = 5
+#: how far back a lost session found at start-up is reported (the console may have been off long)
+STARTUP_WINDOW_S = 24 * 3600
+
+
+def last_mqtt_callback_at(journal_path: Any) -> float | None:
+    """When the newest callback that came over MQTT was journaled (``None``: never, or no
+    journal). Blocking: run it off the loop."""
+    import sqlite3
+    from pathlib import Path
+
+    path = Path(str(journal_path)) if journal_path else None
+    if path is None or not path.is_file():
+        return None
+    try:
+        conn = sqlite3.connect(path.absolute().as_uri() + "?mode=ro", uri=True)
+        try:
+            row = conn.execute("SELECT received_at FROM callbacks WHERE source LIKE 'mqtt:%' "
+                               "ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return None
+    return float(row[0]) if row is not None else None
 
 
 class CallbackSubscriber:
@@ -135,6 +158,7 @@ class CallbackSubscriber:
         self._order: deque[tuple[IncomingMessage, asyncio.Task[ProcessResult | None]]] = deque()
         self._tasks: set[asyncio.Task[ProcessResult | None]] = set()
         self._lost_handlers: list[Callable[[SessionLost], None]] = []
+        self._unreported: SessionLost | None = None
         self._down_since: float | None = None
         self._closing = False
         #: seconds between journal attempts of one message (tests shorten it)
@@ -146,16 +170,30 @@ class CallbackSubscriber:
     async def start(self, timeout: float | None = 5.0) -> CallbackSubscriber:
         """Connect and subscribe (``timeout=None``: do not wait; the link keeps retrying).
 
+        A persistent subscriber whose journal already holds callbacks that came over MQTT
+        expects the broker to have kept its session: if it has not (the broker crashed while
+        this console was off), that is reported like a lost session on reconnection, for the
+        time since the last such callback (at most a day).
+
         Raises:
             ServerUnreachable: not connected within ``timeout`` (it keeps retrying anyway).
         """
+        if self.persistent:
+            last = await asyncio.to_thread(
+                last_mqtt_callback_at, getattr(self.processor.journal, "path", None))
+            if last is not None:
+                self._down_since = max(last, time.time() - STARTUP_WINDOW_S)
         await self.link.start(timeout)
         return self
 
     def on_session_lost(self, handler: Callable[[SessionLost], None]) -> None:
         """Call ``handler(SessionLost)`` on the loop when a reconnection finds no session at the
-        broker (persistent sessions only): callbacks published meanwhile may be lost."""
+        broker (persistent sessions only): callbacks published meanwhile may be lost. A loss
+        found before any handler was added is given to the first one (soon, on the loop)."""
         self._lost_handlers.append(handler)
+        lost, self._unreported = self._unreported, None
+        if lost is not None:
+            asyncio.get_running_loop().call_soon(handler, lost)
 
     def _on_state(self, up: bool) -> None:
         if not up and self._down_since is None:
@@ -164,12 +202,14 @@ class CallbackSubscriber:
     def _on_session(self, present: bool) -> None:
         down_since, self._down_since = self._down_since, None
         if present or not self.persistent or down_since is None:
-            return  # kept, or not asked for, or the first connection of this run
+            return  # kept, or not asked for, or a first connection with nothing to expect
         self.stats.sessions_lost += 1
         lost = SessionLost(down_since=down_since, back_at=time.time())
         log.warning("the MQTT broker lost this console's session (reconnected after %.1f s "
                     "without it): callbacks published meanwhile may be missing",
                     lost.back_at - lost.down_since)
+        if not self._lost_handlers:
+            self._unreported = lost
         for handler in list(self._lost_handlers):
             try:
                 handler(lost)

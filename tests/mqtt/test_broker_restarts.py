@@ -350,3 +350,50 @@ def test_a_failed_journal_write_is_tried_again_then_acknowledged(
             await console.journal.close()
 
     loop.run_until_complete(scenario())
+
+
+def test_a_console_started_after_the_broker_lost_its_session_says_so(
+    loop: asyncio.AbstractEventLoop, mosquitto: str, tmp_path: Path
+) -> None:
+    """The console was off while the broker crashed (autosave 0): its journal shows it had
+    received callbacks over MQTT, so a first connection without a session is reported too; a
+    console restart against a broker that kept the session is not."""
+    broker = MosquittoBroker(workdir=tmp_path / "broker", autosave_interval=0)
+    os.makedirs(broker.workdir, exist_ok=True)
+    broker.start()
+    cfg = cfg_of(broker)
+
+    async def run_console(console: Console) -> list[SessionLost]:
+        sub = await CallbackSubscriber(cfg, park_key=PARK, processor=console.processor,
+                                       client_id="booth-cb-offline").start()
+        lost: list[SessionLost] = []
+        sub.on_session_lost(lost.append)  # added after start: a loss found meanwhile waits
+        await asyncio.sleep(0.2)
+        await sub.aclose()
+        return lost
+
+    async def scenario() -> None:
+        console = await open_console(tmp_path, "a")
+        assert await run_console(console) == []  # a new console: nothing to expect
+        pub = await fast_publisher(cfg)
+        try:
+            sub = await CallbackSubscriber(cfg, park_key=PARK, processor=console.processor,
+                                           client_id="booth-cb-offline").start()
+            await publish_all(pub, [body("OnVehicleIn")])
+            await console.wait_for(1)
+            await sub.aclose()
+            received_at = console.received[0].received_at
+            assert await run_console(console) == []  # the broker kept the session
+            broker.kill()  # the console is off; the broker never saved its session
+            broker.start()
+            lost = await run_console(console)
+            assert len(lost) == 1
+            assert lost[0].down_since == pytest.approx(received_at, abs=0.01)
+        finally:
+            await pub.aclose()
+            await console.journal.close()
+
+    try:
+        loop.run_until_complete(scenario())
+    finally:
+        broker.stop()
