@@ -125,9 +125,9 @@ class Session:
         images = ImageLoader()
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
-        session._wire_payments()
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
+        session._wire_payments()
         if register_url and not registered:
             session._register_url = register_url
             session._spawn(session._register_until_ok(), "register")
