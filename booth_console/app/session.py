@@ -133,6 +133,8 @@ class Session:
         images = ImageLoader()
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
+        if mqtt_side is not None:
+            mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         session._wire_payments()
         if stack is not None:
             _tell_journal_damage(stack, messages)
@@ -176,6 +178,20 @@ class Session:
             if not await _register(self.client, self._register_url, self.cfg, self.messages,
                                    first=False, quiet=True):
                 self.booth.set_registered(False)  # retried above until it succeeds
+
+    # -- MQTT broker lost the callback session -------------------------------------------------
+
+    def _on_mqtt_session_lost(self, lost: Any) -> None:
+        """Warn the attendant, re-poll every lane now, ask the server to re-push failed ones."""
+        from booth_console.mqtt.console import request_repush
+
+        self.messages.warning(QtTr.tr(
+            "The MQTT broker restarted without this booth's subscription: callbacks sent while "
+            "it was away may be missing. Lanes are read again now; check recent entries and "
+            "payments."))
+        for ctl in self.booth.controllers.values():
+            ctl.request_refresh()
+        self._spawn(request_repush(self.client, lost), "repush")
 
     # -- pending payments --------------------------------------------------------------------
 

@@ -967,6 +967,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>
+        <source>The MQTT broker restarted without this booth's subscription: callbacks sent while it was away may be missing. Lanes are read again now; check recent entries and payments.</source>
+        <translation>MQTT 代理重启后丢失了本岗亭的订阅：代理中断期间发送的回调可能缺失。正在重新读取车道，请核对最近的入场和支付记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
         <source>Callbacks are not registered: the parking server at {server} cannot reach this console at {url}. Set [listener] host = "0.0.0.0" and public_url to this PC's LAN address in {file}.</source>
         <translation>未注册回调：位于 {server} 的停车场服务器无法访问本机地址 {url}。请在 {file} 中设置 [listener] host = "0.0.0.0"，并将 public_url 设为本机的局域网地址。</translation>
     </message>

@@ -164,6 +164,7 @@ TRANSLATIONS: dict[str, str] = {
     "Callbacks registered at {url} (this replaced the server's whole callback table).": "回调已注册到 {url}（已替换服务器上的整个回调表）。",
     "Could not register callbacks: {error}": "无法注册回调：{error}",
     "MQTT callbacks are not available: {error}": "MQTT 回调不可用：{error}",
+    "The MQTT broker restarted without this booth's subscription: callbacks sent while it was away may be missing. Lanes are read again now; check recent entries and payments.": "MQTT 代理重启后丢失了本岗亭的订阅：代理中断期间发送的回调可能缺失。正在重新读取车道，请核对最近的入场和支付记录。",
     # payments delivered until the server answers
     "{n} payment(s) were not confirmed by the parking server yet; they are sent again automatically.": "有 {n} 笔支付尚未得到停车场服务器确认，系统会自动重新发送。",
     "Payment {pno} had already been recorded by the parking server.": "支付 {pno} 已被停车场服务器记录。",
