@@ -73,13 +73,6 @@ log = logging.getLogger("booth_console.ui.lane")
 #: quarter of a 1920x1080 screen (960x540) and on a 1366x768 screen
 COMPACT_BELOW = (1100, 800)
 
-#: fee override reasons offered when ``[booth] override_reasons`` is not set (translated)
-DEFAULT_OVERRIDE_REASONS = (
-    "Customer complaint: fee disputed",
-    "Equipment fault: barrier or camera",
-    "Grace period: short stay",
-    "Approved by the supervisor",
-)
 
 def _fixed_by_layout(label: QLabel) -> None:
     """Let the layout, not the text, decide the label's width (height stays the text's)."""
@@ -455,10 +448,9 @@ class LaneWindow(QWidget):
             self.amount_caption.setText(self.tr("No entry record — nothing to charge"))
             what = (self.tr("No entry record for {plate}.").format(plate=order.plate) if order.plate
                     else self.tr("The plate was not read, so no entry record can be found."))
-            hint = what + " " + self.tr(
-                "Check the vehicle and its ticket. {open} opens the barrier (recorded in the "
-                "journal); {refresh} reads the lane again.").format(
-                open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
+            hint = self.tr("{what} Check the vehicle and its ticket. {open} opens the barrier "
+                           "(recorded in the journal); {refresh} reads the lane again.").format(
+                what=what, open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
         for lab in self.detail_labels.values():
             lab.setText("—")
         self.breakdown.setText(hint)
@@ -512,7 +504,8 @@ class LaneWindow(QWidget):
     def _render_capture(self, cap: CaptureSnapshot) -> None:
         self._capture_hidden = False
         caption = f"{cap.plate}  {cap.at}"
-        self.capture_caption.setText(self.tr("Latest capture at this lane") + f": {caption}")
+        self.capture_caption.setText(self.tr("Latest capture at this lane: {caption}").format(
+            caption=caption))
         self._capture_source = (cap.source, cap.data)
         if self.ctl.order is None and self.ctl.lane.kind is LaneKind.ENTRY and cap.plate:
             self._render_order(None)  # the last vehicle's plate, entry time, lane and order
@@ -660,19 +653,22 @@ class LaneWindow(QWidget):
     async def open_gate(self) -> Any:
         """Open the barrier (F1)."""
         return await self.runner.run(self.ctl.lane_no, "open_gate", cmd.open_gate, self.ctl,
-                                     busy_text=self.tr("Opening the barrier…"))
+                                     busy_text=self.tr("Opening the barrier…"),
+                                     success_text=lambda _r: self.tr("The barrier opens."))
 
     async def close_gate(self) -> Any:
         """Close the barrier (F2), asking first while a vehicle is on the loop."""
         try:
             return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         busy_text=self.tr("Closing the barrier…"))
+                                         busy_text=self.tr("Closing the barrier…"),
+                                         success_text=lambda _r: self.tr("The barrier closes."))
         except ConfirmationRequired as q:
             if not await self.ask(self.tr("Close barrier"), str(q)):
                 self.messages.info(self.tr("Barrier not closed."), lane_no=self.ctl.lane_no)
                 return None
             return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         confirmed=True, busy_text=self.tr("Closing the barrier…"))
+                                         confirmed=True, busy_text=self.tr("Closing the barrier…"),
+                                         success_text=lambda _r: self.tr("The barrier closes."))
 
     async def toggle_keep_open(self) -> Any:
         """Switch keep-open on or off (F3) after a confirmation."""
@@ -685,7 +681,8 @@ class LaneWindow(QWidget):
                 return None
             return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
                                          self.ctl, confirmed=True,
-                                         busy_text=self.tr("Switching keep-open…"))
+                                         busy_text=self.tr("Switching keep-open…"),
+                                         success_text=lambda _r: self.tr("Keep-open switched."))
 
     async def confirm_payment(self) -> Any:
         """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite.
@@ -774,8 +771,7 @@ class LaneWindow(QWidget):
         if order is None or not order.order_no:
             self.messages.info(self.tr("No order at this lane."), lane_no=self.ctl.lane_no)
             return None
-        reasons = tuple(getattr(self.config, "override_reasons", ()) or
-                        (self.tr(r) for r in DEFAULT_OVERRIDE_REASONS))
+        reasons = tuple(getattr(self.config, "override_reasons", ()) or self.default_reasons())
         dlg = OverrideDialog(self, order, subject=self.subject(order), reasons=reasons)
         self.last_dialog = dlg
         done: list[Any] = []
@@ -800,6 +796,15 @@ class LaneWindow(QWidget):
         await run_dialog(dlg)
         dlg.deleteLater()
         return done[0] if done else None
+
+    def default_reasons(self) -> tuple[str, ...]:
+        """Fee override reasons offered when ``[booth] override_reasons`` is not set."""
+        return (
+            self.tr("Customer complaint: fee disputed"),
+            self.tr("Equipment fault: barrier or camera"),
+            self.tr("Grace period: short stay"),
+            self.tr("Approved by the supervisor"),
+        )
 
     async def _run_collect(self, command: str, fn: Any, *args: Any, **kwargs: Any
                            ) -> tuple[Any, BaseException | None]:
