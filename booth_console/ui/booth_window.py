@@ -195,7 +195,9 @@ class BoothWindow(QWidget):
         self.lanes.cellActivated.connect(lambda r, _c: self._activate_lane_row(r))
         self.lanes.cellDoubleClicked.connect(lambda r, _c: self._activate_lane_row(r))
         lb.addWidget(self.lanes)
-        middle.addWidget(lanes_box, 3)
+        left = QVBoxLayout()
+        left.addWidget(lanes_box, 1)
+        middle.addLayout(left, 3)
 
         right = QVBoxLayout()
         waiting_box = QGroupBox(self.tr("Waiting (Enter: go to the lane)"), self)
@@ -204,11 +206,12 @@ class BoothWindow(QWidget):
         self.waiting.setHorizontalHeaderLabels([
             self.tr("Lane"), self.tr("Plate"), self.tr("Fee"), self.tr("Waiting since")])
         self._table_style(self.waiting)
-        self.waiting.setFont(big_font(16))
+        self.waiting.setFont(big_font(15))
+        self.waiting.verticalHeader().setDefaultSectionSize(self.waiting.fontMetrics().height() + 8)
         self.waiting.cellActivated.connect(lambda r, _c: self._activate_waiting_row(r))
         self.waiting.cellDoubleClicked.connect(lambda r, _c: self._activate_waiting_row(r))
         wb.addWidget(self.waiting)
-        right.addWidget(waiting_box, 2)
+        left.addWidget(waiting_box, 1)  # beside the lanes, where the eye starts
         self._waiting_timer = QTimer(self)  # "for N min" goes on counting
         self._waiting_timer.setInterval(15_000)
         self._waiting_timer.timeout.connect(self._render_waiting)
@@ -229,7 +232,7 @@ class BoothWindow(QWidget):
         pb.addWidget(self.retry_button)
         right.addWidget(pend_box)
         middle.addLayout(right, 2)
-        root.addLayout(middle, 2)
+        root.addLayout(middle, 3)
 
         feed_box = QGroupBox(self.tr("Live feed"), self)
         fb = QVBoxLayout(feed_box)
@@ -252,7 +255,7 @@ class BoothWindow(QWidget):
         self.feed.setIconSize(QSize(64, 40))
         self.feed.verticalHeader().setDefaultSectionSize(44)
         fb.addWidget(self.feed)
-        root.addWidget(feed_box, 3)
+        root.addWidget(feed_box, 2)
 
         self.message = QLabel("", self)
         self.message.setFont(big_font(16))

@@ -72,6 +72,8 @@ log = logging.getLogger("booth_console.ui.lane")
 #: below this size (client area) the lane window uses smaller type: it stays usable on a
 #: quarter of a 1920x1080 screen (960x540) and on a 1366x768 screen
 COMPACT_BELOW = (1100, 800)
+#: between this and COMPACT_BELOW the plate and amount stay large (a 1366x768 screen)
+MEDIUM_FROM = (1200, 640)
 
 
 def _fixed_by_layout(label: QLabel) -> None:
@@ -122,6 +124,7 @@ class LaneWindow(QWidget):
         self.last_dialog: Any = None
         self.history: HistoryWindow | None = None
         self.compact: bool | None = None
+        self.density = ""  # "normal", "medium" (1366x768) or "compact" (a quarter of 1920x1080)
         #: order no. -> who lowered its fee and why (shown beside the amount)
         self.override_notes: dict[str, str] = {}
         self._capture_hidden = False
@@ -183,6 +186,14 @@ class LaneWindow(QWidget):
         self.override_label.setWordWrap(True)
         self.override_label.setStyleSheet("color: #e65100;")
         self.override_label.setVisible(False)
+        # what to do about a vehicle that waits without an order
+        self.prompt = QLabel("", self)
+        self.prompt.setObjectName("prompt")
+        self.prompt.setFont(big_font(20))
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet("QLabel#prompt { background: #fff3e0; color: #bf360c;"
+                                  " border: 2px solid #ef6c00; border-radius: 4px; padding: 6px; }")
+        self.prompt.setVisible(False)
         # Texts that change with every vehicle do not size the layout (their width is ignored;
         # the columns keep their 3:2 share): a new plate or order number repaints its label,
         # not the whole window with the pictures moved and rescaled.
@@ -193,6 +204,7 @@ class LaneWindow(QWidget):
         left.addWidget(self.amount_caption)
         left.addWidget(self.amount)
         left.addWidget(self.override_label)
+        left.addWidget(self.prompt)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
@@ -391,6 +403,7 @@ class LaneWindow(QWidget):
             self.entry_image.set_image(None)
             self._entry_source = ""
             self._render_override_note(None)
+            self._hide_prompt()
             self._render_capture_state()
             self._update_enabled()
             return
@@ -431,6 +444,7 @@ class LaneWindow(QWidget):
             self._entry_source = ""
             self.entry_image.set_image(None)
         self._render_override_note(order)
+        self._hide_prompt()
         self._render_capture_state()
         self._update_enabled()
 
@@ -453,7 +467,10 @@ class LaneWindow(QWidget):
                 what=what, open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
         for lab in self.detail_labels.values():
             lab.setText("—")
-        self.breakdown.setText(hint)
+        self.breakdown.setText("")
+        self.prompt.setText(hint)
+        self.prompt.setVisible(True)
+        self.amount.setVisible(False)  # nothing to charge: the prompt takes its place
         self.entry_image.set_image(None)
         self._entry_source = ""
         self._render_override_note(None)
@@ -463,6 +480,12 @@ class LaneWindow(QWidget):
     def _key_text(self, command: str) -> str:
         key = self.config.shortcut(command)
         return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) if key else ""
+
+    def _hide_prompt(self) -> None:
+        if self.prompt.isVisibleTo(self):
+            self.prompt.setVisible(False)
+            lane = self.ctl.lane
+            self.amount.setVisible(lane.kind is not LaneKind.ENTRY or lane.charging)
 
     def _render_override_note(self, order: OrderSnapshot | None) -> None:
         note = self.override_notes.get(order.order_no, "") if order is not None else ""
@@ -596,34 +619,42 @@ class LaneWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         size = event.size()
-        self.set_compact(size.width() < COMPACT_BELOW[0] or size.height() < COMPACT_BELOW[1])
+        w, h = size.width(), size.height()
+        if w >= COMPACT_BELOW[0] and h >= COMPACT_BELOW[1]:
+            self.set_density("normal")
+        elif w >= MEDIUM_FROM[0] and h >= MEDIUM_FROM[1]:
+            self.set_density("medium")
+        else:
+            self.set_density("compact")
 
-    def set_compact(self, compact: bool) -> None:
-        """Smaller type and buttons for a small window (done once per change, not per resize)."""
-        if compact == self.compact:
+    def set_density(self, density: str) -> None:
+        """Type and button sizes for the window's size (done once per change, not per resize)."""
+        if density == self.density:
             return
-        self.compact = compact
-        c = compact
+        self.density = density
+        self.compact = c = density != "normal"
+        big = density == "medium"
         self._root.setSpacing(3 if c else 8)
         self._root.setContentsMargins(*((6, 4, 6, 4) if c else (11, 11, 11, 11)))
         self.title.setFont(big_font(22 if c else 30))
         self.subtitle.setFont(big_font(14 if c else 18, bold=False))
         for lab in (self.plate_caption, self.amount_caption):
             lab.setFont(big_font(13 if c else 16, bold=False))
-        self.plate.setFont(big_font(50 if c else 72))
-        self.amount.setFont(big_font(56 if c else 84))
+        self.plate.setFont(big_font(64 if big else 50 if c else 72))
+        self.amount.setFont(big_font(72 if big else 56 if c else 84))
+        self.prompt.setFont(big_font(16 if c else 20))
         self.override_label.setFont(big_font(12 if c else 14))
         for cap in self._detail_caps:
             cap.setFont(big_font(12 if c else 14, bold=False))
         for val in self.detail_labels.values():
-            val.setFont(big_font(13 if c else 16))
+            val.setFont(big_font(14 if big else 13 if c else 16))
             val.setMinimumHeight(val.fontMetrics().height() + 2)
         self.breakdown.setFont(big_font(12 if c else 13, bold=False))
         for cap_label in (self.entry_caption, self.capture_caption):
             cap_label.setFont(big_font(12 if c else 14, bold=False))
         for btn in self.buttons.values():
             btn.setFont(big_font(13 if c else 16))
-            btn.setMinimumHeight(44 if c else 64)
+            btn.setMinimumHeight(52 if big else 44 if c else 64)
         self.message.setFont(big_font(14 if c else 17))
         self.message.setMinimumHeight(26 if c else 40)
         self.message.setContentsMargins(*((6, 2, 6, 2) if c else (8, 4, 8, 4)))
@@ -780,7 +811,8 @@ class LaneWindow(QWidget):
             amount, reason = dlg.new_amount, dlg.reason.text().strip()
             result, exc = await self._run_collect(
                 "override_fee", cmd.override_fee, self.ctl, amount, reason,
-                busy_text=self.tr("Changing the fee…"))
+                busy_text=self.tr("Changing the fee…"),
+                success_text=lambda _r: self.tr("Fee lowered to {new}.").format(new=yuan(amount)))
             if result is None:
                 return (cmd.describe_error(exc, "override_fee") if exc is not None
                         else self.tr("The fee was not changed."))

@@ -988,6 +988,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Fee lowered to {new}.</source>
+        <translation>金额已改为 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>The fee was not changed.</source>
         <translation>金额未修改。</translation>
     </message>

@@ -241,4 +241,5 @@ TRANSLATIONS: dict[str, str] = {
     "The barrier opens.": "道闸已抬起。",
     "The barrier closes.": "道闸已落下。",
     "Keep-open switched.": "常开状态已切换。",
+    "Fee lowered to {new}.": "金额已改为 {new}。",
 }

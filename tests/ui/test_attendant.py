@@ -82,8 +82,8 @@ def test_vehicle_without_order_gets_attention_and_the_right_action(
         assert exit_win.plate.text() == "琼Z3030X"
         assert exit_win.plate_caption.text() == "Vehicle on the ground loop"
         assert exit_win.amount.text() == "—"
-        assert "No entry record for 琼Z3030X" in exit_win.breakdown.text()
-        assert "F1" in exit_win.breakdown.text()
+        assert "No entry record for 琼Z3030X" in exit_win.prompt.text()
+        assert "F1" in exit_win.prompt.text()
         assert exit_win._flash_timer.isActive()  # attention: the header flashes
         assert not exit_win.buttons["confirm_payment"].isEnabled()
         assert booth.waiting_lanes == ["2"]
@@ -94,7 +94,7 @@ def test_vehicle_without_order_gets_attention_and_the_right_action(
         await stack.sim.arrive("4", "")
         await wait_until(lambda: ctl4.order is not None)
         assert win4.plate.text() == "No plate read"
-        assert "plate was not read" in win4.breakdown.text()
+        assert "plate was not read" in win4.prompt.text()
         assert booth.waiting_lanes == ["2", "4"]
         # entry: the previous vehicle's plate and capture are not shown as this one's
         entry_win, entry_ctl = console.lane_windows["1"], stack.lane("1")
@@ -107,7 +107,7 @@ def test_vehicle_without_order_gets_attention_and_the_right_action(
         await stack.sim.arrive("1", "")
         await wait_until(lambda: entry_ctl.vehicle_without_order)
         assert entry_win.plate.text() == "No plate read"
-        assert "F7" in entry_win.breakdown.text()
+        assert "F7" in entry_win.prompt.text()
         assert entry_win._flash_timer.isActive()
         assert entry_win.capture_image.image is None
         assert "No capture of this vehicle yet" in entry_win.capture_caption.text()
@@ -194,21 +194,30 @@ def test_arrange_lanes_tiles_the_screen_and_small_windows_keep_every_control(
         await park_and_exit(stack.sim, "琼Z7070X")
         win = console.lane_windows["2"]
         await _fee_waiting(win.ctl)
-        for w, h in ((956, 506), (1362, 694)):
+        for w, h, density in ((956, 506, "compact"), (1362, 694, "medium")):
             win.resize(w, h)
             await asyncio.sleep(0.05)
-            assert win.compact
+            assert win.density == density
             need = win.layout().minimumSize()
             assert need.width() <= w and need.height() <= h, (w, h, need)
-            for widget in (*win.buttons.values(), win.message, win.plate, win.amount):
+            for widget in (*win.buttons.values(), win.message, win.plate, win.amount, win.prompt):
                 if widget.isHidden():
                     continue
                 geo = widget.geometry()
                 assert geo.bottom() < h and geo.right() < w, (widget, geo)
                 assert geo.height() >= widget.minimumSizeHint().height() - 1, (widget, geo)
+        # the longest state: a vehicle without an order and its prompt, in the smallest window
+        await stack.sim.arrive("4", "")
+        win4 = console.lane_windows["4"]
+        await wait_until(lambda: win4.prompt.isVisible())
+        win4.resize(956, 506)
+        await asyncio.sleep(0.05)
+        need = win4.layout().minimumSize()
+        assert need.height() <= 506, need
+        assert win4.prompt.geometry().bottom() < 506
         win.resize(1400, 900)
         await asyncio.sleep(0.05)
-        assert not win.compact
+        assert not win.compact and win.density == "normal"
 
     run_console(loop, tmp_path, body)
 
