@@ -288,6 +288,8 @@ class LaneController(QObject):
         except ApiError as exc:
             self._seen()
             self._api_problem("GetLaneOrder", exc)
+            if self.status.vehicle_on_loop:
+                return  # the server could not say: a vehicle on the loop is not "without order"
             model = None
         order_no = str(field(model, "order_no", default="") or "")
         charge = to_decimal(field(model, "charge_money"))
