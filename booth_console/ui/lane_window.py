@@ -81,6 +81,8 @@ def _fixed_by_layout(label: QLabel) -> None:
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
 
+_WAITING_HEADER = "QFrame#header { background: #ffe082; }"
+
 _LEVEL_STYLE = {
     Level.BUSY: "background:#fff8e1; color:#6d4c00;",
     Level.INFO: "background:#e3f2fd; color:#0d47a1;",
@@ -495,6 +497,7 @@ class LaneWindow(QWidget):
 
     def _render_capture_state(self) -> None:
         """Never show the previous vehicle's capture as the one now waiting."""
+        self._render_waiting_header()
         ctl = self.ctl
         stale = ctl.capture is not None and ctl.waiting_since is not None and not ctl.capture_is_current
         if stale and not self._capture_hidden:
@@ -678,6 +681,15 @@ class LaneWindow(QWidget):
         if self._flash_left <= 0:
             self._flash_timer.stop()
             self.header.setStyleSheet("")
+            self._render_waiting_header()
+
+    def _render_waiting_header(self) -> None:
+        """After the flash, the header stays tinted as long as a vehicle waits at this lane."""
+        if self._flash_timer.isActive():
+            return
+        style = _WAITING_HEADER if self.ctl.waiting_since is not None else ""
+        if self.header.styleSheet() != style:  # a style sheet re-polishes: only on a change
+            self.header.setStyleSheet(style)
 
     # -- commands (async; the slots below are one-liners) ----------------------------------
 

@@ -170,10 +170,15 @@ def test_two_lanes_waiting_list_enter_and_ctrl_number_with_a_dialog_open(
         assert pay.received.text().endswith("7")
         qtbot.keyClick(pay, Qt.Key.Key_Escape)
         await wait_until(lambda: not pay.isVisible())
-        # the lane leaves the list once served
+        # after its flash, a lane's header stays tinted while the vehicle waits
+        win4._flash_left = 1
+        win4._flash_step()
+        assert "#ffe082" in win4.header.styleSheet()
+        # the lane leaves the list once served, and its header is plain again
         await stack.sim.qr_pay("4")
         await stack.sim.pass_barrier("4")
         await wait_until(lambda: booth.waiting_lanes == ["2"], 5)
+        await wait_until(lambda: win4.header.styleSheet() == "")
 
     run_console(loop, tmp_path, body)
 
