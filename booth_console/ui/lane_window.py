@@ -456,7 +456,13 @@ class LaneWindow(QWidget):
         self.plate_caption.setText(self.tr("Vehicle on the ground loop"))
         self.plate.setText(order.plate or self.tr("No plate read"))
         self.amount.setText("—")
-        if entry:
+        if entry and order.plate:  # read, but not admitted (e.g. a blacklisted plate)
+            self.amount_caption.setText(self.tr("No entry order for this vehicle"))
+            hint = self.tr("{plate} was read but the parking server created no entry order (the "
+                           "barrier stays closed). Check the vehicle; {open} opens the barrier "
+                           "(recorded in the journal).").format(
+                plate=order.plate, open=self._key_text("open_gate"))
+        elif entry:
             self.amount_caption.setText(self.tr("No entry order for this vehicle"))
             hint = self.tr("No plate was read. Check the vehicle, then press {key} for a no-plate "
                            "entry.").format(key=self._key_text("no_plate_entry"))

@@ -853,6 +853,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{plate} was read but the parking server created no entry order (the barrier stays closed). Check the vehicle; {open} opens the barrier (recorded in the journal).</source>
+        <translation>已识别车牌 {plate}，但停车场服务器未生成入场订单（道闸保持关闭）。请核实车辆；按 {open} 抬杆（记入操作日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>No plate was read. Check the vehicle, then press {key} for a no-plate entry.</source>
         <translation>未识别到车牌。请核实车辆，然后按 {key} 办理无牌车入场。</translation>
     </message>

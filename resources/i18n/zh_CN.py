@@ -242,4 +242,5 @@ TRANSLATIONS: dict[str, str] = {
     "The barrier closes.": "道闸已落下。",
     "Keep-open switched.": "常开状态已切换。",
     "Fee lowered to {new}.": "金额已改为 {new}。",
+    "{plate} was read but the parking server created no entry order (the barrier stays closed). Check the vehicle; {open} opens the barrier (recorded in the journal).": "已识别车牌 {plate}，但停车场服务器未生成入场订单（道闸保持关闭）。请核实车辆；按 {open} 抬杆（记入操作日志）。",
 }

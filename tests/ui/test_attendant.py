@@ -96,6 +96,13 @@ def test_vehicle_without_order_gets_attention_and_the_right_action(
         assert win4.plate.text() == "No plate read"
         assert "plate was not read" in win4.prompt.text()
         assert booth.waiting_lanes == ["2", "4"]
+        # entry: a plate read but refused (blacklisted in the simulator's seed): no order either
+        win3, ctl3 = console.lane_windows["3"], stack.lane("3")
+        await stack.sim.arrive("3", "ABC123")
+        await wait_until(lambda: ctl3.order is not None and ctl3.order.plate == "ABC123")
+        assert win3.plate.text() == "ABC123"
+        assert "no entry order" in win3.prompt.text() and "F1" in win3.prompt.text()
+        assert booth.waiting_lanes == ["2", "4", "3"]
         # entry: the previous vehicle's plate and capture are not shown as this one's
         entry_win, entry_ctl = console.lane_windows["1"], stack.lane("1")
         await stack.sim.arrive("1", "琼Z4040X")
