@@ -22,9 +22,33 @@ from booth_console.config import BoothConfig
 from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.lane_window import LaneWindow
 
-__all__ = ["Console"]
+__all__ = ["Console", "tile"]
 
 log = logging.getLogger("booth_console.ui")
+
+
+def tile(n: int, screens: list[QRect]) -> list[QRect]:
+    """``n`` window frames over the available areas of ``screens``, in order.
+
+    The windows are shared out over the screens (the first screens take one more when they do
+    not divide evenly); on each screen they form a grid as square as it allows, two side by side.
+    """
+    if n <= 0 or not screens:
+        return []
+    per_screen = math.ceil(n / len(screens))
+    cells: list[QRect] = []
+    for s_index, avail in enumerate(screens):
+        k = min(per_screen, n - s_index * per_screen)
+        if k <= 0:
+            break
+        cols = math.ceil(math.sqrt(k))
+        rows = math.ceil(k / cols)
+        if k == 2 and avail.width() >= avail.height():
+            cols, rows = 2, 1
+        w, h = avail.width() // cols, avail.height() // rows
+        cells += [QRect(avail.x() + (i % cols) * w, avail.y() + (i // cols) * h, w, h)
+                  for i in range(k)]
+    return cells
 
 
 class Console(QObject):
@@ -117,32 +141,17 @@ class Console(QObject):
         Returns the frame rectangle given to each lane.
         """
         wins = list(self.lane_windows.items())
-        screens = QGuiApplication.screens()
-        if not wins or not screens:
-            return {}
-        per_screen = math.ceil(len(wins) / len(screens))
+        cells = tile(len(wins), [sc.availableGeometry() for sc in QGuiApplication.screens()])
         placed: dict[str, QRect] = {}
-        for s_index, screen in enumerate(screens):
-            chunk = wins[s_index * per_screen:(s_index + 1) * per_screen]
-            if not chunk:
-                break
-            avail = screen.availableGeometry()
-            n = len(chunk)
-            cols = math.ceil(math.sqrt(n))
-            rows = math.ceil(n / cols)
-            if n == 2 and avail.width() >= avail.height():
-                cols, rows = 2, 1
-            w, h = avail.width() // cols, avail.height() // rows
-            for i, (lane_no, win) in enumerate(chunk):
-                cell = QRect(avail.x() + (i % cols) * w, avail.y() + (i // cols) * h, w, h)
-                win.show()
-                win.setWindowState(Qt.WindowState.WindowNoState)
-                frame, inner = win.frameGeometry(), win.geometry()
-                left, top = inner.x() - frame.x(), inner.y() - frame.y()
-                right = frame.right() - inner.right()
-                bottom = frame.bottom() - inner.bottom()
-                win.setGeometry(cell.adjusted(left, top, -right, -bottom))
-                placed[lane_no] = cell
+        for (lane_no, win), cell in zip(wins, cells, strict=False):
+            win.show()
+            win.setWindowState(Qt.WindowState.WindowNoState)
+            frame, inner = win.frameGeometry(), win.geometry()
+            left, top = inner.x() - frame.x(), inner.y() - frame.y()
+            right = frame.right() - inner.right()
+            bottom = frame.bottom() - inner.bottom()
+            win.setGeometry(cell.adjusted(left, top, -right, -bottom))
+            placed[lane_no] = cell
         return placed
 
     def windows(self) -> list[QWidget]:

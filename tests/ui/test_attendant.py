@@ -454,6 +454,23 @@ def test_message_history_per_lane_and_for_the_booth(loop: Any, tmp_path: Path, q
     run_console(loop, tmp_path, body)
 
 
+def test_tile_shares_lanes_over_screens() -> None:
+    from PySide6.QtCore import QRect
+
+    from booth_console.ui.console import tile
+
+    hd, second = QRect(0, 0, 1920, 1040), QRect(1920, 0, 1366, 728)
+    assert tile(4, [hd]) == [QRect(0, 0, 960, 520), QRect(960, 0, 960, 520),
+                             QRect(0, 520, 960, 520), QRect(960, 520, 960, 520)]
+    assert tile(2, [hd]) == [QRect(0, 0, 960, 1040), QRect(960, 0, 960, 1040)]
+    # two screens: two lanes on each, side by side
+    assert tile(4, [hd, second]) == [QRect(0, 0, 960, 1040), QRect(960, 0, 960, 1040),
+                                     QRect(1920, 0, 683, 728), QRect(2603, 0, 683, 728)]
+    assert tile(3, [hd, second]) == [QRect(0, 0, 960, 1040), QRect(960, 0, 960, 1040),
+                                     QRect(1920, 0, 1366, 728)]
+    assert tile(1, [hd]) == [hd] and tile(0, [hd]) == [] and tile(2, []) == []
+
+
 def test_lane_window_builds_without_a_console(loop: Any, tmp_path: Path) -> None:
     async def body(stack: Stack, console: Console) -> None:
         win = LaneWindow(stack.lane("3"), runner=stack.session.runner, booth=stack.session.booth,
