@@ -373,6 +373,13 @@ class BoothWindow(QWidget):
         elif not waiting:
             self._waiting_timer.stop()
 
+    def focus_waiting(self) -> None:
+        """Put the keyboard in the waiting list, on the lane waiting longest (if any)."""
+        if self.waiting.rowCount():
+            self.waiting.setFocus()
+            if self.waiting.currentRow() < 0:
+                self.waiting.setCurrentCell(0, 0)
+
     def _activate_waiting_row(self, row: int) -> None:
         if 0 <= row < len(self.waiting_lanes):
             self.lane_requested.emit(self.waiting_lanes[row])

@@ -100,7 +100,7 @@ class Console(QObject):
             sc.activated.connect(lambda n=i: self.raise_lane(n))
         sc = QShortcut(QKeySequence("Ctrl+0"), window)
         sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
-        sc.activated.connect(lambda: self._bring(self.booth_window))
+        sc.activated.connect(self.show_booth)
 
     def _install_arrange(self, window: QWidget) -> None:
         sc = QShortcut(QKeySequence("Ctrl+Shift+A"), window)
@@ -114,6 +114,12 @@ class Console(QObject):
             return None
         self._bring(wins[n - 1])
         return wins[n - 1]
+
+    def show_booth(self) -> None:
+        """Bring the booth window to the front, its waiting list focused (Ctrl+0, then Enter:
+        the lane waiting longest)."""
+        self._bring(self.booth_window)
+        self.booth_window.focus_waiting()
 
     def show_lane(self, lane_no: str) -> None:
         """Bring the window of ``lane_no`` to the front."""

@@ -149,10 +149,17 @@ def test_two_lanes_waiting_list_enter_and_ctrl_number_with_a_dialog_open(
         assert booth.waiting.item(0, 1).text() == "琼Z5050X"
         assert booth.waiting.item(1, 1).text() == "琼Z6060X"
         assert booth.waiting.item(0, 2).text().startswith("¥")
-        # Enter on a row brings its lane window to the front
+        # Ctrl+0 puts the keyboard in the waiting list: Enter goes to the lane waiting longest
+        await activate(console.lane_windows["1"])
+        qtbot.keyClick(console.lane_windows["1"], Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+        await wait_until(lambda: QApplication.activeWindow() is booth)
+        assert booth.focusWidget() is booth.waiting and booth.waiting.currentRow() == 0
+        qtbot.keyClick(booth.waiting, Qt.Key.Key_Return)
+        await wait_until(lambda: QApplication.activeWindow() is console.lane_windows["4"])
+        # Enter on another row brings its lane window to the front
         await activate(booth)
         booth.waiting.setFocus()
-        booth.waiting.setCurrentCell(1, 0)
+        qtbot.keyClick(booth.waiting, Qt.Key.Key_Down)
         qtbot.keyClick(booth.waiting, Qt.Key.Key_Return)
         await wait_until(lambda: QApplication.activeWindow() is console.lane_windows["2"])
         # a payment dialog open at lane 2 does not stop Ctrl+4 / Ctrl+2
