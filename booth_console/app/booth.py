@@ -185,6 +185,7 @@ class BoothService(QObject):
                 return await self.load_lanes()
             except BoothError as exc:
                 if not warned:
+                    log.warning("cannot read the lanes: %s", exc)  # the detail (URL, reason)
                     self.messages.error(
                         _tr("Cannot read the lanes from the parking server: {error}. Retrying…")
                         .format(error=error_text(exc))

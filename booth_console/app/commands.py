@@ -812,6 +812,8 @@ class CommandRunner(QObject):
         except Exception as exc:
             if not isinstance(exc, BoothError):
                 log.exception("command %s failed", command)
+            else:  # the attendant reads a translated summary; the detail stays in the log
+                log.warning("lane %s: %s failed: %s", lane_no or "-", command, exc)
             msgs.error(describe_error(exc, command), lane_no=lane_no, command=command)
             self.finished.emit((lane_no, command, False, exc))
             return None
