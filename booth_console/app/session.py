@@ -18,7 +18,7 @@ from booth_console.app.booth import BoothService
 from booth_console.app.commands import CommandContext, CommandRunner, RetryPolicy
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
-from booth_console.app.messages import MessageBus
+from booth_console.app.messages import MessageBus, error_text
 from booth_console.config import Config
 from booth_console.errors import BoothError
 
@@ -104,7 +104,8 @@ class Session:
                 mqtt_side = await attach_console(cfg, stack.processor, hub_sink=hub.sink)
             except Exception as exc:
                 log.exception("MQTT callbacks not started")
-                messages.error(QtTr.tr("MQTT callbacks are not available: {error}").format(error=exc))
+                messages.error(QtTr.tr("MQTT callbacks are not available: {error}").format(
+                    error=error_text(exc)))
         owns_client = client is None
         if client is None:
             from booth_console.client import ParkingClient
@@ -341,7 +342,7 @@ async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
     except BoothError as exc:
         if first:
             messages.error(QtTr.tr("Could not register callbacks: {error}. Trying again when the "
-                                   "parking server answers.").format(error=exc))
+                                   "parking server answers.").format(error=error_text(exc)))
         else:
             log.info("callback registration not done yet: %s", exc)
         return False
