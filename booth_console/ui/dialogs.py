@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 from booth_console.app.booth import TypeChoice
 from booth_console.app.messages import Level, Message, MessageBus
 from booth_console.app.snapshots import OrderSnapshot
+from booth_console.config import DEFAULT_PAYMENT_METHOD_KEYS
 from booth_console.ui.widgets import BigLabel, big_font
 
 __all__ = [
@@ -57,7 +58,7 @@ __all__ = [
 log = logging.getLogger("booth_console.ui.dialogs")
 
 #: payment methods on the number keys 1-9 of the payment dialog, in this order
-DEFAULT_METHOD_KEYS: tuple[str, ...] = ("79001", "79010", "79011", "79006", "79024")
+DEFAULT_METHOD_KEYS: tuple[str, ...] = DEFAULT_PAYMENT_METHOD_KEYS
 
 
 def yuan(value: Decimal | None) -> str:

@@ -747,7 +747,7 @@ class LaneWindow(QWidget):
             if order is None or not order.order_no:
                 self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
                 return None
-            keys = tuple(getattr(self.config, "payment_method_keys", ()) or DEFAULT_METHOD_KEYS)
+            keys = self.config.payment_method_keys or DEFAULT_METHOD_KEYS
             if kept is None:
                 dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
                                     method_keys=keys)
@@ -820,7 +820,7 @@ class LaneWindow(QWidget):
         if order is None or not order.order_no:
             self.messages.info(self.tr("No order at this lane."), lane_no=self.ctl.lane_no)
             return None
-        reasons = tuple(getattr(self.config, "override_reasons", ()) or self.default_reasons())
+        reasons = self.config.override_reasons or self.default_reasons()
         dlg = OverrideDialog(self, order, subject=self.subject(order), reasons=reasons)
         self.last_dialog = dlg
         done: list[Any] = []
