@@ -16,7 +16,6 @@ attendant. Safety rules (DESIGN.md section 6):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -35,6 +34,7 @@ from booth_console.app.lane import LaneController
 from booth_console.app.messages import MessageBus
 from booth_console.app.snapshots import LaneKind, field
 from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportError
+from booth_console.waits import wait_event
 
 __all__ = [
     "COMMANDS",
@@ -591,8 +591,7 @@ async def _deliver_payment(
             if wake is None:
                 await asyncio.sleep(delay)
             else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), delay)
+                await wait_event(wake, delay)  # a cancel (quit) is never lost
                 wake.clear()
             continue
         return await _resolve(ctx, lane_no, pno, request, True, attempts, result.result_code,

@@ -36,6 +36,7 @@ from booth_console.app.snapshots import (
 )
 from booth_console.config import BoothConfig
 from booth_console.errors import ApiError, TransportError
+from booth_console.waits import wait_event
 
 __all__ = ["LaneController", "PollTiming"]
 
@@ -203,8 +204,7 @@ class LaneController(QObject):
                 delay = self.timing.status
             if self._force:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await wait_event(self._wake, delay)
 
     async def _timed(self, coro: Any) -> Any:
         started = time.perf_counter()

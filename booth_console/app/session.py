@@ -21,6 +21,7 @@ from booth_console.app.lane import PollTiming
 from booth_console.app.messages import MessageBus
 from booth_console.config import Config
 from booth_console.errors import BoothError
+from booth_console.waits import wait_event
 
 __all__ = ["Session"]
 
@@ -138,8 +139,7 @@ class Session:
         the server link comes back)."""
         delay = 1.0
         while not self.booth.registered:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._link_up.wait(), delay)
+            await wait_event(self._link_up, delay)  # a cancel (quit) is never lost
             self._link_up.clear()
             if await _register(self.client, self._register_url, self.cfg, self.messages,
                                first=False):

@@ -1,0 +1,72 @@
+"""Hangs between the Qt loop, the server link and the pollers: stops that are lost, requests
+that never end, lanes that stop polling."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from booth_console.app.lane import LaneController, PollTiming
+from booth_console.app.snapshots import LaneInfo, LaneKind
+
+
+class InstantClient:
+    """Answers every lane poll at once, on the calling loop (no thread, no timing noise)."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    async def get_lane_status(self, _lane_no: str) -> dict[str, Any]:
+        self.calls += 1
+        return {"GataStatus": 0, "GateLongOpen": 0, "GsStatus": 0, "IdCameraStatus": 1}
+
+    async def get_lane_order(self, _lane_no: str) -> dict[str, Any]:
+        self.calls += 1
+        return {"OrderNo": "", "ChargeMoney": 0}
+
+
+def _lane(lane_no: str = "2") -> LaneInfo:
+    return LaneInfo(lane_no=lane_no, name=f"Lane {lane_no}", kind=LaneKind.EXIT, charging=True)
+
+
+async def _idle(ctl: LaneController) -> None:
+    """Let the poller finish its first round and sit in its wait for the next one."""
+    for _ in range(200):
+        await asyncio.sleep(0)
+        if ctl.polls >= 2:
+            break
+    for _ in range(5):
+        await asyncio.sleep(0)
+
+
+def test_stop_is_not_lost_when_a_refresh_wakes_the_lane_in_the_same_turn(loop: Any) -> None:
+    """A callback's refresh and the stop arrive together: the stop still ends the poller.
+
+    asyncio.wait_for on Python 3.11 returns the inner result when the task is cancelled in the
+    turn the inner wait completes (CPython gh-86296): the cancel was swallowed, the lane went on
+    polling and ``stop()`` (quit, the end of every test) waited for it forever. Each offset below
+    puts the cancel at another step of the wake-up chain; one of them is that turn.
+    """
+    timing = PollTiming(status=30, status_busy=30, order=30, refresh_min=0)
+
+    async def scenario() -> list[int]:
+        hung = []
+        for offset in range(6):
+            ctl = LaneController(InstantClient(), _lane(), timing=timing)
+            ctl.start()
+            await _idle(ctl)
+            ctl.request_refresh()  # a callback for this lane
+            for _ in range(offset):
+                await asyncio.sleep(0)
+            task = ctl._task
+            assert task is not None
+            stop = asyncio.ensure_future(ctl.stop())
+            done, _ = await asyncio.wait({stop}, timeout=2)
+            if not done:
+                hung.append(offset)
+                task.cancel()  # clean up for the next round
+                await asyncio.wait({stop}, timeout=2)
+            assert task.done()
+        return hung
+
+    assert loop.run_until_complete(scenario()) == []
