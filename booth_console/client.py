@@ -124,7 +124,8 @@ class ParkingClient:
             from booth_console.transport.threaded import ThreadedTransport
 
             base_url, timeout = s.base_url, s.timeout
-            transport = ThreadedTransport(lambda: HttpTransport(base_url, timeout=timeout))
+            transport = ThreadedTransport(lambda: HttpTransport(base_url, timeout=timeout),
+                                          deadline=timeout + 1.0)
             return cls(transport, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key)
         return cls.for_http(
             s.base_url, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key, timeout=s.timeout
