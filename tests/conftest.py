@@ -9,6 +9,7 @@ import gc
 import os
 import sys
 import threading
+import warnings
 from collections.abc import Iterator
 from typing import Any
 
@@ -49,7 +50,11 @@ def loop(qapp: Any) -> Iterator[asyncio.AbstractEventLoop]:
         _loops.remove(ev_loop)
         ev_loop.close()
         asyncio.set_event_loop(None)
-        gc.collect()  # here, on the Qt thread
+        with warnings.catch_warnings():
+            # what it finds unclosed would have been reported by whichever later test
+            # happened to collect it; not this fixture's concern
+            warnings.simplefilter("ignore", ResourceWarning)
+            gc.collect()  # here, on the Qt thread
         if gc_was_enabled:
             gc.enable()
     if errors:
@@ -135,6 +140,24 @@ def pytest_timeout_set_timer(item: Any, settings: Any) -> bool:
     timer = threading.Timer(settings.timeout, _on_timeout, (item, settings.timeout))
     timer.name = f"timeout {item.nodeid}"
     timer.daemon = True
-    item.cancel_timeout = timer.cancel
+    item.stash[_TIMER] = timer
     timer.start()
     return True
+
+
+def pytest_timeout_cancel_timer(item: Any) -> bool:
+    """Keep the limit running: pytest-timeout cancels it as soon as a test fails, and the
+    teardown that follows (cancelling the test's tasks and waiting for them) is where a lost
+    stop hangs. It ends with the test's whole run (below)."""
+    return True
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: Any) -> Iterator[None]:
+    yield
+    timer = item.stash.get(_TIMER, None)
+    if timer is not None:
+        timer.cancel()
+
+
+_TIMER = pytest.StashKey[threading.Timer]()
