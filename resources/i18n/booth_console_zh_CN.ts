@@ -30,6 +30,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
+        <source>The parking server answers with errors ({error}).</source>
+        <translation>停车场服务器返回错误（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
         <source>Lane settings changed on the parking server.</source>
         <translation>停车场服务器上的车道设置已更改。</translation>
     </message>
@@ -200,6 +205,21 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Empty</source>
         <translation>无车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>No answer for {n} s</source>
+        <translation>已 {n} 秒无响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>The lanes' states may be out of date.</source>
+        <translation>各车道状态可能已过时。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>FAILING · {error}</source>
+        <translation>故障 · {error}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -649,6 +669,21 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No answer for {n} s</source>
+        <translation>已 {n} 秒无响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The lane's state may be out of date.</source>
+        <translation>车道状态可能已过时。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>FAILING · the server answers with errors</source>
+        <translation>故障 · 服务器返回错误</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
