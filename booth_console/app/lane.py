@@ -189,8 +189,9 @@ class LaneController(QObject):
     # -- staleness ---------------------------------------------------------------------------
 
     def _check_stale(self) -> None:
-        """Every second (Qt timer): no answer for ``stale_after`` seconds makes the lane stale;
-        a poller that ended without being stopped is started again."""
+        """Every second (Qt timer): no answer for ``stale_after`` seconds (plus twice the recent
+        latency) makes the lane stale; a poller that ended without being stopped is started
+        again."""
         if self._stopping:
             return
         task = self._task
@@ -200,7 +201,10 @@ class LaneController(QObject):
             with contextlib.suppress(RuntimeError):  # no running loop: nothing to restart on
                 self.start()
         age = time.monotonic() - self._answered_at
-        if age < self.timing.stale_after or not self.link.online:
+        # a slow server is not a stale lane: its answers are expected a round trip later
+        # (twice the lane's recent latency, which includes waiting for a free connection)
+        limit = self.timing.stale_after + 2 * (self._latency or 0.0) / 1000
+        if age < limit or not self.link.online:
             return  # fresh, or offline already (which says when it was last seen)
         if self.link.stale_s is None:
             self.stale_events += 1
