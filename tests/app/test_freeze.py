@@ -70,3 +70,71 @@ def test_stop_is_not_lost_when_a_refresh_wakes_the_lane_in_the_same_turn(loop: A
         return hung
 
     assert loop.run_until_complete(scenario()) == []
+
+
+class HangingClient(InstantClient):
+    """Answers until told to hang; then its requests never come back."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hang = asyncio.Event()
+
+    async def get_lane_order(self, lane_no: str) -> dict[str, Any]:
+        if self.hang.is_set():
+            await asyncio.get_running_loop().create_future()
+        return await super().get_lane_order(lane_no)
+
+
+def test_a_lane_whose_request_never_returns_shows_stale_then_fresh(loop: Any) -> None:
+    """The freeze as the attendant saw it: the poller waits on a request that never ends and
+    the light said "Online". Now the lane says it is stale (its own Qt timer, not the poller)."""
+    timing = PollTiming(status=0.1, status_busy=0.1, order=0.1, stale_after=1.0)
+    client = HangingClient()
+    ctl = LaneController(client, _lane(), timing=timing)
+    links: list[Any] = []
+    ctl.link_changed.connect(links.append)
+
+    async def scenario() -> None:
+        ctl.start()
+        await _idle(ctl)
+        assert ctl.link.online and ctl.link.stale_s is None
+        client.hang.set()
+        for _ in range(40):
+            await asyncio.sleep(0.1)
+            if ctl.link.stale_s is not None:
+                break
+        assert ctl.link.stale_s is not None and ctl.link.stale_s >= 1.0
+        assert ctl.stale_events == 1
+        await ctl.stop()  # also while a request hangs
+        client.hang.clear()
+        ctl.start()
+        for _ in range(40):
+            await asyncio.sleep(0.05)
+            if ctl.link.stale_s is None:
+                break
+        assert ctl.link.stale_s is None and ctl.link.online
+        await ctl.stop()
+
+    loop.run_until_complete(asyncio.wait_for(scenario(), 20))
+    assert any(s.stale_s is not None for s in links)  # it was shown
+
+
+def test_a_poller_that_ended_without_a_stop_is_started_again(loop: Any) -> None:
+    timing = PollTiming(status=0.1, status_busy=0.1, order=0.1)
+    client = InstantClient()
+    ctl = LaneController(client, _lane(), timing=timing)
+
+    async def scenario() -> None:
+        ctl.start()
+        await _idle(ctl)
+        first = ctl._task
+        assert first is not None
+        first.cancel()  # as a cancelled request that was not a stop would have ended it
+        for _ in range(60):
+            await asyncio.sleep(0.05)
+            if ctl._task is not None and ctl._task is not first and ctl.polls > 10:
+                break
+        assert ctl._task is not first and not ctl._task.done()  # type: ignore[union-attr]
+        await ctl.stop()
+
+    loop.run_until_complete(asyncio.wait_for(scenario(), 20))
