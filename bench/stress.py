@@ -15,7 +15,7 @@ session's orderly shutdown; the console's limit is 3 s).
 
 Run: ``QT_QPA_PLATFORM=offscreen python bench/stress.py --minutes 10 [--lanes 8]
 [--traffic 60] [--slow 0,200,500,1000]``; it exits 1 when a lane went stale or offline or
-quitting took 3 s or more. ``tests/app/test_stress.py`` runs the same for ~40 s.
+quitting took 3 s or more. ``tests/app/test_stress.py`` runs the same for 30 s.
 """
 
 from __future__ import annotations
