@@ -124,7 +124,12 @@ class ParkingClient:
             from booth_console.transport.threaded import ThreadedTransport
 
             base_url, timeout = s.base_url, s.timeout
-            transport = ThreadedTransport(lambda: HttpTransport(base_url, timeout=timeout))
+            # 8 connections: with answers slowed to 1 s, 8 lanes' polls queued for 4 of them
+            # and a lane went 4 s without an answer (bench/stress.py); with a fast server the
+            # CPU per poll is the same (the httpx work is on the link thread)
+            transport = ThreadedTransport(
+                lambda: HttpTransport(base_url, timeout=timeout, max_connections=8),
+                deadline=timeout + 1.0)
             return cls(transport, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key)
         return cls.for_http(
             s.base_url, app_id=s.app_id, app_secret=s.app_secret, park_key=s.park_key, timeout=s.timeout

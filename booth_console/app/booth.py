@@ -72,7 +72,8 @@ class BoothService(QObject):
     Signals:
         lanes_loaded(list[LaneController]): the lanes of this booth are known.
         areas_changed(list[AreaSnapshot]): free spaces changed.
-        link_changed(LinkSnapshot): the server link (online if any lane gets answers).
+        link_changed(LinkSnapshot): the server link (online, failing, stale or offline; from the
+            lanes' links).
         listener_changed(ListenerSnapshot): the listener's address, counts, last callback.
         feed_added(list[FeedItem]): new live-feed items (batched, newest last).
         pending_changed(list[PendingPayment]): payments still waiting for a definite answer.
@@ -292,24 +293,35 @@ class BoothService(QObject):
     # -- link ------------------------------------------------------------------------------
 
     def _on_lane_link(self, _snap: LinkSnapshot) -> None:
+        """The booth's server light from the lanes' links: online while some lane gets good
+        answers in time; "failing" when the answers that come back are errors; stale as soon as
+        no lane has had an answer for a few poll intervals; offline when none can reach it."""
         links = [c.link for c in self.controllers.values()]
         online = [s for s in links if s.online]
-        if online:
-            lat = [s.latency_ms for s in online if s.latency_ms is not None]
-            seen = [s.last_seen for s in online if s.last_seen is not None]
+        fresh = [s for s in online if s.stale_s is None]
+        good = [s for s in fresh if not s.failing]
+        seen = [s.last_seen for s in links if s.last_seen is not None]
+        last_seen = max(seen) if seen else self.link.last_seen
+        if good:
+            lat = [s.latency_ms for s in good if s.latency_ms is not None]
             snap = LinkSnapshot(
-                online=True, last_seen=max(seen) if seen else None,
-                latency_ms=sum(lat) / len(lat) if lat else None,
+                online=True, last_seen=last_seen, latency_ms=sum(lat) / len(lat) if lat else None,
             )
+        elif fresh:  # answers, but errors
+            snap = LinkSnapshot(online=True, last_seen=last_seen, failing=True,
+                                error=next((s.error for s in fresh if s.error), ""))
+        elif online:  # nothing answered lately
+            snap = LinkSnapshot(online=True, last_seen=last_seen,
+                                stale_s=min(s.stale_s or 0.0 for s in online))
         else:
-            seen = [s.last_seen for s in links if s.last_seen is not None]
             errors = [s.error for s in links if s.error]
             snap = LinkSnapshot(
-                online=False, last_seen=max(seen) if seen else self.link.last_seen,
+                online=False, last_seen=last_seen,
                 error=errors[0] if errors else "",
                 retry_in_s=min((s.retry_in_s for s in links if s.retry_in_s is not None), default=None),
             )
         went = snap.online != self.link.online and (self._link_known or not snap.online)
+        began_failing = snap.failing and not self.link.failing
         self._link_known = True
         self.link = snap
         self.link_changed.emit(snap)
@@ -321,6 +333,9 @@ class BoothService(QObject):
                     _tr("The parking server does not answer ({error}). Retrying by itself.")
                     .format(error=snap.error)
                 )
+        if began_failing:
+            self.messages.error(
+                _tr("The parking server answers with errors ({error}).").format(error=snap.error))
 
     # -- listener --------------------------------------------------------------------------
 

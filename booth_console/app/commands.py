@@ -16,7 +16,6 @@ attendant. Safety rules (DESIGN.md section 6):
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -35,6 +34,7 @@ from booth_console.app.lane import LaneController
 from booth_console.app.messages import MessageBus, error_text
 from booth_console.app.snapshots import LaneKind, field
 from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportError
+from booth_console.waits import wait_event
 
 __all__ = [
     "COMMANDS",
@@ -513,7 +513,8 @@ def _outcome_text(out: PaymentOutcome) -> str:
 async def _await_delivery(ctx: CommandContext, d: Delivery) -> PaymentOutcome:
     d.watchers += 1
     try:
-        return await asyncio.wait_for(asyncio.shield(d.task), ctx.payment_retry.foreground_wait)
+        async with asyncio.timeout(ctx.payment_retry.foreground_wait):  # keeps a cancel (3.11)
+            return await asyncio.shield(d.task)
     except TimeoutError:
         raise CommandError(
             _tr("No definite answer from the parking server yet. Payment {pno} stays in "
@@ -591,8 +592,7 @@ async def _deliver_payment(
             if wake is None:
                 await asyncio.sleep(delay)
             else:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(wake.wait(), delay)
+                await wait_event(wake, delay)  # a cancel (quit) is never lost
                 wake.clear()
             continue
         return await _resolve(ctx, lane_no, pno, request, True, attempts, result.result_code,

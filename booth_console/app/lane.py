@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as dt
 import logging
 import time
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from booth_console.app.messages import error_text
 from booth_console.app.snapshots import (
@@ -37,10 +38,16 @@ from booth_console.app.snapshots import (
 )
 from booth_console.config import BoothConfig
 from booth_console.errors import ApiError, TransportError
+from booth_console.waits import wait_event
 
 __all__ = ["LaneController", "PollTiming"]
 
 log = logging.getLogger("booth_console.lane")
+
+#: the same kind of error answer is logged at most once per this many seconds per lane
+API_WARNING_EVERY_S = 60.0
+#: this many error answers in a row and no good one: the lane's link is "failing"
+FAILING_AFTER = 3
 
 
 class PollTiming:
@@ -54,6 +61,7 @@ class PollTiming:
         backoff_first: float = 0.5,
         backoff_max: float = 15.0,
         refresh_min: float = 0.5,
+        stale_after: float | None = None,
     ) -> None:
         self.status = status
         self.status_busy = status_busy
@@ -61,6 +69,8 @@ class PollTiming:
         self.backoff_first = backoff_first
         self.backoff_max = backoff_max
         self.refresh_min = refresh_min  # callback-triggered refreshes: at most one per this
+        #: no answer for this long: the lane shows itself as stale (a few poll intervals)
+        self.stale_after = stale_after if stale_after is not None else max(3 * status, 3.0)
 
     @classmethod
     def from_config(cls, booth: BoothConfig) -> PollTiming:
@@ -121,7 +131,17 @@ class LaneController(QObject):
         self._latency: float | None = None
         self._last_link_emit = 0.0
         self._last_api_error = ""
+        self._api_logged: dict[tuple[str, int], tuple[float, int]] = {}  # when, how many since
+        self._api_errors = 0  # error answers in a row
+        self._answered_at = time.monotonic()  # the last answer of any kind (or the start)
+        self._stopping = False
         self.polls = 0
+        self.max_gap_s = 0.0  # the longest time without an answer while polling (stress runs)
+        self.stale_events = 0  # how many times the lane went stale
+        # Not on the asyncio queue: a poller that is stuck, or a loop that is, must still show.
+        self._stale_timer = QTimer(self)
+        self._stale_timer.setInterval(1000)
+        self._stale_timer.timeout.connect(self._check_stale)
 
     def __repr__(self) -> str:
         return f"<LaneController lane={self.lane.lane_no!r} {self.lane.kind.value} online={self.link.online}>"
@@ -135,14 +155,19 @@ class LaneController(QObject):
 
     def start(self) -> None:
         """Start polling (on the running loop)."""
+        self._stopping = False
         if self._task is None or self._task.done():
+            self._answered_at = time.monotonic()
             self._task = asyncio.get_running_loop().create_task(
                 self._run(), name=f"lane-{self.lane.lane_no}"
             )
             self._task.add_done_callback(self._task_done)
+        self._stale_timer.start()
 
     async def stop(self) -> None:
         """Stop polling and wait for the poller to finish."""
+        self._stopping = True
+        self._stale_timer.stop()
         task, self._task = self._task, None
         if task is not None:
             task.cancel()
@@ -189,6 +214,32 @@ class LaneController(QObject):
         elif not waiting:
             self.waiting_since = None
 
+    # -- staleness ---------------------------------------------------------------------------
+
+    def _check_stale(self) -> None:
+        """Every second (Qt timer): no answer for ``stale_after`` seconds (plus twice the recent
+        latency) makes the lane stale; a poller that ended without being stopped is started
+        again."""
+        if self._stopping:
+            return
+        task = self._task
+        if task is not None and task.done():
+            log.warning("lane %s: the poller had ended; starting it again", self.lane.lane_no)
+            self._task = None
+            with contextlib.suppress(RuntimeError):  # no running loop: nothing to restart on
+                self.start()
+        age = time.monotonic() - self._answered_at
+        # a slow server is not a stale lane: its answers are expected a round trip later
+        # (twice the lane's recent latency, which includes waiting for a free connection)
+        limit = self.timing.stale_after + 2 * (self._latency or 0.0) / 1000
+        if age < limit or not self.link.online:
+            return  # fresh, or offline already (which says when it was last seen)
+        if self.link.stale_s is None:
+            self.stale_events += 1
+            log.warning("lane %s: no answer for %.0f s", self.lane.lane_no, age)
+        self.link = dataclasses.replace(self.link, stale_s=age, latency_ms=None)
+        self.link_changed.emit(self.link)
+
     # -- the poller -------------------------------------------------------------------------
 
     async def _run(self) -> None:
@@ -231,8 +282,7 @@ class LaneController(QObject):
                 delay = self.timing.status
             if self._force:
                 continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), delay)
+            await wait_event(self._wake, delay)
 
     async def _timed(self, coro: Any) -> Any:
         started = time.perf_counter()
@@ -242,19 +292,36 @@ class LaneController(QObject):
         self._seen()
         return result
 
-    def _seen(self) -> None:
-        self.polls += 1
+    def _answered(self) -> None:
         now = time.monotonic()
-        if not self.link.online or now - self._last_link_emit >= 1.0:
-            self._last_link_emit = now
-            self.link = LinkSnapshot(online=True, last_seen=self._now(), latency_ms=self._latency)
-            self.link_changed.emit(self.link)
+        self.max_gap_s = max(self.max_gap_s, now - self._answered_at)
+        self._answered_at = now
+
+    def _seen(self, error: str = "") -> None:
+        """An answer came back (``error``: an error answer, e.g. 1003)."""
+        self.polls += 1
+        self._answered()
+        if error:
+            self._api_errors += 1
         else:
-            self.link = LinkSnapshot(online=True, last_seen=self._now(), latency_ms=self._latency)
+            self._api_errors = 0
+        failing = self._api_errors >= FAILING_AFTER
+        was = self.link
+        self.link = LinkSnapshot(
+            online=True, last_seen=self._now(), latency_ms=self._latency,
+            error=error if failing else "", failing=failing,
+        )
+        now = time.monotonic()
+        changed = (not was.online or was.stale_s is not None or was.failing != failing)
+        if changed or now - self._last_link_emit >= 1.0:
+            self._last_link_emit = now
+            self.link_changed.emit(self.link)
 
     def _went_offline(self, exc: BaseException, retry_in: float) -> None:
         if self.link.online:
             log.warning("lane %s: server unreachable: %s", self.lane.lane_no, exc)
+        self._answered()  # a failure is an answer too: the lane knows it is offline
+        self._api_errors = 0
         self.link = LinkSnapshot(
             online=False, last_seen=self.link.last_seen, latency_ms=None, error=error_text(exc),
             retry_in_s=retry_in,
@@ -262,17 +329,25 @@ class LaneController(QObject):
         self.link_changed.emit(self.link)
 
     def _api_problem(self, what: str, exc: ApiError) -> None:
+        """Log an error answer: each kind (request, code) at most once a minute, with a count."""
         text = f"{what}: {exc}"
-        if text != self._last_api_error:
-            self._last_api_error = text
-            log.warning("lane %s: %s", self.lane.lane_no, text)
+        self._last_api_error = text
+        key = (what, exc.result_code)
+        now = time.monotonic()
+        when, since = self._api_logged.get(key, (-API_WARNING_EVERY_S, 0))
+        if now - when < API_WARNING_EVERY_S:
+            self._api_logged[key] = (when, since + 1)
+            return
+        more = f" (and {since} more like it in the last {now - when:.0f} s)" if since else ""
+        self._api_logged[key] = (now, 0)
+        log.warning("lane %s: %s%s", self.lane.lane_no, text, more)
 
     async def _poll_status(self) -> None:
         try:
             model = await self._timed(self.client.get_lane_status(self.lane.lane_no))
         except ApiError as exc:
-            self._seen()
             self._api_problem("GetLaneStatus", exc)
+            self._seen(self._last_api_error)
             snap = StatusSnapshot(at=self._now())
         else:
             snap = StatusSnapshot.from_model(model, self._now())
@@ -286,8 +361,8 @@ class LaneController(QObject):
         try:
             model = await self._timed(self.client.get_lane_order(self.lane.lane_no))
         except ApiError as exc:
-            self._seen()
             self._api_problem("GetLaneOrder", exc)
+            self._seen(self._last_api_error)
             if self.status.vehicle_on_loop:
                 return  # the server could not say: a vehicle on the loop is not "without order"
             model = None

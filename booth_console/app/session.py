@@ -21,6 +21,7 @@ from booth_console.app.lane import PollTiming
 from booth_console.app.messages import MessageBus, error_text
 from booth_console.config import Config
 from booth_console.errors import BoothError
+from booth_console.waits import wait_event
 
 __all__ = ["Session"]
 
@@ -155,8 +156,7 @@ class Session:
         delay = 1.0
         while True:
             if not self.booth.registered:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._link_up.wait(), delay)
+                await wait_event(self._link_up, delay)  # a cancel (quit) is never lost
                 self._link_up.clear()
                 if await _register(self.client, self._register_url, self.cfg, self.messages,
                                    first=False):
@@ -172,8 +172,7 @@ class Session:
                 every = self.reregister_every_s
                 if every > 0 and loop.time() - registered_at >= every:
                     break
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._recovered.wait(), 1.0)
+                await wait_event(self._recovered, 1.0)
             why = "the parking server is back" if self._recovered.is_set() else "periodic"
             log.info("registering the callbacks again (%s)", why)
             if not await _register(self.client, self._register_url, self.cfg, self.messages,

@@ -200,13 +200,24 @@ class OrderSnapshot:
 
 @dataclass(frozen=True)
 class LinkSnapshot:
-    """The server link as one lane (or the booth) sees it."""
+    """The server link as one lane (or the booth) sees it.
+
+    ``online``: the server can be reached. ``stale_s``: seconds since the last answer, when that
+    is longer than a few poll intervals (the shown state may be out of date). ``failing``: the
+    server answers, but with errors (``error`` is the last one)."""
 
     online: bool
     last_seen: dt.datetime | None = None
     latency_ms: float | None = None
     error: str = ""
     retry_in_s: float | None = None
+    stale_s: float | None = None
+    failing: bool = False
+
+    @property
+    def healthy(self) -> bool:
+        """Online, answering in time and not with errors."""
+        return self.online and self.stale_s is None and not self.failing
 
 
 @dataclass(frozen=True)

@@ -98,8 +98,9 @@ async def host_addresses(url: str, timeout: float = 2.0) -> list[IpAddress]:
     if not host:
         return []
     try:
-        infos = await asyncio.wait_for(
-            asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout)
+        async with asyncio.timeout(timeout):
+            infos = await asyncio.get_running_loop().getaddrinfo(
+                host, None, type=socket.SOCK_STREAM)
     except (OSError, TimeoutError, UnicodeError) as exc:
         log.info("cannot resolve %s: %s", host, exc)
         return []

@@ -205,7 +205,8 @@ class MqttLink:
         """Wait until connected. Raises :class:`ServerUnreachable` after ``timeout`` seconds."""
         assert self._connected_event is not None, "start() first"
         try:
-            await asyncio.wait_for(self._connected_event.wait(), timeout)
+            async with asyncio.timeout(timeout):  # not wait_for: it can lose a cancel on 3.11
+                await self._connected_event.wait()
         except TimeoutError:
             raise ServerUnreachable(self._unreachable_text()) from None
 
@@ -314,7 +315,8 @@ class MqttLink:
             else:
                 self._pub_waiters[mid] = fut
         try:
-            await asyncio.wait_for(asyncio.shield(fut), ack_timeout)
+            async with asyncio.timeout(ack_timeout):
+                await asyncio.shield(fut)
         finally:
             with self._lock:
                 self._pub_waiters.pop(mid, None)

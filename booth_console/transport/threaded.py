@@ -16,17 +16,28 @@ Usage::
 
 Errors raised by the inner transport (``ServerUnreachable``, ``ServerTimeout``, ...) reach the
 caller unchanged; cancelling the caller cancels the request in the link thread.
+
+Every request ends on the caller's side within ``deadline`` seconds whatever the link thread
+does (an httpx timeout is per phase - connect, write, each read - not for the whole exchange,
+and a link thread that is stuck, busy or gone answers nothing): the caller gets
+``ServerTimeout`` (``sent=True``: the server may have acted) and the request is cancelled on
+the link thread. A request the link abandons (its loop stopped) is a ``TransportError`` for
+the caller, never a ``CancelledError`` that would end the caller's task as if it had been
+stopped. Closing waits for the link at most ``close_timeout`` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
+from booth_console.errors import ServerTimeout, ServerUnreachable, TransportError
 from booth_console.protocol.endpoints import Endpoint
 from booth_console.transport.base import Transport
 
@@ -45,10 +56,22 @@ class ThreadedTransport:
     Args:
         factory: makes the inner transport (called once, on the link thread).
         name: the thread's name.
+        deadline: seconds after which a request ends for the caller whatever the link thread
+            does (``None``: no limit beyond the inner transport's own).
+        close_timeout: seconds :meth:`aclose` waits for the link thread.
     """
 
-    def __init__(self, factory: Callable[[], Transport], *, name: str = "server-link") -> None:
+    def __init__(
+        self,
+        factory: Callable[[], Transport],
+        *,
+        name: str = "server-link",
+        deadline: float | None = None,
+        close_timeout: float = 1.5,
+    ) -> None:
         self._factory = factory
+        self.deadline = deadline
+        self.close_timeout = close_timeout
         self._closed = False
         self._ready: concurrent.futures.Future[tuple[asyncio.AbstractEventLoop, Transport]] = (
             concurrent.futures.Future())
@@ -85,8 +108,33 @@ class ThreadedTransport:
         if self._closed:
             raise RuntimeError("the transport is closed")
         loop, inner = await self._started()
-        future = asyncio.run_coroutine_threadsafe(inner.send(endpoint, envelope), loop)
-        return await asyncio.wrap_future(future)
+        coro = inner.send(endpoint, envelope)
+        try:
+            future = asyncio.run_coroutine_threadsafe(coro, loop)
+        except RuntimeError:  # the link's loop is closed
+            coro.close()
+            raise ServerUnreachable("the connection to the parking server is closed") from None
+        answer = asyncio.wrap_future(future)  # cancelling it cancels the request on the link
+        limit = asyncio.timeout(self.deadline)
+        try:
+            async with limit:
+                return await answer
+        except TimeoutError:
+            if not limit.expired():
+                raise  # the inner transport's own error
+            log.warning("%s: no answer from the server link within %.1f s; abandoned",
+                        endpoint.name, self.deadline or 0)
+            raise ServerTimeout(
+                f"the parking server did not answer {endpoint.name} in time", sent=True
+            ) from None
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise  # the caller is being cancelled
+            # the link cancelled it (its loop stopped): a failed request, not a stop
+            raise TransportError(
+                f"the request {endpoint.name} was abandoned by the server link", sent=True
+            ) from None
 
     async def aclose(self) -> None:
         """Close the inner transport and stop the thread."""
@@ -97,10 +145,21 @@ class ThreadedTransport:
             loop, inner = await self._started()
         except Exception:  # the inner transport was never made; the thread has ended
             return
+        deadline = time.monotonic() + self.close_timeout
         try:
-            await asyncio.wrap_future(asyncio.run_coroutine_threadsafe(inner.aclose(), loop))
+            closing = asyncio.wrap_future(asyncio.run_coroutine_threadsafe(inner.aclose(), loop))
+            async with asyncio.timeout(self.close_timeout):
+                await closing
+        except TimeoutError:
+            log.warning("the server link did not close within %.1f s; left behind",
+                        self.close_timeout)
+        except RuntimeError:  # its loop is closed already
+            pass
         except Exception:
             log.exception("closing the server link")
         finally:
-            loop.call_soon_threadsafe(loop.stop)
-            await asyncio.get_running_loop().run_in_executor(None, self._thread.join, 5.0)
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(loop.stop)
+            # the thread is a daemon: quit never waits for a link that does not stop
+            while self._thread.is_alive() and time.monotonic() < deadline + 0.5:
+                await asyncio.sleep(0.02)

@@ -322,6 +322,7 @@ class BoothWindow(QWidget):
             ctl.status_changed.connect(lambda _s, c=ctl: self._render_lane_row(c))
             ctl.order_changed.connect(lambda _o, c=ctl: self._render_lane_row(c))
             ctl.order_changed.connect(lambda _o: self._render_waiting())
+            ctl.link_changed.connect(lambda _l, c=ctl: self._render_lane_row(c))
             self._render_lane_row(ctl)
         self.controllers = list(controllers)
         self._render_waiting()
@@ -345,6 +346,18 @@ class BoothWindow(QWidget):
             due = self.tr("no order") if ctl.lane.charging else ""
         for col, text in ((3, gate), (4, loop), (5, plate), (6, due)):
             self._set_cell(self.lanes, row, col, text)
+        self._render_lane_stale(row, ctl.link.stale_s if ctl.link.online else None)
+
+    def _render_lane_stale(self, row: int, stale_s: float | None) -> None:
+        """A lane without an answer for a while: its row is greyed and says so."""
+        tip = "" if stale_s is None else self.tr("No answer for {n} s").format(n=f"{stale_s:.0f}")
+        for col in range(3, self.lanes.columnCount()):
+            item = self.lanes.item(row, col)
+            if item is None or item.toolTip() == tip:
+                continue
+            item.setToolTip(tip)
+            flags = item.flags()
+            item.setFlags(flags & ~Qt.ItemFlag.ItemIsEnabled if tip else flags | Qt.ItemFlag.ItemIsEnabled)
 
     def _render_waiting(self) -> None:
         """Lanes where a vehicle waits, the longest-waiting first."""
@@ -424,7 +437,15 @@ class BoothWindow(QWidget):
             item.setText(text)
 
     def _on_link(self, link: LinkSnapshot) -> None:
-        if link.online:
+        if link.online and link.stale_s is not None:
+            self.light_server.set_state(
+                "warn", self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}"))
+            self.light_server.setToolTip(self.tr("The lanes' states may be out of date."))
+        elif link.online and link.failing:
+            self.light_server.set_state(
+                "bad", self.tr("FAILING · {error}").format(error=link.error))
+            self.light_server.setToolTip(link.error)
+        elif link.online:
             lat = f" · {link.latency_ms:.0f} ms" if link.latency_ms is not None else ""
             mqtt = self.session is not None and self.session.cfg.server.transport == "mqtt"
             via = " · MQTT V3.0" if mqtt else ""

@@ -4,6 +4,12 @@ Order (STYLE.md): logging and the excepthook first; the QApplication and the boo
 shown before qasync, httpx and aiohttp are imported; then ``asyncio.Runner(loop_factory=
 ConsoleEventLoop)`` (qasync's, :mod:`booth_console.app.qtloop`) runs ``main()``, which creates every server, client and task, waits for a
 stop event (quit, SIGINT, SIGTERM, ``--exit-after``) and shuts down in order.
+
+Quit ends within ``QUIT_LIMIT_S`` whatever hangs: the orderly shutdown gets ``QUIT_ORDERLY_S``
+(what is not done by then is left: requests are cancelled, the server link's thread is a daemon,
+every callback was committed before it was acknowledged and every payment is journaled before it
+is sent), and should the process still be running at the limit, every thread's stack goes to
+the log and it exits.
 """
 
 from __future__ import annotations
@@ -31,6 +37,10 @@ log = logging.getLogger("booth_console")
 
 #: how long after ``exit_after`` a timed run may take to stop before it is ended (seconds)
 EXIT_GRACE_S = 60.0
+#: the orderly part of quitting (session, simulator) gets this long (seconds)
+QUIT_ORDERLY_S = 2.0
+#: quitting never takes longer than this (seconds): then the process exits as it is
+QUIT_LIMIT_S = 3.0
 
 SessionFactory = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[None]] | None]]]
 
@@ -308,16 +318,22 @@ def run_console(opts: ConsoleRun) -> int:
                 for path in console.screenshots(opts.screenshot_dir):
                     print(path)
         finally:
+            quit_limit.start()
             _banner = None
             heartbeat.stop()
             console.close_all()
-            if session is not None:
-                await session.aclose()
-            if cleanup is not None:
-                try:
-                    await cleanup()
-                except Exception:
-                    log.exception("cleanup failed")
+            try:
+                async with asyncio.timeout(QUIT_ORDERLY_S):
+                    if session is not None:
+                        await session.aclose()
+                    if cleanup is not None:
+                        try:
+                            await cleanup()
+                        except Exception:
+                            log.exception("cleanup failed")
+            except TimeoutError:
+                log.warning("shutdown took longer than %.1f s; the rest is left undone",
+                            QUIT_ORDERLY_S)
             executor.shutdown(wait=False, cancel_futures=True)
             for sig in (signal.SIGINT, signal.SIGTERM):
                 try:
@@ -327,12 +343,49 @@ def run_console(opts: ConsoleRun) -> int:
 
     from booth_console.app.qtloop import ConsoleEventLoop
 
+    quit_limit = _QuitLimit(QUIT_LIMIT_S, result)
     with asyncio.Runner(loop_factory=lambda: ConsoleEventLoop(app)) as runner:
         runner.run(main())
+    quit_limit.cancel()
     collector.stop()
     faulthandler.cancel_dump_traceback_later()
     log.info("console stopped (exit code %d)", result["code"])
     return result["code"]
+
+
+class _QuitLimit:
+    """Ends the process if quitting takes longer than ``limit`` seconds from :meth:`start`."""
+
+    def __init__(self, limit: float, result: dict[str, int]) -> None:
+        self.limit = limit
+        self._result = result
+        self._timer: threading.Timer | None = None
+
+    def start(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(self.limit, self._expired)
+            self._timer.name = "quit-limit"
+            self._timer.daemon = True
+            self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _expired(self) -> None:
+        try:
+            names = {t.ident: t.name for t in threading.enumerate()}
+            stacks = "".join(
+                f"\n--- thread {names.get(ident, ident)}\n" + "".join(traceback.format_stack(frame))
+                for ident, frame in sys._current_frames().items()
+                if ident != threading.get_ident()
+            )
+            log.error("quitting took longer than %.0f s; exiting now. Threads:%s", self.limit,
+                      stacks)
+            for handler in logging.getLogger().handlers:
+                handler.flush()
+        finally:
+            os._exit(self._result.get("code", 0))
 
 
 def _booth_error() -> type[BaseException]:

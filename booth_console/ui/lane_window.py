@@ -369,7 +369,19 @@ class LaneWindow(QWidget):
         self._render_capture_state()
 
     def _render_link(self, link: LinkSnapshot) -> None:
-        if link.online:
+        stale = link.online and link.stale_s is not None
+        # what is shown may be out of date: the amount is greyed (and says why)
+        self.amount.setEnabled(not stale)
+        self.amount.setToolTip(
+            self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}") if stale else "")
+        if stale and link.stale_s is not None:
+            self.light_link.set_state(
+                "warn", self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}"))
+            self.light_link.setToolTip(self.tr("The lane's state may be out of date."))
+        elif link.online and link.failing:
+            self.light_link.set_state("bad", self.tr("FAILING · the server answers with errors"))
+            self.light_link.setToolTip(link.error)
+        elif link.online:
             text = self.tr("Online")
             if link.latency_ms is not None:
                 text += f" · {link.latency_ms:.0f} ms"

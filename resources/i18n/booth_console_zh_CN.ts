@@ -30,6 +30,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
+        <source>The parking server answers with errors ({error}).</source>
+        <translation>停车场服务器返回错误（{error}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
         <source>No callbacks for {n} min while lanes are busy: the parking server may have lost the callback table or cannot reach this console.</source>
         <translation>车道有车辆通行，但已 {n} 分钟未收到回调：停车场服务器可能丢失了回调设置，或无法连接本机。</translation>
     </message>
@@ -243,6 +248,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>No answer for {n} s</source>
+        <translation>已 {n} 秒无响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>{n} min</source>
         <translation>{n} 分钟</translation>
     </message>
@@ -250,6 +260,16 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Message history — booth</source>
         <translation>消息记录 — 岗亭</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>The lanes' states may be out of date.</source>
+        <translation>各车道状态可能已过时。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>FAILING · {error}</source>
+        <translation>故障 · {error}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -800,6 +820,21 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Unknown</source>
         <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No answer for {n} s</source>
+        <translation>已 {n} 秒无响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The lane's state may be out of date.</source>
+        <translation>车道状态可能已过时。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>FAILING · the server answers with errors</source>
+        <translation>故障 · 服务器返回错误</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>

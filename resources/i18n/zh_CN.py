@@ -13,6 +13,13 @@ TRANSLATIONS: dict[str, str] = {
     "The journal's record of recent callbacks could not be read: callbacks sent before this start are refused.": "无法读取日志中最近的回调记录：本次启动之前发出的回调将被拒绝。",
     "The parking server does not answer ({error}). Retrying by itself.": "停车场服务器无响应（{error}），正在自动重试。",
     "Lane settings changed on the parking server.": "停车场服务器上的车道设置已更改。",
+    "The parking server answers with errors ({error}).": "停车场服务器返回错误（{error}）。",
+    # server link: stale and failing (lane and booth windows)
+    "No answer for {n} s": "已 {n} 秒无响应",
+    "The lane's state may be out of date.": "车道状态可能已过时。",
+    "The lanes' states may be out of date.": "各车道状态可能已过时。",
+    "FAILING · the server answers with errors": "故障 · 服务器返回错误",
+    "FAILING · {error}": "故障 · {error}",
     # booth window
     "Booth Console": "岗亭收费台",
     "On duty: {name}": "当班：{name}",

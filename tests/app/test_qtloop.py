@@ -77,3 +77,59 @@ def test_other_threads_and_many_tasks(loop: Any) -> None:
         assert await asyncio.get_running_loop().run_in_executor(None, sum, [1, 2, 3]) == 6
 
     loop.run_until_complete(scenario())
+
+
+def _guarded(loop: Any, coro: Any, limit_ms: int = 4000) -> Any:
+    """Run ``coro``; a Qt timer (not the asyncio queue under test) stops the loop at the limit,
+    so a lost wake-up fails the test instead of hanging it."""
+    guard = QTimer()
+    guard.setSingleShot(True)
+    guard.timeout.connect(loop.stop)
+    guard.start(limit_ms)
+    try:
+        return loop.run_until_complete(coro)
+    finally:
+        guard.stop()
+
+
+def test_call_soon_from_another_thread_does_not_lose_the_queue(loop: Any) -> None:
+    """asyncio's rule is call_soon_threadsafe from other threads; a call_soon that breaks it
+    (a future settled on the wrong thread) must not leave the queue waiting for a Qt timer that
+    could not be started there (Qt timers belong to their thread) - which stalled every task."""
+    ran: list[str] = []
+
+    async def scenario() -> None:
+        t = threading.Thread(target=lambda: loop.call_soon(ran.append, "from a thread"))
+        t.start()
+        t.join()
+        await asyncio.sleep(0)  # queued behind it: runs only if the queue still runs
+        await asyncio.sleep(0.05)
+        ran.append("after")
+
+    _guarded(loop, scenario())
+    assert ran == ["from a thread", "after"]
+
+
+def test_watchdog_runs_a_queue_whose_wake_up_was_lost(loop: Any, caplog: Any) -> None:
+    """Callbacks queued for more than a second with no wake-up on the way are run by the
+    watchdog (a Qt timer of its own) and logged once with the loop's state."""
+    import logging
+
+    ran: list[int] = []
+
+    async def scenario() -> None:
+        await asyncio.sleep(0)
+        # what a lost wake-up looks like: queued, flagged as scheduled, no timer on the way
+        loop._ready_scheduled = True
+        for i in range(3):
+            loop._ready_handles.append(asyncio.Handle(ran.append, (i,), loop))
+        loop._ready_since = loop.time()
+        fut = loop.create_future()
+        loop.call_soon(fut.set_result, None)  # joins the stuck queue
+        await fut
+
+    with caplog.at_level(logging.WARNING, logger="booth_console.loop"):
+        _guarded(loop, scenario())
+    assert ran == [0, 1, 2]
+    stalls = [r for r in caplog.records if "queued" in r.getMessage()]
+    assert len(stalls) == 1 and "scheduled=True" in stalls[0].getMessage()

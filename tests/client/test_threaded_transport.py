@@ -141,3 +141,79 @@ def test_httpx_is_not_used_on_the_callers_thread(loop: Any, monkeypatch: Any) ->
 
     loop.run_until_complete(scenario())
     assert threads == ["server-link"]
+
+
+class _Stuck:
+    """A link whose thread stops answering: blocked in a call, or waiting for ever."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self.cancelled = threading.Event()
+        self.release = threading.Event()
+
+    async def send(self, endpoint: Any, envelope: dict[str, Any]) -> dict[str, Any]:
+        if self.mode == "blocked":  # the whole link thread is stuck (no timer runs there)
+            self.release.wait(10)
+        else:
+            try:
+                await asyncio.Event().wait()
+            except asyncio.CancelledError:
+                self.cancelled.set()
+                raise
+        return {"ResultCode": 200, "ResultMsg": "ok", "Data": None}
+
+    async def aclose(self) -> None:
+        if self.mode == "blocked":
+            self.release.wait(10)
+
+
+@pytest.mark.parametrize("mode", ["waiting", "blocked"])
+def test_a_request_ends_by_its_deadline_whatever_the_link_thread_does(loop: Any, mode: str) -> None:
+    import time
+
+    inner = _Stuck(mode)
+    transport = ThreadedTransport(lambda: inner, deadline=0.5, close_timeout=0.5)
+    ep = by_name("BarrierStatusQuery")
+
+    async def scenario() -> tuple[float, float]:
+        started = time.monotonic()
+        with pytest.raises(ServerTimeout) as err:
+            await transport.send(ep, {"Data": {}})
+        took = time.monotonic() - started
+        assert err.value.sent  # the server may have acted on it
+        if mode == "waiting":  # the request was cancelled over there too
+            assert await asyncio.get_running_loop().run_in_executor(None, inner.cancelled.wait, 5)
+        started = time.monotonic()
+        await transport.aclose()
+        return took, time.monotonic() - started
+
+    try:
+        took, closing = loop.run_until_complete(scenario())
+    finally:
+        inner.release.set()  # let the left-behind thread end before the next test
+        transport._thread.join(5)
+    assert 0.45 < took < 1.5
+    assert closing < 1.5  # quit does not wait for a stuck link
+
+
+def test_a_request_the_link_abandons_is_an_error_not_a_stop(loop: Any) -> None:
+    """The link's loop stops under a request: the caller's task gets a TransportError (a
+    CancelledError would end a lane's poller as if it had been stopped)."""
+    from booth_console.errors import TransportError
+
+    inner = _Stuck("waiting")
+    transport = ThreadedTransport(lambda: inner, deadline=5)
+    ep = by_name("BarrierStatusQuery")
+
+    async def scenario() -> None:
+        task = asyncio.ensure_future(transport.send(ep, {"Data": {}}))
+        await asyncio.sleep(0.1)
+        link_loop = transport._ready.result()[0]
+        for t in asyncio.all_tasks(link_loop):  # what a stopping loop does to its tasks
+            link_loop.call_soon_threadsafe(t.cancel)
+        with pytest.raises(TransportError) as err:
+            await task
+        assert not isinstance(err.value, ServerTimeout)
+        await transport.aclose()
+
+    loop.run_until_complete(scenario())
