@@ -231,6 +231,7 @@ class BoothWindow(QWidget):
         pb = QVBoxLayout(pend_box)
         self.pending_list = QListWidget(self)
         self.pending_list.setFont(big_font(14, bold=False))
+        self.pending_list.setWordWrap(True)  # an offline payment's review reason is long
         self.retry_button = QPushButton(self.tr("Send again"), self)
         self.retry_button.setEnabled(False)
         self.settle_button = QPushButton(self.tr("Settle review…"), self)
@@ -526,15 +527,20 @@ class BoothWindow(QWidget):
                 pno=p.payment_order_no, lane=p.lane_no, order=p.order_no, amount=amount)
             status = getattr(p, "status", "pending")
             plate = str(p.request.get("_Plate") or "")
+            # the mark first: the list is narrow and what matters is whether it was sent
+            mark = ""
             if status == "review":
-                text += " · " + self.tr("NEEDS REVIEW (not sent): {why}").format(why=p.review)
+                mark = self.tr("NEEDS REVIEW (not sent): {why}").format(why=p.review)
             elif status == "offline":
-                text += " · " + self.tr("offline, pending")
+                mark = self.tr("offline, pending")
             elif getattr(p, "offline", False):
-                text += " · " + self.tr("offline, checked: sending")
-            if plate:
-                text += f" · {plate}"
+                mark = self.tr("offline, checked: sending")
+            if mark:
+                text = " · ".join(x for x in (mark.split(":")[0].split("：")[0], plate, text) if x)
+                if status == "review":
+                    text += " · " + p.review
             item = QListWidgetItem(text)
+            item.setToolTip(text)
             if status == "review":
                 item.setForeground(QColor("#b71c1c"))
             elif status == "offline":

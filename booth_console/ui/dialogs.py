@@ -386,9 +386,16 @@ class PaymentDialog(_Base):
         self._clear_error_on_edit(self.received, self.remarks)
         if offline:
             self._to_received()
+            self._fit_banner(self.offline)
         else:
             self.method.setFocus()
         self._update_change()
+
+    def _fit_banner(self, banner: QLabel | None) -> None:
+        """A wrapped banner gets the height its text needs (dialogs size before wrapping)."""
+        if banner is not None:
+            width = max(self.minimumWidth(), self.sizeHint().width()) - 24
+            banner.setMinimumHeight(banner.heightForWidth(width))
 
     def _to_received(self) -> None:
         self.received.setFocus()
@@ -497,6 +504,8 @@ class ManualOpenDialog(_Base):
         super().__init__(parent, self.tr("Manual opening"), subject)
         self.warning = offline_banner(self, warning)
         self.lay.insertWidget(1, self.warning)
+        width = max(self.minimumWidth(), self.sizeHint().width()) - 24
+        self.warning.setMinimumHeight(self.warning.heightForWidth(width))
         self.reason = QLineEdit(reason, self)
         self.reason.setPlaceholderText(self.tr("required"))
         self.presets = _NoArrowCombo(self)

@@ -193,7 +193,8 @@ class LaneWindow(QWidget):
         self.amount_caption = QLabel(self.tr("Amount due"), self)
         self.amount_caption.setFont(big_font(16, bold=False))
         self.amount = BigLabel(84, "—", self)
-        self.amount.setStyleSheet("color: #b71c1c;")
+        # greyed while what it shows may be out of date (stale or offline)
+        self.amount.setStyleSheet("QLabel { color: #b71c1c; } QLabel:disabled { color: #9e9e9e; }")
         # who lowered the fee and why (after an override)
         self.override_label = QLabel("", self)
         self.override_label.setFont(big_font(14))
@@ -386,8 +387,12 @@ class LaneWindow(QWidget):
         # what is shown may be out of date: plate, amount and lights are greyed (and say why)
         self.amount.setEnabled(not stale and not offline)
         self.plate.setEnabled(not offline)
-        for light in (self.light_gate, self.light_keep, self.light_loop, self.light_camera):
-            light.setEnabled(not stale and not offline)
+        lights = (self.light_gate, self.light_keep, self.light_loop, self.light_camera)
+        if stale or offline:  # the last known state, grey: not a live "Online" in green
+            for light in lights:
+                light.set_state("unknown", light.text())
+        elif any(light.state == "unknown" for light in lights):
+            self._render_status(self.ctl.status)
         self.amount.setToolTip(
             self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}") if stale else "")
         self._render_offline(link)
