@@ -43,7 +43,7 @@ from booth_console.app.snapshots import (
     StatusSnapshot,
 )
 from booth_console.config import BoothConfig
-from booth_console.errors import BoothError, TransportError
+from booth_console.errors import BoothError, ServerTimeout, TransportError
 from booth_console.ui.dialogs import (
     DEFAULT_METHOD_KEYS,
     HistoryWindow,
@@ -767,7 +767,10 @@ class LaneWindow(QWidget):
         result, exc = await self._run_collect(
             "open_gate", cmd.open_gate, self.ctl, busy_text=self.tr("Opening the barrier…"),
             success_text=lambda _r: self.tr("The barrier opens."))
-        if result is None and isinstance(exc, TransportError):
+        if (result is None and isinstance(exc, TransportError) and not exc.sent
+                and not isinstance(exc, ServerTimeout)):
+            # certainly not sent (the server refused the connection): offer the manual switch.
+            # After a timeout the barrier may have moved: the attendant checks it first.
             return await self.manual_open()
         return result
 

@@ -20,11 +20,17 @@ from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ManualOpenDialog, PaymentDialog
 from tests.app.helpers import Stack, start_simulator, start_stack, wait_until
-from tests.app.test_offline import PaySpy, exit_with_fee, go_offline
+from tests.app.test_offline import (  # noqa: F401 (a fixture)
+    PaySpy,
+    exit_with_fee,
+    go_offline,
+    simulator_shutdown_race,
+)
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
+    pytest.mark.usefixtures("simulator_shutdown_race"),
 ]
 
 #: a 1366x768 screen less the taskbar and the title bar
@@ -212,5 +218,43 @@ def test_offline_needs_review_is_settled_from_the_booth_window(
         await task
         await wait_until(lambda: booth_win.pending_list.count() == 0, 5)
         assert spy.paid == []
+
+    run(loop, tmp_path, "en", body)
+
+
+def test_f1_when_the_server_just_went_away_offers_the_manual_switch(
+        loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    async def body(stack: Stack, console: Console) -> None:
+        ctx, ctl = stack.session.ctx, stack.lane("2")
+        spy = PaySpy(ctx.client)
+        win = console.lane_windows["2"]
+        await exit_with_fee(stack, "琼Z4404X")
+        # the lane has not noticed yet (its poller is paused): F1 tries the server, which
+        # refuses the connection, so the command certainly did not reach it
+        await ctl.stop()
+        assert ctl.link.online
+        port = int(stack.sim.port)
+        await stack.sim.stop()
+        await activate(win)
+        qtbot.keyClick(win, Qt.Key.Key_F1)
+        manual = await _dialog(win, ManualOpenDialog)
+        assert manual.reason.text() == ""
+        qtbot.keyClick(manual.presets, Qt.Key.Key_Space)  # the list of presets opens
+        await asyncio.sleep(0.1)
+        manual.presets.activated.emit(3)  # "Approved by the supervisor"
+        preset = manual.presets.itemText(3)
+        assert manual.reason.text() == preset
+        fut = asyncio.ensure_future(_finished(stack, "manual_open", 10))
+        qtbot.keyClick(manual.reason, Qt.Key.Key_Return)
+        assert (await fut)[2]
+        assert spy.gate == [("2", 1)]  # tried once, refused at the door
+        ctl.start()
+        stack.sim = await start_simulator(tmp_path, port)
+        await wait_until(lambda: ctl.link.online, 10)
+        await ctl.refresh_now()
+        # the gate command that may have been tried was never repeated
+        assert spy.gate == [("2", 1)] and ctl.status.gate == 0
+        [opening] = await ctx.journal.recent_actions(action="manual_open")
+        assert opening.request["Reason"] == preset
 
     run(loop, tmp_path, "en", body)
