@@ -100,6 +100,18 @@ def run_console(opts: ConsoleRun) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Booth Console")
     app.setQuitOnLastWindowClosed(False)
+    from booth_console.instance import ALREADY_RUNNING_EXIT, InstanceGuard, bring_to_front
+
+    guard = InstanceGuard(opts.data_dir)  # one console per data directory: before the journal
+    if not guard.acquire():
+        shown = guard.notify_running()
+        pid = guard.holder_pid()
+        msg = (f"another console is already running with data directory {opts.data_dir}"
+               + (f" (process {pid})" if pid else "")
+               + ("; its booth window was brought to the front" if shown else ""))
+        log.warning("%s", msg)
+        print(f"booth-console: {msg}", file=sys.stderr)
+        return ALREADY_RUNNING_EXIT
     from booth_console.app.gc_guard import GuiThreadCollector
 
     collector = GuiThreadCollector(app)  # no collection on paho's or the listener's threads
@@ -112,6 +124,7 @@ def run_console(opts: ConsoleRun) -> int:
     settings = QSettings(str(opts.data_dir / "windows.ini"), QSettings.Format.IniFormat)
     booth_window = BoothWindow(opts.cfg.booth.operator, settings)
     booth_window.show()
+    guard.raise_requested.connect(lambda: bring_to_front(booth_window))
     app.processEvents()
 
     from booth_console.ui.console import Console
@@ -181,6 +194,7 @@ def run_console(opts: ConsoleRun) -> int:
     with asyncio.Runner(loop_factory=lambda: ConsoleEventLoop(app)) as runner:
         runner.run(main())
     collector.stop()
+    guard.release()
     faulthandler.cancel_dump_traceback_later()
     log.info("console stopped (exit code %d)", result["code"])
     return result["code"]
