@@ -1,3 +1,28 @@
-"""Fixtures shared with the other console tests."""
+"""Fixtures: a simulator on its own thread (shared with the UI tests) and a test keyring."""
 
-from tests.ui.test_main import simulator_in_thread  # noqa: F401 (a fixture: a simulator on its own thread)
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import keyring
+import pytest
+
+from tests.boothpc.keyring_backend import FileKeyring
+from tests.ui.test_main import simulator_in_thread  # noqa: F401 (a fixture)
+
+
+@pytest.fixture
+def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FileKeyring]:
+    """The OS keyring replaced by a file, here and in child processes started by the test."""
+    monkeypatch.setenv("BOOTH_TEST_KEYRING_FILE", str(tmp_path / "keyring.json"))
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "tests.boothpc.keyring_backend.FileKeyring")
+    monkeypatch.delenv("BOOTH_CONSOLE_APP_SECRET", raising=False)
+    monkeypatch.delenv("BOOTH_CONSOLE_MQTT_PASSWORD", raising=False)
+    before = keyring.get_keyring()
+    backend = FileKeyring()
+    keyring.set_keyring(backend)
+    try:
+        yield backend
+    finally:
+        keyring.set_keyring(before)
