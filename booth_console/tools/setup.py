@@ -13,7 +13,7 @@ import asyncio
 import sys
 from pathlib import Path
 
-__all__ = ["add_arguments", "run", "run_wizard"]
+__all__ = ["add_arguments", "config_or_wizard", "run", "run_wizard"]
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -65,6 +65,22 @@ def run_wizard(path: Path, language: str = "") -> Path | None:
     wizard = SetupWizard(path, language=language)
     wizard.exec()
     return wizard.written
+
+
+def config_or_wizard(language: str = "") -> Path | None:
+    """The default configuration file; when there is none yet, the wizard writes it (None when
+    the wizard was cancelled, or cannot be shown because there is no display)."""
+    import os
+
+    path = _default_config()
+    if path.exists():
+        return path
+    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+        print(f"booth-console: no configuration at {path}: run `booth-console setup` on the booth PC "
+              "or give --config FILE", file=sys.stderr)
+        return None
+    print(f"booth-console: no configuration at {path} yet: opening the setup wizard", file=sys.stderr)
+    return run_wizard(path, language)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -233,3 +233,23 @@ def test_wizard_speaks_chinese(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
         assert "整张回调表" in w.listener_page.warning.text()
     finally:
         install_translators(qapp, "en")
+
+
+def test_run_without_a_configuration_points_to_setup(tmp_path: Path) -> None:
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(tmp_path / "none" / "booth.toml"))
+    done = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert done.returncode == 2
+    assert f"no configuration at {tmp_path / 'none' / 'booth.toml'}" in done.stderr
+    assert "booth-console setup" in done.stderr
+
+
+def test_run_finds_the_configuration_setup_wrote(tmp_path: Path) -> None:
+    # the default file exists but is broken: run reads it (and says what is wrong in it)
+    path = tmp_path / "conf" / "booth.toml"
+    path.parent.mkdir()
+    path.write_text("[booth]\nlanguage = 'fr'\n", encoding="utf-8")
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(path))
+    done = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert done.returncode == 2 and "language" in done.stderr
