@@ -34,6 +34,7 @@ __all__ = [
     "delete",
     "file_readable_by_others",
     "is_reference",
+    "known_backends",
     "lookup",
     "reference",
     "resolve_secrets",
@@ -77,6 +78,14 @@ def backend_name() -> str:
         return f"{type(kr).__module__}.{type(kr).__name__}"
     except Exception as exc:  # no backend, broken D-Bus, ...
         return f"none ({exc})"
+
+
+def known_backends() -> list[str]:
+    """The keyring backends this installation can choose from (entry points; a frozen build
+    that lost the package metadata has none, and then never finds the OS store)."""
+    from importlib.metadata import entry_points
+
+    return sorted(ep.name for ep in entry_points(group="keyring.backends"))
 
 
 def _keyring_error(what: str, value: str, exc: Exception) -> ConfigError:

@@ -48,6 +48,22 @@ print("callbacks received over the broker:", ", ".join(f"{k} x{n}" for k, n in r
 sys.exit(0 if rows else "no callback arrived over MQTT")
 PY
 
+echo "== bundle: diagnose"
+BOOTH_CONSOLE_APP_SECRET=bundle-check-secret-0042 "$exe" diagnose --data-dir "$out/mqtt-data" \
+  --no-self-test --out "$out/diagnose.zip"
+python3 - "$out/diagnose.zip" <<'PY'
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1]) as zf:
+    text = {n: zf.read(n).decode() for n in zf.namelist()}
+summary = text["summary.txt"]
+print("".join(l + "\n" for l in summary.splitlines() if l.startswith(("frozen", "qt", "keyring"))), end="")
+assert "frozen: True" in summary, summary
+# the OS keyring stores are found through package metadata, which a bundle can lose
+assert "SecretService" in summary and "Windows" in summary, "keyring backends missing from the bundle"
+assert "quick_check: ok" in text["journal.txt"], text["journal.txt"]
+assert not any("bundle-check-secret-0042" in t for t in text.values())
+PY
+
 echo "== bundle: start-up time (self-test, best of 3) against python3 -m booth_console"
 python3 - "$exe" "$root" <<'PY'
 import os, subprocess, sys, time

@@ -144,7 +144,7 @@ def journal_report(path: Path) -> str:
 
 def _summary(config: Path | None, folder: Path) -> str:
     from booth_console import __version__
-    from booth_console.secrets import backend_name
+    from booth_console.secrets import backend_name, known_backends
 
     try:
         import PySide6
@@ -165,6 +165,7 @@ def _summary(config: Path | None, folder: Path) -> str:
         ("data directory", str(folder)),
         ("configuration", str(config) if config else "(none given)"),
         ("keyring backend", backend_name()),
+        ("keyring backends known", ", ".join(known_backends()) or "none"),
         ("QT_QPA_PLATFORM", os.environ.get("QT_QPA_PLATFORM", "")),
     ]
     return "".join(f"{k}: {v}\n" for k, v in rows)

@@ -122,9 +122,15 @@ def run_console(opts: ConsoleRun) -> int:
     from booth_console.ui.booth_window import BoothWindow
 
     settings = QSettings(str(opts.data_dir / "windows.ini"), QSettings.Format.IniFormat)
+    from booth_console.ui.screens import use_arrangement
+
+    use_arrangement(settings)  # window positions per screen arrangement
     booth_window = BoothWindow(opts.cfg.booth.operator, settings)
     booth_window.show()
     guard.raise_requested.connect(lambda: bring_to_front(booth_window))
+    from booth_console.ui.about import install_about
+
+    install_about(booth_window, opts.data_dir, str(getattr(opts.cfg, "source", "")))
     app.processEvents()
 
     from booth_console.ui.console import Console

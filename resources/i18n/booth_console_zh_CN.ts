@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>About Booth Console…</source>
+        <translation>关于岗亭收费台…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Booth Console {version}</source>
+        <translation>岗亭收费台 {version}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Python {py}, PySide6 {pyside}, Qt {qt}</source>
+        <translation>Python {py}，PySide6 {pyside}，Qt {qt}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Platform: {platform}</source>
+        <translation>平台：{platform}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Data directory: {path}</source>
+        <translation>数据目录：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Configuration: {path}</source>
+        <translation>配置文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Frozen build: {frozen}</source>
+        <translation>打包版本：{frozen}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>About Booth Console</source>
+        <translation>关于岗亭收费台</translation>
+    </message>
+</context>
+<context>
     <name>BoothService</name>
     <message>
         <location filename="../../booth_console/app/booth.py"/>

@@ -210,4 +210,15 @@ TRANSLATIONS: dict[str, str] = {
     "Keep the AppSecret and broker password in the &OS keyring ({store})": "将 AppSecret 和 MQTT 密码保存在系统密钥库中(&O)（{store}）",
     "Cannot save": "无法保存",
     "Booth Console setup": "岗亭收费台设置",
+    # about box
+    "About Booth Console…": "关于岗亭收费台…",
+    "About Booth Console": "关于岗亭收费台",
+    "Booth Console {version}": "岗亭收费台 {version}",
+    "Python {py}, PySide6 {pyside}, Qt {qt}": "Python {py}，PySide6 {pyside}，Qt {qt}",
+    "Platform: {platform}": "平台：{platform}",
+    "Data directory: {path}": "数据目录：{path}",
+    "Configuration: {path}": "配置文件：{path}",
+    "Frozen build: {frozen}": "打包版本：{frozen}",
+    "yes": "是",
+    "no": "否",
 }

@@ -76,6 +76,7 @@ def test_archive_has_what_support_needs_and_no_secret(
                           "logs/booth-console.log.1", "journal.txt", "self-test.txt"}
     summary = files["summary.txt"]
     assert f"booth-console: {__version__}" in summary
+    assert "keyring backends known: " in summary and "Windows" in summary
     assert "python: 3." in summary and "Qt 6." in summary and "platform: " in summary
     assert 'park_key = "77"' in files["config.toml"] and 'app_secret = "***"' in files["config.toml"]
     assert 'password = "***"' in files["config.toml"] and 'host = "10.0.0.5"' in files["config.toml"]

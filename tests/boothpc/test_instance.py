@@ -63,6 +63,8 @@ def test_second_start_is_refused_and_raises_the_first(
         if first.poll() is None:
             first.kill()
             first.wait()
+    # the window positions went under this screen arrangement's group
+    assert "[layout_" in (data / "windows.ini").read_text(encoding="utf-8")
     # once the first has stopped, the data directory is free again
     guard = InstanceGuard(data)
     assert guard.acquire()
