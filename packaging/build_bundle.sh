@@ -48,6 +48,39 @@ print("callbacks received over the broker:", ", ".join(f"{k} x{n}" for k, n in r
 sys.exit(0 if rows else "no callback arrived over MQTT")
 PY
 
+echo "== bundle: simulate, and setup --check against it"
+simport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$exe" simulate --port "$simport" --db "$out/sim.db" >"$out/simulate.log" 2>&1 &
+simpid=$!
+trap 'kill "$simpid" 2>/dev/null || true' EXIT
+python3 - "$simport" "$out" <<'PY'
+import socket, sys, time
+from booth_console.simulator.lot import DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
+port, out = int(sys.argv[1]), sys.argv[2]
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    try:
+        socket.create_connection(("127.0.0.1", port), 1).close()
+        break
+    except OSError:
+        time.sleep(0.2)
+else:
+    sys.exit("the bundled simulator did not start")
+for name, secret in (("good", DEFAULT_APP_SECRET), ("bad", "not-the-secret")):
+    with open(f"{out}/{name}.toml", "w", encoding="utf-8") as fh:
+        fh.write(f'[server]\nbase_url = "http://127.0.0.1:{port}"\napp_id = "{DEFAULT_APP_ID}"\n'
+                 f'app_secret = "{secret}"\npark_key = "{DEFAULT_PARK_KEY}"\n'
+                 '[listener]\nhost = "127.0.0.1"\nport = 0\n')
+PY
+chmod 600 "$out/good.toml" "$out/bad.toml"
+"$exe" setup --check --config "$out/good.toml"
+if "$exe" setup --check --config "$out/bad.toml" >"$out/bad-check.txt"; then
+  echo "setup --check accepted a wrong AppSecret"; exit 1
+fi
+grep "ResultCode 1001" "$out/bad-check.txt"
+kill "$simpid"; wait "$simpid" 2>/dev/null || true
+trap - EXIT
+
 echo "== bundle: diagnose"
 BOOTH_CONSOLE_APP_SECRET=bundle-check-secret-0042 "$exe" diagnose --data-dir "$out/mqtt-data" \
   --no-self-test --out "$out/diagnose.zip"

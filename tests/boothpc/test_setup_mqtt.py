@@ -77,3 +77,33 @@ def test_no_answer_on_the_response_topic(open_broker: MosquittoBroker) -> None:
     text = _lines(_cfg(open_broker.host, open_broker.port))
     assert "ok    MQTT broker: connected" in text
     assert "FAIL  credentials: no answer on the response topic within 1.5 s" in text
+
+
+def test_all_checks_pass_against_the_simulator_over_mqtt(tmp_path: Path) -> None:
+    _need_mosquitto()
+    from booth_console.mqtt.demo_support import start_demo_stack
+    from tests.app.helpers import simulator_api
+
+    simulator, sim_config, (app_id, secret, park_key) = simulator_api()
+
+    async def main() -> tuple[str, list[str]]:
+        (tmp_path / "sim.db.captures" / "CameraCaptures").mkdir(parents=True, exist_ok=True)
+        sim = simulator(sim_config(port=0, traffic=0, db_path=tmp_path / "sim.db"))
+        await sim.start()
+        try:
+            demo = await start_demo_stack(sim_base_url=str(sim.base_url), app_id=app_id, app_secret=secret,
+                                          park_key=park_key, prefer="mosquitto", register_callbacks=False)
+            try:
+                cfg = Config(server=ServerConfig(app_id=app_id, app_secret=secret, park_key=park_key,
+                                                 transport="mqtt"), mqtt=demo.config)
+                report = await run_checks(cfg, listener=False)
+                return "\n".join(c.line() for c in report.checks), [lane.no for lane in report.lanes]
+            finally:
+                await demo.aclose()
+        finally:
+            await sim.stop()
+
+    text, lanes = asyncio.run(main())
+    assert "FAIL" not in text, text
+    assert "ok    credentials: AppId, AppSecret and ParkKey accepted (MQTT)" in text
+    assert len(lanes) >= 2
