@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``booth-console diagnose``."""
     parser.add_argument("--out", "-o", metavar="FILE.zip",
                         help="archive to write (default: booth-console-diagnose-<time>.zip here)")
-    parser.add_argument("--config", "-c", metavar="FILE", help="the console's configuration file")
+    parser.add_argument("--config", "-c", metavar="FILE",
+                        help="the console's configuration file (default: the one `setup` wrote, if any)")
     parser.add_argument("--data-dir", metavar="DIR", help="data directory (default: BOOTH_CONSOLE_DATA "
                         "or the user data directory)")
     parser.add_argument("--no-self-test", action="store_true", help="skip running self-test")
@@ -226,6 +227,11 @@ def run(args: argparse.Namespace) -> int:
 
     folder = Path(args.data_dir) if args.data_dir else data_dir()
     config = Path(args.config) if args.config else None
+    if config is None:  # the configuration `setup` wrote, when there is one
+        from booth_console.platform_paths import config_file
+
+        default = Path(config_file())
+        config = default if default.exists() else None
     out = Path(args.out) if args.out else Path(
         f"booth-console-diagnose-{dt.datetime.now():%Y%m%d-%H%M%S}.zip")
     names = build_archive(out, config=config, folder=folder, self_test=not args.no_self_test)

@@ -91,15 +91,14 @@ def test_archive_has_what_support_needs_and_no_secret(
         assert MQTT_PASSWORD not in text, name
 
 
-def test_secret_from_the_environment_is_scrubbed_too(tmp_path: Path) -> None:
+def test_secret_from_the_environment_is_scrubbed_too(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data = tmp_path / "data"
     data.mkdir()
     (data / "booth-console.log").write_text(f"oops {APP_SECRET}\n", encoding="utf-8")
-    os.environ["BOOTH_CONSOLE_APP_SECRET"] = APP_SECRET
-    try:
-        _done, files = _diagnose(tmp_path, "--data-dir", str(data), "--no-self-test")
-    finally:
-        del os.environ["BOOTH_CONSOLE_APP_SECRET"]
+    monkeypatch.setenv("BOOTH_CONSOLE_APP_SECRET", APP_SECRET)
+    monkeypatch.setenv("BOOTH_CONSOLE_CONFIG", str(tmp_path / "no-such.toml"))  # not the user's own
+    _done, files = _diagnose(tmp_path, "--data-dir", str(data), "--no-self-test")
+    assert "config.toml" not in files
     assert "oops ***" in files["logs/booth-console.log"]
     assert all(APP_SECRET not in t for t in files.values())
     assert "not found" in files["journal.txt"]
