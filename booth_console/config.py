@@ -1,32 +1,55 @@
 """Configuration: a TOML file with ``[server]``, ``[listener]``, ``[booth]``, ``[mqtt]``.
 
-Settings are declared once here (name, type, default, description); ``load_config`` validates
-them and reports every bad value with its section and key. The AppSecret and the MQTT password
-are never printed by ``repr()``.
+Every setting is declared once here, as a dataclass field whose metadata holds its meaning and
+its allowed values (range, choices or a check). From that one declaration:
+
+* :func:`load_config` / :func:`parse_config` check every value and report the first bad one in
+  one line naming the section, the key and the value (``ConfigError``; ``run`` exits 2);
+* :func:`example_toml` writes ``docs/booth.example.toml`` (a test keeps the committed file
+  equal to it, so the example cannot drift): every default with its meaning.
+
+The credentials are not required by :func:`parse_config` (the tools take them from the command
+line too); :func:`require_credentials` checks them once every source is applied. The AppSecret
+may come from the environment (:data:`SECRET_ENV`, see :func:`with_environment`). The AppSecret
+and the MQTT password are never printed by ``repr()``.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
+import textwrap
 import tomllib
-from dataclasses import dataclass, field, fields, replace
+from collections.abc import Callable, Iterator
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from booth_console.errors import ConfigError
 
 __all__ = [
     "DEFAULT_SHORTCUTS",
+    "SECRET_ENV",
     "BoothConfig",
     "Config",
     "ListenerConfig",
     "MqttConfig",
     "ServerConfig",
+    "Setting",
+    "check_setting",
     "data_dir",
+    "example_toml",
     "load_config",
     "parse_config",
+    "require_credentials",
+    "settings",
+    "with_environment",
 ]
+
+#: Environment variable that gives the AppSecret (keeps it out of files and shell history).
+SECRET_ENV = "BOOTH_CONSOLE_APP_SECRET"
 
 #: Default keyboard shortcuts per operator command (overridable in ``[booth.shortcuts]``).
 DEFAULT_SHORTCUTS: dict[str, str] = {
@@ -52,32 +75,125 @@ def data_dir() -> Path:
     return base / "booth-console"
 
 
+# --- checks (each returns why a value is bad, or "" when it is fine) -----------------------------
+
+Check = Callable[[Any], str]
+
+
+def _url(value: str, *, empty_ok: bool = False) -> str:
+    if not value:
+        return "" if empty_ok else "must be an http:// or https:// address"
+    try:
+        parts = urlsplit(value)
+        port = parts.port
+    except ValueError:
+        return "is not a valid address (bad port?)"
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return 'must be an address like "http://192.168.1.10:8888"'
+    if port == 0:
+        return "has port 0"
+    if parts.query or parts.fragment:
+        return "must not have a query or fragment"
+    return ""
+
+
+def _host(value: str) -> str:
+    if not value.strip() or any(c.isspace() or c in "/@[]" for c in value):
+        return "must be an IP address or host name (no scheme, no port)"
+    if ":" in value:  # only IPv6 literals may hold a colon
+        try:
+            ipaddress.IPv6Address(value)
+        except ValueError:
+            return "must be an IP address or host name (no scheme, no port)"
+    return ""
+
+
+def _networks(values: tuple[str, ...]) -> str:
+    for item in values:
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            return f"has {item!r}, which is not an IP address or network"
+    return ""
+
+
+def _not_blank(value: str) -> str:
+    return "must not be empty" if not value.strip() else ""
+
+
+def _topic_prefix(value: str) -> str:
+    if not value.strip("/"):
+        return "must not be empty"
+    if any(c in value for c in "+#\0"):
+        return "must not contain + # or NUL (MQTT wildcards)"
+    return ""
+
+
+def _setting(default: Any, meaning: str, *, lo: float | None = None, hi: float | None = None,
+             choices: tuple[str, ...] = (), check: Check | None = None, secret: bool = False,
+             note: str = "") -> Any:
+    """A declared setting: default, one-line meaning, allowed values; ``note`` is an extra
+    comment line in the example file (e.g. a typical site value)."""
+    return field(default=default, repr=not secret, metadata={
+        "meaning": meaning, "lo": lo, "hi": hi, "choices": choices, "check": check, "note": note,
+    })
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """``[server]``: how to reach the parking software."""
 
-    base_url: str = "http://127.0.0.1:8888"
-    app_id: str = ""
-    app_secret: str = field(default="", repr=False)
-    park_key: str = ""
-    transport: str = "http"  # "http" (V2.0) or "mqtt" (V3.0)
-    timeout: float = 5.0  # seconds per request
+    base_url: str = _setting("http://127.0.0.1:8888", "the parking software's LAN interface",
+                             check=_url, note='e.g. "http://192.168.1.10:8888"')
+    app_id: str = _setting("", "AppId (System Settings -> third-party interface); required")
+    app_secret: str = _setting(
+        "", f"AppSecret; required here or in the environment variable {SECRET_ENV}. "
+        "Never logged, never journaled", secret=True)
+    park_key: str = _setting("", "ParkKey of the lot; required")
+    transport: str = _setting("http", '"http" (V2.0) or "mqtt" (V3.0, needs [mqtt] host)',
+                              choices=("http", "mqtt"))
+    timeout: float = _setting(5.0, "seconds per request", lo=0.5, hi=120.0)
 
 
 @dataclass(frozen=True)
 class ListenerConfig:
     """``[listener]``: the embedded callback server."""
 
-    host: str = "127.0.0.1"
-    port: int = 8890
-    public_url: str = ""  # URL the parking software posts to; default http://host:port
-    register_callbacks: bool = False  # call SetCallbackParams on start (replaces the whole table)
-    callback_interval_ms: int = 1000
-    max_body_bytes: int = 16 * 1024 * 1024
-    timestamp_window_s: int = 600
-    allow_sources: tuple[str, ...] = ()
-    republish_mqtt: bool = False
-    journal: str = ""  # journal file; default <data dir>/journal.sqlite3
+    host: str = _setting("127.0.0.1", "address the callback listener binds; 127.0.0.1 takes "
+                         "callbacks from this PC only", check=_host,
+                         note='"0.0.0.0" for a parking server on another PC (set public_url too)')
+    port: int = _setting(8890, "listener port (0: any free port)", lo=0, hi=65535)
+    public_url: str = _setting(
+        "", "URL the parking software posts to; empty: http://<host>:<port>, refused for "
+        "registration when that is this PC's loopback and the server is elsewhere",
+        check=lambda v: _url(v, empty_ok=True), note='e.g. "http://192.168.1.20:8890"')
+    register_callbacks: bool = _setting(
+        False, "call SetCallbackParams on start and after the server comes back: REPLACES "
+        "the server's whole callback table")
+    reregister_every_min: int = _setting(
+        30, "with register_callbacks: register again every this many minutes (0: only at "
+        "start and when the server comes back after an outage)", lo=0, hi=1440)
+    callback_interval_ms: int = _setting(1000, "callback processing interval sent with the "
+                                         "registration", lo=200, hi=600_000)
+    max_body_bytes: int = _setting(16 * 1024 * 1024, "largest callback body accepted (captures "
+                                   "travel as Base64)", lo=64 * 1024, hi=256 * 1024 * 1024)
+    timestamp_window_s: int = _setting(600, "callbacks whose TimeStamp is further than this "
+                                       "from this PC's clock are refused (1002)", lo=30, hi=86_400)
+    allow_sources: tuple[str, ...] = _setting(
+        (), "addresses or networks that may post callbacks; empty: the parking server's own "
+        "address when base_url names one, else any", check=_networks,
+        note='e.g. ["192.168.1.10", "192.168.1.0/24"]')
+    max_connections: int = _setting(256, "most connections open at once (the oldest idle "
+                                    "ones are closed first)", lo=8, hi=10_000)
+    header_timeout_s: float = _setting(10.0, "seconds a client may take to send a request",
+                                       lo=1.0, hi=300.0)
+    keepalive_timeout_s: float = _setting(15.0, "seconds an idle connection is kept open",
+                                          lo=0.0, hi=3600.0)
+    rejected_rows_kept: int = _setting(10_000, "most rejected requests kept in the journal",
+                                       lo=100, hi=10_000_000)
+    republish_mqtt: bool = _setting(False, "republish received callbacks to the broker for "
+                                    "other booths (needs [mqtt] host)")
+    journal: str = _setting("", "journal file; empty: <data dir>/journal.sqlite3")
 
     @property
     def effective_public_url(self) -> str:
@@ -89,16 +205,23 @@ class ListenerConfig:
 class BoothConfig:
     """``[booth]``: what this booth shows and who works it."""
 
-    lanes: tuple[str, ...] = ()  # lane numbers; empty: every lane of the booth
-    operator: str = "attendant"
-    language: str = ""  # "en", "zh_CN" or "" for the system locale
-    virtual_plate_prefix: str = "无"
-    status_poll_ms: int = 1000
-    status_poll_busy_ms: int = 250
-    order_poll_ms: int = 500
-    attention_flash: bool = True
-    attention_sound: bool = True
-    shortcuts: tuple[tuple[str, str], ...] = tuple(DEFAULT_SHORTCUTS.items())
+    lanes: tuple[str, ...] = _setting((), "lane numbers to open windows for; empty: every "
+                                      "lane of the booth")
+    operator: str = _setting("attendant", "attendant name written with every action",
+                             check=_not_blank)
+    language: str = _setting("", '"en", "zh_CN", or "" for the system locale',
+                             choices=("", "en", "zh_CN"))
+    virtual_plate_prefix: str = _setting("无", "no-plate entries get this prefix + 6 characters",
+                                         check=lambda v: "must be 1 to 4 characters"
+                                         if not 1 <= len(v) <= 4 else "")
+    status_poll_ms: int = _setting(1000, "lane status poll interval", lo=100, hi=60_000)
+    status_poll_busy_ms: int = _setting(250, "lane status poll interval while a vehicle is "
+                                        "on the loop", lo=100, hi=60_000)
+    order_poll_ms: int = _setting(500, "lane order poll interval", lo=100, hi=60_000)
+    attention_flash: bool = _setting(True, "flash a lane window that needs the attendant")
+    attention_sound: bool = _setting(True, "beep when a lane needs the attendant")
+    shortcuts: tuple[tuple[str, str], ...] = _setting(
+        tuple(DEFAULT_SHORTCUTS.items()), "[booth.shortcuts]: any Qt key sequence per command")
 
     def shortcut(self, command: str) -> str:
         """The key sequence bound to an operator command."""
@@ -109,13 +232,20 @@ class BoothConfig:
 class MqttConfig:
     """``[mqtt]``: the broker for V3.0 and for republishing callbacks."""
 
-    host: str = "127.0.0.1"
-    port: int = 1883
-    username: str = ""
-    password: str = field(default="", repr=False)
-    tls: bool = False
-    topic_prefix: str = "parking"
-    request_timeout: float = 5.0
+    host: str = _setting("127.0.0.1", "broker address; give it explicitly when transport is "
+                         '"mqtt" or republish_mqtt is on', check=_host)
+    port: int = _setting(1883, "broker port", lo=1, hi=65535)
+    username: str = _setting("", "broker user name (empty: none)")
+    password: str = _setting("", "broker password; never logged", secret=True)
+    tls: bool = _setting(False, "connect with TLS")
+    topic_prefix: str = _setting("parking", "first level of every topic", check=_topic_prefix)
+    request_timeout: float = _setting(5.0, "seconds to wait for an answer", lo=0.5, hi=120.0)
+
+
+_SECTIONS: tuple[tuple[str, type[Any]], ...] = (
+    ("server", ServerConfig), ("listener", ListenerConfig), ("booth", BoothConfig),
+    ("mqtt", MqttConfig),
+)
 
 
 @dataclass(frozen=True)
@@ -127,84 +257,164 @@ class Config:
     booth: BoothConfig = BoothConfig()
     mqtt: MqttConfig = MqttConfig()
     source: str = ""  # file it came from, for messages
+    #: sections and keys written in the file ("mqtt.host"), to tell a default from a choice
+    given: frozenset[str] = frozenset()
 
     def journal_path(self) -> Path:
         """The journal file."""
         return Path(self.listener.journal) if self.listener.journal else data_dir() / "journal.sqlite3"
 
 
-def _coerce(section: str, name: str, expected: Any, value: Any) -> Any:
-    where = f"[{section}] {name}"
-    if expected is bool:
-        if isinstance(value, bool):
-            return value
+# --- the declaration, walked --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Setting:
+    """One declared setting (for validation, the example file and documentation)."""
+
+    section: str
+    name: str
+    type: str  # "str", "int", "float", "bool", "tuple[str, ...]", shortcuts table
+    default: Any
+    meaning: str
+    lo: float | None
+    hi: float | None
+    choices: tuple[str, ...]
+    check: Check | None
+    note: str
+
+    @property
+    def key(self) -> str:
+        """``[section] name`` as messages write it."""
+        return f"[{self.section}] {self.name}"
+
+    def allowed(self) -> str:
+        """The allowed values in words ("" when any value of the type is fine)."""
+        if self.choices:
+            return "one of " + ", ".join(f'"{c}"' for c in self.choices)
+        if self.lo is not None and self.hi is not None:
+            return f"{_num(self.lo)}..{_num(self.hi)}"
+        return ""
+
+
+def _num(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _setting_of(section: str, f: Field[Any]) -> Setting:
+    md = f.metadata
+    return Setting(section, f.name, str(f.type), f.default, md.get("meaning", ""), md.get("lo"),
+                   md.get("hi"), md.get("choices", ()), md.get("check"), md.get("note", ""))
+
+
+def settings() -> Iterator[Setting]:
+    """Every declared setting, in file order."""
+    for section, cls in _SECTIONS:
+        for f in fields(cls):
+            yield _setting_of(section, f)
+
+
+_SECRET_KEYS = ("app_secret", "password")
+
+
+def _coerce(s: Setting, raw: Any) -> Any:
+    where = s.key
+    expected = s.type
+    value = _Hidden() if s.name in _SECRET_KEYS else raw
+    if expected == "bool":
+        if isinstance(raw, bool):
+            return raw
         raise ConfigError(f"{where} must be true or false, not {value!r}")
-    if expected is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return value
+    if expected == "int":
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
         raise ConfigError(f"{where} must be a whole number, not {value!r}")
-    if expected is float:
-        if isinstance(value, int | float) and not isinstance(value, bool):
-            return float(value)
+    if expected == "float":
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return float(raw)
         raise ConfigError(f"{where} must be a number, not {value!r}")
-    if expected is str:
-        if isinstance(value, str):
-            return value
-        if isinstance(value, int) and not isinstance(value, bool):
-            return str(value)  # lane numbers and park keys are often written bare
+    if expected == "str":
+        if isinstance(raw, str):
+            return raw
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return str(raw)  # lane numbers and park keys are often written bare
         raise ConfigError(f"{where} must be text, not {value!r}")
     if expected == "tuple[str, ...]":
-        if isinstance(value, list) and all(isinstance(v, str | int) for v in value):
-            return tuple(str(v) for v in value)
+        if isinstance(raw, list) and all(
+            isinstance(v, str) or (isinstance(v, int) and not isinstance(v, bool)) for v in raw
+        ):
+            return tuple(str(v) for v in raw)
         raise ConfigError(f"{where} must be a list of text values, not {value!r}")
-    return value
+    return raw
 
 
-_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+class _Hidden:
+    def __repr__(self) -> str:
+        return "(hidden)"
 
 
-def _section(cls: Any, section: str, raw: dict[str, Any]) -> Any:
+def check_setting(s: Setting, value: Any) -> None:
+    """Raise ``ConfigError`` naming the setting and the value when it is not allowed."""
+    shown = "(hidden)" if s.name in _SECRET_KEYS else repr(value)
+    if s.choices and value not in s.choices:
+        raise ConfigError(f"{s.key} = {shown} is not allowed: must be {s.allowed()}")
+    if s.lo is not None and s.hi is not None and not s.lo <= value <= s.hi:
+        raise ConfigError(f"{s.key} = {shown} is out of range: must be between "
+                          f"{_num(s.lo)} and {_num(s.hi)}")
+    if s.check is not None:
+        why = s.check(value)
+        if why:
+            raise ConfigError(f"{s.key} = {shown} {why}")
+
+
+def _shortcuts(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise ConfigError("[booth.shortcuts] must map command names to key sequences")
+    unknown = set(value) - set(DEFAULT_SHORTCUTS)
+    if unknown:
+        raise ConfigError(
+            f"[booth.shortcuts] unknown command(s): {', '.join(sorted(unknown))}; "
+            f"known: {', '.join(DEFAULT_SHORTCUTS)}"
+        )
+    return tuple({**DEFAULT_SHORTCUTS, **value}.items())
+
+
+def _section(cls: Any, section: str, raw: Any) -> Any:
     if not isinstance(raw, dict):
         raise ConfigError(f"[{section}] must be a table")
-    known = {f.name: f for f in fields(cls)}
+    known = {f.name: _setting_of(section, f) for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
         if section == "booth" and key == "shortcuts":
-            if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
-                raise ConfigError("[booth.shortcuts] must map command names to key sequences")
-            unknown = set(value) - set(DEFAULT_SHORTCUTS)
-            if unknown:
-                raise ConfigError(
-                    f"[booth.shortcuts] unknown command(s): {', '.join(sorted(unknown))}; "
-                    f"known: {', '.join(DEFAULT_SHORTCUTS)}"
-                )
-            kwargs["shortcuts"] = tuple({**DEFAULT_SHORTCUTS, **value}.items())
+            kwargs["shortcuts"] = _shortcuts(value)
             continue
         if key not in known:
             raise ConfigError(f"[{section}] has an unknown setting {key!r}")
-        type_name = str(known[key].type)
-        kwargs[key] = _coerce(section, key, _TYPES.get(type_name, type_name), value)
+        s = known[key]
+        kwargs[key] = _coerce(s, value)
+        check_setting(s, kwargs[key])
     return cls(**kwargs)
 
 
 def parse_config(data: dict[str, Any], source: str = "") -> Config:
-    """Validate a parsed TOML document into a :class:`Config`."""
-    unknown = set(data) - {"server", "listener", "booth", "mqtt"}
+    """Validate a parsed TOML document into a :class:`Config`.
+
+    Raises:
+        ConfigError: the first bad value, in one line naming its section, key and value.
+    """
+    unknown = set(data) - {name for name, _ in _SECTIONS}
     if unknown:
         raise ConfigError(f"unknown section(s): {', '.join(sorted(unknown))}")
-    cfg = Config(
-        server=_section(ServerConfig, "server", data.get("server", {})),
-        listener=_section(ListenerConfig, "listener", data.get("listener", {})),
-        booth=_section(BoothConfig, "booth", data.get("booth", {})),
-        mqtt=_section(MqttConfig, "mqtt", data.get("mqtt", {})),
-        source=source,
+    parts = {name: _section(cls, name, data.get(name, {})) for name, cls in _SECTIONS}
+    given = frozenset(
+        f"{name}.{key}" for name, _ in _SECTIONS
+        for key in (data.get(name) or {})
     )
-    if cfg.server.transport not in ("http", "mqtt"):
-        raise ConfigError(f"[server] transport must be \"http\" or \"mqtt\", not {cfg.server.transport!r}")
-    if not (200 <= cfg.listener.callback_interval_ms <= 600_000):
-        raise ConfigError("[listener] callback_interval_ms must be between 200 and 600000")
-    if cfg.booth.language not in ("", "en", "zh_CN"):
-        raise ConfigError('[booth] language must be "en", "zh_CN" or empty for the system locale')
+    cfg = Config(**parts, source=source, given=given)
+    uses_mqtt = cfg.server.transport == "mqtt" or cfg.listener.republish_mqtt
+    if uses_mqtt and "mqtt.host" not in given:
+        why = ('[server] transport = "mqtt"' if cfg.server.transport == "mqtt"
+               else "[listener] republish_mqtt = true")
+        raise ConfigError(f"{why} needs a broker: set [mqtt] host (and port)")
     return cfg
 
 
@@ -232,3 +442,76 @@ def with_overrides(cfg: Config, **server: Any) -> Config:
     """A copy with some ``[server]`` values replaced (``None`` values are ignored)."""
     changes = {k: v for k, v in server.items() if v is not None}
     return replace(cfg, server=replace(cfg.server, **changes)) if changes else cfg
+
+
+def with_environment(cfg: Config, environ: Any = None) -> Config:
+    """A copy with the AppSecret from :data:`SECRET_ENV` when that is set (it wins over the
+    file, as for the tools)."""
+    secret = (os.environ if environ is None else environ).get(SECRET_ENV)
+    return with_overrides(cfg, app_secret=secret) if secret else cfg
+
+
+def require_credentials(cfg: Config) -> None:
+    """Check that AppId, AppSecret and ParkKey are there.
+
+    Raises:
+        ConfigError: one line naming the missing value and where to put it.
+    """
+    where = f" in {cfg.source}" if cfg.source else ""
+    if not cfg.server.app_secret:
+        raise ConfigError(
+            f"no AppSecret: set [server] app_secret{where} or the environment variable "
+            f"{SECRET_ENV} (callbacks cannot be checked without it)"
+        )
+    for key, label in (("app_id", "AppId"), ("park_key", "ParkKey")):
+        if not str(getattr(cfg.server, key)).strip():
+            raise ConfigError(f"no {label}: set [server] {key}{where}")
+
+
+# --- the example file --------------------------------------------------------------------------
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, str):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    raise TypeError(f"no TOML form for {value!r}")
+
+
+def example_toml() -> str:
+    """``docs/booth.example.toml``, generated from the declaration: every setting, its default,
+    its meaning and allowed values (``python3 -m booth_console.config > docs/booth.example.toml``)."""
+    out = [
+        "# Booth Console configuration (booth-console run --config booth.toml).",
+        "# Generated from booth_console/config.py: python3 -m booth_console.config",
+        "# Every setting is optional and shows its default, except the [server] credentials:",
+        f"# app_id, park_key and app_secret (or the environment variable {SECRET_ENV}) are required.",
+    ]
+    for section, cls in _SECTIONS:
+        out.append("")
+        out.append(f"[{section}]")
+        for f in fields(cls):
+            s = _setting_of(section, f)
+            if s.name == "shortcuts":
+                continue
+            allowed = s.allowed()
+            text = s.meaning + (f" ({allowed})" if allowed else "")
+            out.extend(textwrap.wrap(text, 95, initial_indent="# ", subsequent_indent="# "))
+            if s.note:
+                out.append(f"# {s.note}")
+            out.append(f"{s.name} = {_toml_value(s.default)}")
+        if section == "booth":
+            out.append("")
+            out.append("[booth.shortcuts]")
+            out.append("# any Qt key sequence per operator command")
+            for command, key in DEFAULT_SHORTCUTS.items():
+                out.append(f"{command} = {_toml_value(key)}")
+    return "\n".join(out) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(example_toml())

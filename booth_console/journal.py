@@ -151,6 +151,104 @@ _SECRET_KEYS = frozenset({"appsecret", "app_secret", "password", "pin", "secret"
 class JournalError(BoothError):
     """The journal file cannot be opened or written (disk full, permissions, corrupt file)."""
 
+    def __init__(self, message: str, *, damaged: bool = False) -> None:
+        super().__init__(message)
+        #: the file itself is damaged (not merely locked, read-only or on a full disk)
+        self.damaged = damaged
+
+
+def _is_damage(exc: sqlite3.Error) -> bool:
+    """A corrupt or foreign file, as opposed to a locked one, a full disk or no permission."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return False
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+def _sqlite_header(path: Path) -> bool:
+    """Whether the file starts like an SQLite database (else it is not a journal at all)."""
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def _quick_check(conn: sqlite3.Connection) -> str:
+    """``""`` when ``PRAGMA quick_check`` finds the file sound, else what it found."""
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as exc:
+        if isinstance(exc, sqlite3.OperationalError) and not _is_damage(exc):
+            msg = str(exc).lower()
+            if "malformed" not in msg and "corrupt" not in msg:
+                return ""  # locked or busy: not a verdict on the file (it is checked next time)
+        return str(exc)
+    found = [str(r[0]) for r in rows]
+    return "" if found == ["ok"] else "; ".join(found[:3])
+
+
+_SALVAGE_COLUMNS = ("kind, request_id, body_hash, dedup_key, nonce_key, received_at, source,"
+                    " signature_ok, result_code, reason, raw_body, image_paths")
+_PAYMENT_COLUMNS = ("payment_order_no, lane_no, order_no, request, operator, created_at, attempts,"
+                    " status")
+
+
+def _salvage(copy: Path, fresh: sqlite3.Connection) -> tuple[int, int]:
+    """Copy what can still be read from a damaged journal into the fresh one: accepted
+    callbacks never delivered, and payments still waiting for the server. Returns the counts."""
+    old = sqlite3.connect(f"file:{copy}?mode=ro", uri=True, isolation_level=None)
+    try:
+        with contextlib.suppress(sqlite3.Error):
+            old.execute("PRAGMA busy_timeout=1000")
+        callbacks = _readable_rows(old, "callbacks", _SALVAGE_COLUMNS,
+                                   "processed = 0 AND result_code = 200")
+        payments = _readable_rows(old, "pending_payments", _PAYMENT_COLUMNS, "status = 'pending'")
+    finally:
+        old.close()
+    fresh.execute("BEGIN IMMEDIATE")
+    try:
+        fresh.executemany(
+            f"INSERT OR IGNORE INTO callbacks ({_SALVAGE_COLUMNS}) VALUES"
+            f" ({', '.join('?' * 12)})", [row[1:] for row in callbacks])
+        fresh.executemany(
+            f"INSERT OR IGNORE INTO pending_payments ({_PAYMENT_COLUMNS}) VALUES"
+            f" ({', '.join('?' * 8)})", [row[1:] for row in payments])
+        fresh.execute("COMMIT")
+    except sqlite3.Error:
+        fresh.execute("ROLLBACK")
+        raise
+    if callbacks or payments:
+        log.warning("journal: copied %d undelivered callback(s) and %d pending payment(s) from "
+                    "the damaged journal", len(callbacks), len(payments))
+    return len(callbacks), len(payments)
+
+
+def _readable_rows(conn: sqlite3.Connection, table: str, columns: str, where: str,
+                   step: int = 200) -> list[tuple[Any, ...]]:
+    """``SELECT rowid, <columns> FROM <table> WHERE <where>``: the rows that can still be
+    read. When the whole scan fails, in rowid ranges, and row by row within a damaged range."""
+    select = f"SELECT rowid, {columns} FROM {table} WHERE ({where})"
+    try:
+        return list(conn.execute(select + " ORDER BY rowid").fetchall())
+    except sqlite3.DatabaseError:
+        pass
+    try:
+        top = int(conn.execute(f"SELECT max(rowid) FROM {table}").fetchone()[0] or 0)
+    except (sqlite3.DatabaseError, TypeError, ValueError):
+        top = 100_000  # the table's last page is unreadable: walk a generous range
+    rows: list[tuple[Any, ...]] = []
+    for start in range(0, top + 1, step):
+        try:
+            rows.extend(conn.execute(f"{select} AND rowid > ? AND rowid <= ? ORDER BY rowid",
+                                     (start, start + step)).fetchall())
+            continue
+        except sqlite3.DatabaseError:
+            pass
+        for rid in range(start + 1, start + step + 1):
+            with contextlib.suppress(sqlite3.DatabaseError):
+                rows.extend(conn.execute(f"{select} AND rowid = ?", (rid,)).fetchall())
+    return rows
+
 
 @dataclass(frozen=True, slots=True)
 class CallbackWrite:
@@ -317,6 +415,16 @@ class Journal:
         #: number of committed batches and jobs (for tests and the benchmark)
         self.batches = 0
         self.jobs = 0
+        #: where a damaged journal found at open was moved (kept for inspection), else None
+        self.damaged_copy: Path | None = None
+        #: what the integrity check said about the damaged journal
+        self.damage = ""
+        #: undelivered callbacks and pending payments copied from the damaged journal
+        self.salvaged_callbacks = 0
+        self.salvaged_payments = 0
+        #: False when the accepted (Nonce, TimeStamp) pairs of the last hours could not all be
+        #: read (damaged journal): replays of older callbacks cannot be recognised
+        self.replay_window_known = True
 
     def __repr__(self) -> str:
         return f"<Journal {str(self.path)!r}>"
@@ -352,12 +460,13 @@ class Journal:
         except (OSError, sqlite3.Error) as exc:
             raise JournalError(f"cannot open the journal {path}: {exc}") from None
         try:
+            # first, so that a journal another program holds locked is waited for
+            conn.execute("PRAGMA busy_timeout=5000")
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=FULL")
             # freed and new pages are zeroed: nothing stale from earlier rows or from this
             # process's memory lingers in the file's unused space
             conn.execute("PRAGMA secure_delete=ON")
-            conn.execute("PRAGMA busy_timeout=5000")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise JournalError(
@@ -372,10 +481,49 @@ class Journal:
                 log.info("journal %s migrated to schema %d", path, number + 1)
         except sqlite3.Error as exc:
             conn.close()
-            raise JournalError(f"cannot use the journal {path}: {exc}") from None
+            raise JournalError(f"cannot use the journal {path}: {exc}",
+                               damaged=_is_damage(exc)) from None
         except JournalError:
             conn.close()
             raise
+        return conn
+
+    def _open_checked(self) -> sqlite3.Connection:
+        """Connect and check the file (``PRAGMA quick_check``). A damaged journal is moved
+        aside (kept), its undelivered callbacks and pending payments are copied to a fresh
+        one, and :attr:`damaged_copy` tells the application."""
+        path = self.path
+        problem = ""
+        try:
+            conn = self._connect(path)
+        except JournalError as exc:
+            if not exc.damaged or not _sqlite_header(path):
+                raise  # locked, read-only, full disk; or some other file: not ours to move
+            problem = str(exc)
+        else:
+            problem = _quick_check(conn)
+            if not problem:
+                return conn
+            conn.close()
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        copy = path.with_name(f"{path.name}.damaged-{stamp}")
+        try:
+            for suffix in ("", "-wal", "-shm"):
+                part = Path(str(path) + suffix)
+                if part.exists():
+                    part.rename(Path(str(copy) + suffix))
+        except OSError as exc:
+            raise JournalError(f"the journal {path} is damaged ({problem}) and cannot be moved "
+                               f"aside: {exc.strerror or exc}") from None
+        log.error("journal %s is damaged (%s); kept as %s, starting a new one", path, problem,
+                  copy.name)
+        self.damaged_copy, self.damage = copy, problem
+        self.replay_window_known = False
+        conn = self._connect(path)
+        try:
+            self.salvaged_callbacks, self.salvaged_payments = _salvage(copy, conn)
+        except Exception:  # best effort: the damaged copy is kept whatever happens
+            log.exception("journal: copying rows from the damaged journal failed")
         return conn
 
     async def close(self) -> None:
@@ -398,7 +546,7 @@ class Journal:
 
     def _run(self, loop: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
         try:
-            conn = self._connect(self.path)
+            conn = self._open_checked()
         except JournalError as exc:
             self._closed = True
             loop.call_soon_threadsafe(settle, ready, exc)
@@ -408,6 +556,7 @@ class Journal:
             self._load_nonces(conn)
         except sqlite3.Error as exc:
             log.warning("journal: cannot load recent nonces: %s", exc)
+            self.replay_window_known = False
         loop.call_soon_threadsafe(settle, ready, None)
         stop = False
         busy = False
@@ -744,9 +893,15 @@ class Journal:
         result: list[CallbackRow] = await self._submit(job)
         return result
 
-    async def unprocessed_callbacks(self, limit: int = 10000) -> list[CallbackRow]:
-        """Accepted callbacks the application has not taken yet, oldest first."""
-        return await self._callback_rows("WHERE processed = 0 AND result_code = 200", "ASC", limit)
+    async def unprocessed_callbacks(
+        self, limit: int = 10000, *, received_before: float | None = None
+    ) -> list[CallbackRow]:
+        """Accepted callbacks the application has not taken yet, oldest first (only those
+        received before ``received_before``, a ``time.time()``, when given)."""
+        where = "WHERE processed = 0 AND result_code = 200"
+        if received_before is not None:
+            where += f" AND received_at < {float(received_before)!r}"
+        return await self._callback_rows(where, "ASC", limit)
 
     async def recent_callbacks(self, limit: int = 100) -> list[CallbackRow]:
         """The newest journaled callbacks (accepted and rejected), newest first."""

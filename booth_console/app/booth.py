@@ -14,6 +14,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import logging
+import time
 from collections import deque
 from collections.abc import Callable
 from pathlib import Path
@@ -42,6 +43,10 @@ from booth_console.errors import BoothError
 __all__ = ["BoothService", "TypeChoice"]
 
 log = logging.getLogger("booth_console.booth")
+
+#: While the callbacks are registered and polling sees vehicles, this long (seconds) without any
+#: callback is shown as a warning (the server may have forgotten the table or cannot reach us).
+NO_CALLBACKS_WARN_S = 300.0
 
 
 def _tr(text: str) -> str:
@@ -120,6 +125,12 @@ class BoothService(QObject):
         self._listener_timer.timeout.connect(self._poll_listener)
         self._tasks: set[asyncio.Task[Any]] = set()
         self._area_refresh_s = 30.0
+        #: see :data:`NO_CALLBACKS_WARN_S`
+        self.no_callbacks_warn_s = NO_CALLBACKS_WARN_S
+        self._quiet_since = time.time()  # no callback expected before the start
+        self._activity_at: float | None = None  # last new vehicle order seen by polling
+        self._orders: dict[str, str] = {}
+        self._quiet_warned = False
         if hub is not None:
             self._connect_hub(hub)
 
@@ -142,6 +153,7 @@ class BoothService(QObject):
         for info in lanes:
             ctl = LaneController(self.client, info, timing=self.timing, parent=self)
             ctl.link_changed.connect(self._on_lane_link)
+            ctl.order_changed.connect(lambda snap, no=info.lane_no: self._on_order(no, snap))
             self.controllers[info.lane_no] = ctl
         for ctl in self.controllers.values():
             ctl.start()
@@ -313,8 +325,26 @@ class BoothService(QObject):
 
     def set_registered(self, registered: bool) -> None:
         """Record that the callback table was registered with the server (shown at once)."""
+        if registered and not self.registered:
+            self._quiet_since = time.time()
         self.registered = registered
         self._poll_listener()
+
+    def _on_order(self, lane_no: str, snap: Any) -> None:
+        order_no = str(getattr(snap, "order_no", "") or "")
+        if order_no and self._orders.get(lane_no) != order_no:
+            self._activity_at = time.time()
+        self._orders[lane_no] = order_no
+
+    def _quiet_minutes(self, last_callback_at: float | None) -> int:
+        """Minutes without a callback while registered and vehicles come and go (0: fine)."""
+        if not self.registered or self._activity_at is None:
+            return 0
+        since = max(last_callback_at or 0.0, self._quiet_since)
+        quiet = time.time() - since
+        if self._activity_at <= since or quiet < self.no_callbacks_warn_s:
+            return 0
+        return max(1, int(quiet // 60))
 
     def _poll_listener(self) -> None:
         lst = self.listener
@@ -324,9 +354,19 @@ class BoothService(QObject):
             stats = lst.stats
             last = (dt.datetime.fromtimestamp(stats.last_callback_at)
                     if stats.last_callback_at else None)
+            quiet = self._quiet_minutes(stats.last_callback_at)
+            if quiet and not self._quiet_warned:
+                self._quiet_warned = True
+                log.warning("no callbacks for %d min while lanes are busy", quiet)
+                self.messages.warning(
+                    _tr("No callbacks for {n} min while lanes are busy: the parking server may "
+                        "have lost the callback table or cannot reach this console.").format(n=quiet))
+            elif not quiet:
+                self._quiet_warned = False
             snap = ListenerSnapshot(
                 address=lst.url, running=lst.running, last_callback=last,
                 received=stats.accepted, rejected=stats.rejected, registered=self.registered,
+                quiet_min=quiet,
             )
         if snap != self.listener_state:
             self.listener_state = snap

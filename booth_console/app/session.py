@@ -49,6 +49,11 @@ class Session:
     _register_url: str = field(default="", repr=False)
     _was_online: bool = field(default=False, repr=False)
     _link_up: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    #: register again this often (seconds; 0: only after outages); from
+    #: ``[listener] reregister_every_min``
+    reregister_every_s: float = 0.0
+    _recovered: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
+    _seen_online: bool = field(default=False, repr=False)
 
     @property
     def journal(self) -> Any:
@@ -111,7 +116,10 @@ class Session:
         if do_register and stack is not None:
             register_url = (cfg.listener.public_url.rstrip("/") if cfg.listener.public_url
                             else stack.listener.url)
-            registered = await _register(client, register_url, cfg, messages, first=True)
+            if await _reachable(register_url, cfg, messages):
+                registered = await _register(client, register_url, cfg, messages, first=True)
+            else:
+                register_url = ""
         booth = BoothService(
             client, cfg.booth, messages, hub=hub, listener=stack.listener if stack else None,
             journal=journal, timing=timing, registered=registered,
@@ -126,26 +134,48 @@ class Session:
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
         session._wire_payments()
-        if register_url and not registered:
+        if stack is not None:
+            _tell_journal_damage(stack, messages)
+        session.reregister_every_s = cfg.listener.reregister_every_min * 60.0
+        if register_url:
             session._register_url = register_url
-            session._spawn(session._register_until_ok(), "register")
+            session._spawn(session._keep_registered(), "register")
         return session
 
     # -- callback registration -----------------------------------------------------------------
 
-    async def _register_until_ok(self) -> None:
-        """Register the callbacks once the server answers (retried with back-off, woken up when
-        the server link comes back)."""
+    async def _keep_registered(self) -> None:
+        """Keep the callback table registered: until the first registration succeeds, retry
+        with back-off (woken up when the server link comes back); afterwards register again
+        when the link recovers from an outage (a restarted server forgets the table) and every
+        ``[listener] reregister_every_min`` minutes."""
         delay = 1.0
-        while not self.booth.registered:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._link_up.wait(), delay)
-            self._link_up.clear()
-            if await _register(self.client, self._register_url, self.cfg, self.messages,
-                               first=False):
-                self.booth.set_registered(True)
-                return
-            delay = min(delay * 2, 30.0)
+        while True:
+            if not self.booth.registered:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._link_up.wait(), delay)
+                self._link_up.clear()
+                if await _register(self.client, self._register_url, self.cfg, self.messages,
+                                   first=False):
+                    self.booth.set_registered(True)
+                    delay = 1.0
+                else:
+                    delay = min(delay * 2, 30.0)
+                continue
+            self._recovered.clear()
+            loop = asyncio.get_running_loop()
+            registered_at = loop.time()
+            while not self._recovered.is_set():  # a look each second: the interval may change
+                every = self.reregister_every_s
+                if every > 0 and loop.time() - registered_at >= every:
+                    break
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._recovered.wait(), 1.0)
+            why = "the parking server is back" if self._recovered.is_set() else "periodic"
+            log.info("registering the callbacks again (%s)", why)
+            if not await _register(self.client, self._register_url, self.cfg, self.messages,
+                                   first=False, quiet=True):
+                self.booth.set_registered(False)  # retried above until it succeeds
 
     # -- pending payments --------------------------------------------------------------------
 
@@ -160,6 +190,9 @@ class Session:
         self._was_online = bool(snap.online)
         if came_back:  # only on the transition (the link is re-announced every second)
             self._link_up.set()
+            if self._seen_online:  # back after an outage, not merely up for the first time
+                self._recovered.set()
+            self._seen_online = True
             for d in list(self.ctx.deliveries.values()):
                 d.wake.set()  # the server answers again: try now rather than after the back-off
             self.resume_pending_soon()
@@ -248,9 +281,43 @@ class Session:
                 log.exception("shutdown step %s failed", name)
 
 
+async def _reachable(url: str, cfg: Config, messages: MessageBus) -> bool:
+    """Whether the parking server can reach ``url``; if not, the attendant is told why."""
+    from booth_console.listener.registration import host_addresses, unreachable_reason
+
+    why = unreachable_reason(url, await host_addresses(cfg.server.base_url))
+    if not why:
+        return True
+    log.error("callbacks not registered: %s", why)
+    messages.error(QtTr.tr(
+        "Callbacks are not registered: the parking server at {server} cannot reach this "
+        "console at {url}. Set [listener] host = \"0.0.0.0\" and public_url to this PC's LAN "
+        "address in {file}."
+    ).format(server=cfg.server.base_url, url=url, file=cfg.source or "the configuration"))
+    return False
+
+
+def _tell_journal_damage(stack: Any, messages: MessageBus) -> None:
+    """Tell the attendant that the journal was found damaged and replaced at start."""
+    journal = stack.journal
+    copy = getattr(journal, "damaged_copy", None)
+    if copy is not None:
+        messages.error(QtTr.tr(
+            "The journal was damaged and a new one was started; the damaged file is kept as "
+            "{copy}. Recovered: {callbacks} undelivered callbacks, {payments} payments waiting "
+            "for the server. Callbacks sent before this start are refused."
+        ).format(copy=copy, callbacks=journal.salvaged_callbacks,
+                 payments=journal.salvaged_payments))
+    elif not getattr(journal, "replay_window_known", True):
+        messages.warning(QtTr.tr(
+            "The journal's record of recent callbacks could not be read: callbacks sent "
+            "before this start are refused."))
+
+
 async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
-                    first: bool) -> bool:
-    """Register the callback table once; report the outcome. Returns whether it succeeded."""
+                    first: bool, quiet: bool = False) -> bool:
+    """Register the callback table once; report the outcome (``quiet``: only to the log).
+    Returns whether it succeeded."""
     from booth_console.listener.registration import register_callbacks
 
     try:
@@ -262,6 +329,9 @@ async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
         else:
             log.info("callback registration not done yet: %s", exc)
         return False
+    if quiet:
+        log.info("callbacks registered again at %s", url)
+        return True
     messages.info(
         QtTr.tr("Callbacks registered at {url} (this replaced the server's whole "
                 "callback table).").format(url=url)

@@ -269,3 +269,5 @@ class ListenerSnapshot:
     rejected: int = 0
     registered: bool = False
     error: str = ""
+    #: minutes without a callback while registered and vehicles are seen (0: no concern)
+    quiet_min: int = 0

@@ -20,8 +20,8 @@ import sys
 from datetime import datetime
 from typing import Any
 
-from booth_console.config import Config, load_config
-from booth_console.errors import BoothError
+from booth_console.config import Config, load_config, require_credentials, with_environment
+from booth_console.errors import BoothError, ConfigError
 from booth_console.protocol.callbacks import CALLBACK_KINDS, kind_by_index
 
 __all__ = ["add_arguments", "run"]
@@ -124,9 +124,17 @@ async def _journal_action(cfg: Config, action: str, request: dict[str, Any], res
 async def _set(cfg: Config, indexes: list[int] | None, interval: int | None) -> int:
     from booth_console.client import ParkingClient
     from booth_console.errors import ApiError
-    from booth_console.listener.registration import callback_table, register_callbacks
+    from booth_console.listener.registration import (
+        callback_table,
+        host_addresses,
+        register_callbacks,
+        unreachable_reason,
+    )
 
     lc = cfg.listener
+    why = unreachable_reason(lc.effective_public_url, await host_addresses(cfg.server.base_url))
+    if why:
+        raise BoothError(f"not registered: {why}")
     ms = interval if interval is not None else lc.callback_interval_ms
     kinds = _kinds(indexes)
     request = {"params": callback_table(lc.effective_public_url, kinds, ms)}
@@ -169,7 +177,12 @@ async def _retry(cfg: Config, start: str, end: str, indexes: list[int] | None) -
 def run(args: argparse.Namespace) -> int:
     """Run ``booth-console callbacks``; returns the exit code."""
     try:
-        cfg = load_config(args.config)
+        cfg = with_environment(load_config(args.config))
+        require_credentials(cfg)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
         if args.set:
             return asyncio.run(_set(cfg, args.index, args.interval))
         if args.retry:

@@ -63,6 +63,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from booth_console.errors import ConfigError
 from booth_console.journal import CallbackRow, Journal
 from booth_console.protocol import jsonutil
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind, kind_by_route
@@ -238,6 +239,8 @@ class CallbackProcessor:
         sink: Callable[[ReceivedCallback], None] | None = None,
         reject_sink: Callable[[int, str, str], None] | None = None,
     ) -> None:
+        if not app_secret:  # an empty HMAC key would accept bodies anyone can sign
+            raise ConfigError("no AppSecret: callbacks cannot be checked without one")
         self.app_id = app_id
         self.park_key = park_key
         self._secret = app_secret
@@ -246,6 +249,9 @@ class CallbackProcessor:
         self._secret_bytes = app_secret.encode("utf-8") if len(app_secret) >= 8 else b""
         self.journal = journal
         self.timestamp_window_s = timestamp_window_s
+        #: when set (a ``time.time()``), callbacks whose TimeStamp is older are refused as
+        #: stale: the journal lost its memory of recent Nonces, so a replay would not be seen
+        self.not_before: float | None = None
         self.sink = sink
         self.reject_sink = reject_sink
         self.stats = ListenerStats()
@@ -309,7 +315,7 @@ class CallbackProcessor:
                 raise _Reject(1001, "AppId mismatch: not this console's AppId")
             if _text(envelope["ParkKey"]) != self.park_key:
                 raise _Reject(1002, "ParkKey mismatch: not this console's parking lot")
-            if not verify_envelope(envelope, self._secret):
+            if not self._secret or not verify_envelope(envelope, self._secret):
                 raise _Reject(1001, "signature mismatch")
             try:
                 self._check_timestamp(envelope["TimeStamp"], received_at)
@@ -373,14 +379,15 @@ class CallbackProcessor:
             self.journal.note_processed([callback.row_id])
         return ProcessResult(200, OK_MSG, callback, False)
 
-    async def replay_unprocessed(self) -> int:
+    async def replay_unprocessed(self, received_before: float | None = None) -> int:
         """Hand the sink, oldest first, every accepted callback an earlier run committed and
         answered but did not deliver (it stopped between the commit and the sink); each with
-        ``replayed=True``. Call on the console's loop before the listener starts. Returns how
-        many were delivered. Rows that no longer parse are logged and flagged processed."""
+        ``replayed=True``. Call on the console's loop before the listener starts (or, when
+        retried later, with ``received_before`` = the start time). Returns how many were
+        delivered. Rows that no longer parse are logged and flagged processed."""
         if self.sink is None:
             return 0
-        rows = await self.journal.unprocessed_callbacks()
+        rows = await self.journal.unprocessed_callbacks(received_before=received_before)
         count = 0
         for row in rows:
             callback = self._from_row(row)
@@ -516,6 +523,9 @@ class CallbackProcessor:
             raise _Reject(1002, f"stale TimeStamp: {text!r} is not a 13-digit millisecond time",
                           signature_ok=True)
         skew = int(text) / 1000.0 - now
+        if self.not_before is not None and int(text) / 1000.0 < self.not_before:
+            raise _Stale(1002, "stale TimeStamp: older than this console's start while the "
+                         "journal's replay memory is lost", signature_ok=True)
         if abs(skew) > self.timestamp_window_s:
             raise _Stale(
                 1002,

@@ -7,14 +7,25 @@ warning saying so; the UI should show it too.
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
+import socket
 from collections.abc import Iterable, Sequence
 from typing import Any
+from urllib.parse import urlsplit
 
 from booth_console.protocol import models as m
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind
 
-__all__ = ["REPLACES_TABLE_WARNING", "callback_table", "register_callbacks"]
+__all__ = [
+    "REPLACES_TABLE_WARNING",
+    "callback_table",
+    "host_addresses",
+    "is_local_address",
+    "register_callbacks",
+    "unreachable_reason",
+]
 
 log = logging.getLogger("booth_console.listener")
 
@@ -62,3 +73,75 @@ async def register_callbacks(
                 public_url.rstrip("/"))
     params = [m.CallbackParam.model_validate(row) for row in rows]
     return await client.set_callback_params(params)
+
+
+IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _ip(text: str) -> IpAddress | None:
+    try:
+        ip = ipaddress.ip_address(text.split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
+async def host_addresses(url: str, timeout: float = 2.0) -> list[IpAddress]:
+    """The addresses the host of ``url`` stands for (an IP literal as is, a name resolved;
+    ``[]`` when it cannot be resolved in ``timeout`` seconds)."""
+    host = urlsplit(url).hostname or ""
+    ip = _ip(host)
+    if ip is not None:
+        return [ip]
+    if not host:
+        return []
+    try:
+        infos = await asyncio.wait_for(
+            asyncio.get_running_loop().getaddrinfo(host, None, type=socket.SOCK_STREAM), timeout)
+    except (OSError, TimeoutError, UnicodeError) as exc:
+        log.info("cannot resolve %s: %s", host, exc)
+        return []
+    out: list[IpAddress] = []
+    for info in infos:
+        addr = _ip(str(info[4][0]))
+        if addr is not None and addr not in out:
+            out.append(addr)
+    return out
+
+
+def is_local_address(ip: IpAddress) -> bool:
+    """Whether ``ip`` belongs to this PC (loopback, or an address one of its interfaces has:
+    binding to it succeeds only then)."""
+    if ip.is_loopback:
+        return True
+    if ip.is_unspecified or ip.is_multicast:
+        return False
+    family = socket.AF_INET6 if ip.version == 6 else socket.AF_INET
+    try:
+        with socket.socket(family, socket.SOCK_DGRAM) as s:
+            s.bind((str(ip), 0))
+    except OSError:
+        return False
+    return True
+
+
+def unreachable_reason(register_url: str, server_addresses: Sequence[IpAddress]) -> str:
+    """Why the parking server cannot reach ``register_url``, or ``""`` when it can (as far as
+    this PC can tell): an unspecified address (``0.0.0.0``) is never reachable; a loopback
+    address only from a server on this PC."""
+    host = urlsplit(register_url).hostname or ""
+    ip = _ip(host) if host != "localhost" else ipaddress.IPv4Address("127.0.0.1")
+    if ip is None:
+        return ""
+    if ip.is_unspecified:
+        return (f"{register_url} is not an address the parking server can post to: set "
+                f"[listener] public_url to this PC's LAN address")
+    if ip.is_loopback:
+        server_here = bool(server_addresses) and all(is_local_address(a) for a in server_addresses)
+        if not server_here:
+            return (f"{register_url} is this PC's loopback address, which the parking server on "
+                    f"another computer cannot reach: set [listener] host = \"0.0.0.0\" and "
+                    f"public_url to this PC's LAN address (e.g. \"http://192.168.1.20:8890\")")
+    return ""

@@ -17,7 +17,7 @@ from typing import Any
 from booth_console.errors import BoothError, TransportError
 from booth_console.protocol.endpoints import ENDPOINTS, by_name
 from booth_console.protocol.jsonutil import JsonError, dumps, loads
-from booth_console.tools.common import add_server_arguments, config_from_args
+from booth_console.tools.common import add_server_arguments, config_from_args, require_credentials
 
 __all__ = ["add_arguments", "run"]
 
@@ -76,9 +76,10 @@ def run(args: argparse.Namespace) -> int:
         cfg = replace(cfg, server=replace(cfg.server, transport=args.transport))
     if args.timeout:
         cfg = replace(cfg, server=replace(cfg.server, timeout=args.timeout))
-    if not (cfg.server.app_id and cfg.server.app_secret and cfg.server.park_key):
-        print("error: AppId, AppSecret and ParkKey are needed (--config or --app-id/--app-secret/--park-key)",
-              file=sys.stderr)
+    try:
+        require_credentials(cfg)
+    except BoothError as exc:
+        print(f"error: {exc} (or --app-id/--app-secret/--park-key)", file=sys.stderr)
         return 2
     return asyncio.run(_call(cfg, endpoint.name, data))
 

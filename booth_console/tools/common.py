@@ -5,9 +5,15 @@ from __future__ import annotations
 import argparse
 import os
 
-from booth_console.config import Config, load_config, with_overrides
+from booth_console.config import (
+    SECRET_ENV,
+    Config,
+    load_config,
+    require_credentials,
+    with_overrides,
+)
 
-__all__ = ["add_server_arguments", "config_from_args"]
+__all__ = ["add_server_arguments", "config_from_args", "require_credentials"]
 
 
 def add_server_arguments(parser: argparse.ArgumentParser, *, need_url: bool = True) -> None:
@@ -26,7 +32,9 @@ def add_server_arguments(parser: argparse.ArgumentParser, *, need_url: bool = Tr
 def config_from_args(args: argparse.Namespace) -> Config:
     """The configuration file (if any) with the command-line overrides applied."""
     cfg = load_config(args.config) if getattr(args, "config", None) else Config()
-    secret = args.app_secret or os.environ.get("BOOTH_CONSOLE_APP_SECRET")
+    # an explicit --app-secret wins, even an empty one (``sign`` may check an empty key);
+    # otherwise the environment, otherwise the file
+    secret = args.app_secret if args.app_secret is not None else os.environ.get(SECRET_ENV)
     return with_overrides(
         cfg,
         base_url=getattr(args, "base_url", None),

@@ -328,6 +328,10 @@ class BoothWindow(QWidget):
     def _on_listener(self, snap: ListenerSnapshot) -> None:
         if not snap.running:
             self.light_listener.set_state("bad", self.tr("Not running"))
+        elif snap.quiet_min:
+            self.light_listener.set_state(
+                "warn", self.tr("No callbacks for {n} min while lanes are busy").format(
+                    n=snap.quiet_min))
         else:
             self.light_listener.set_state("ok", snap.address)
         last = snap.last_callback.strftime("%H:%M:%S") if snap.last_callback else self.tr("none yet")

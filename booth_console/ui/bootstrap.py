@@ -13,15 +13,19 @@ import concurrent.futures
 import contextlib
 import faulthandler
 import logging
+import logging.handlers
+import os
 import signal
 import sys
+import threading
+import time
 import traceback
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-__all__ = ["ConsoleRun", "run_console", "setup_logging"]
+__all__ = ["ConsoleRun", "RepeatFilter", "StartupError", "run_console", "setup_logging"]
 
 log = logging.getLogger("booth_console")
 
@@ -31,19 +35,157 @@ EXIT_GRACE_S = 60.0
 SessionFactory = Callable[[], Awaitable[tuple[Any, Callable[[], Awaitable[None]] | None]]]
 
 
-def setup_logging(data_dir: Path, verbose: bool = False) -> Path:
-    """Log to ``<data dir>/booth-console.log`` and stderr (when there is one)."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+#: the log file is rotated at this size, keeping this many older files (``.1`` ... ``.5``)
+LOG_MAX_BYTES = 5 * 1024 * 1024
+LOG_BACKUPS = 5
+#: more than this many lines with the same logger and message template within
+#: :data:`REPEAT_WINDOW_S` seconds are suppressed, and counted in one summary line afterwards
+REPEAT_LIMIT = 20
+REPEAT_WINDOW_S = 60.0
+
+
+class StartupError(Exception):
+    """The console cannot start for a reason one line explains (no traceback)."""
+
+
+class RepeatFilter(logging.Filter):
+    """Rate-limits repeated log lines: after ``limit`` records with the same logger and
+    message template (the first line of ``record.msg``, before the arguments are filled in)
+    within ``window``
+    seconds, the rest of that window is dropped; once the window is over, one line says how
+    many were suppressed. One instance may sit on several handlers (a record is judged once).
+    """
+
+    def __init__(self, limit: int = REPEAT_LIMIT, window: float = REPEAT_WINDOW_S,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        super().__init__()
+        self.limit = limit
+        self.window = window
+        self._clock = clock
+        #: (logger, template) -> [window start, count, suppressed, level]
+        self._seen: dict[tuple[str, str], list[Any]] = {}
+        self._last: tuple[logging.LogRecord | None, bool] = (None, True)
+        self._next_sweep = 0.0
+        self._lock = threading.Lock()
+        self._summarising = threading.local()
+        #: lines suppressed so far (for tests and the status line)
+        self.suppressed_total = 0
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(self._summarising, "on", False):
+            return True  # our own summary lines
+        with self._lock:
+            last, verdict = self._last
+            if record is last:
+                return verdict
+            now = self._clock()
+            due = self._expired(now) if now >= self._next_sweep else []
+            # the template's first line: asyncio writes the socket (fd, addresses) on the lines
+            # after "socket.accept() out of system resource", so whole messages all differ
+            key = (record.name, str(record.msg).split("\n", 1)[0][:200])
+            entry = self._seen.get(key)
+            if entry is None or now - entry[0] >= self.window:
+                if entry is not None and entry[2]:
+                    due.append((key, entry))
+                entry = self._seen[key] = [now, 0, 0, record.levelno]
+            entry[1] += 1
+            verdict = bool(entry[1] <= self.limit)
+            if not verdict:
+                entry[2] += 1
+                self.suppressed_total += 1
+            self._last = (record, verdict)
+        self._summarise(due)
+        return verdict
+
+    def _expired(self, now: float) -> list[tuple[tuple[str, str], list[Any]]]:
+        self._next_sweep = now + 1.0
+        gone = [(k, e) for k, e in self._seen.items() if now - e[0] >= self.window]
+        for k, _e in gone:
+            del self._seen[k]
+        return [(k, e) for k, e in gone if e[2]]
+
+    def _summarise(self, due: list[tuple[tuple[str, str], list[Any]]]) -> None:
+        if not due:
+            return
+        self._summarising.on = True
+        try:
+            for (name, template), entry in due:
+                logging.getLogger(name).log(
+                    entry[3], "suppressed %d similar lines in %.0f s: %s", entry[2], self.window,
+                    template[:200])
+        finally:
+            self._summarising.on = False
+
+
+class _LogFile(logging.handlers.RotatingFileHandler):
+    """The log file, rotated by size. When it cannot be written (disk full), that is said on
+    stderr in one line (at most once a minute), instead of a traceback for every line."""
+
+    def __init__(self, path: Path, max_bytes: int, backups: int) -> None:
+        super().__init__(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+        self._reported_at: float | None = None
+        #: log lines that could not be written
+        self.failures = 0
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        self.failures += 1
+        now = time.monotonic()
+        if self._reported_at is not None and now - self._reported_at < 60.0:
+            return
+        self._reported_at = now
+        exc = sys.exc_info()[1]
+        why = (exc.strerror if isinstance(exc, OSError) and exc.strerror else exc) or "error"
+        if sys.stderr is not None:
+            with contextlib.suppress(Exception):
+                print(f"booth-console: cannot write the log {self.baseFilename}: {why}",
+                      file=sys.stderr)
+
+
+class _NotShown(logging.Filter):
+    """Drops records already printed on stderr in their own words (``extra={"shown": True}``)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not getattr(record, "shown", False)
+
+
+def setup_logging(data_dir: Path, verbose: bool = False, *, max_bytes: int = LOG_MAX_BYTES,
+                  backups: int = LOG_BACKUPS) -> Path:
+    """Log to ``<data dir>/booth-console.log`` (rotated by size, repeated lines rate-limited)
+    and stderr (when there is one).
+
+    Raises:
+        StartupError: the data directory or the log file cannot be created or written.
+    """
     path = data_dir / "booth-console.log"
     root = logging.getLogger()
     if not any(isinstance(h, logging.FileHandler) for h in root.handlers):
-        fh = logging.FileHandler(path, encoding="utf-8")
-        fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        try:
+            data_dir.mkdir(parents=True, exist_ok=True)
+            fh = _LogFile(path, max_bytes, backups)
+            fh.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+            try:  # the first line, written now: a full disk is found here, not line by line
+                assert fh.stream is not None
+                first = logging.LogRecord("booth_console", logging.INFO, __file__, 0,
+                                          "starting (pid %d)", (os.getpid(),), None)
+                fh.stream.write(fh.format(first) + "\n")
+                fh.stream.flush()
+            except OSError:
+                fh.close()
+                raise
+        except OSError as exc:
+            raise StartupError(
+                f"cannot write to the data directory {data_dir}: {exc.strerror or exc} "
+                "(choose another one with --data-dir or BOOTH_CONSOLE_DATA)"
+            ) from None
+        repeats = RepeatFilter()
+        fh.addFilter(repeats)
         root.addHandler(fh)
         if sys.stderr is not None:
             sh = logging.StreamHandler()
             sh.setLevel(logging.DEBUG if verbose else logging.WARNING)
             sh.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+            sh.addFilter(repeats)
+            sh.addFilter(_NotShown())
             root.addHandler(sh)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     # one line per poll (several per second per lane) would flood the log over a shift
@@ -88,7 +230,11 @@ class ConsoleRun:
 def run_console(opts: ConsoleRun) -> int:
     """Run the console until quit, a signal or ``exit_after``; returns the exit code."""
     global _banner
-    setup_logging(opts.data_dir, opts.verbose)
+    try:
+        setup_logging(opts.data_dir, opts.verbose)
+    except StartupError as exc:
+        print(f"booth-console: {exc}", file=sys.stderr)
+        return 1
     sys.excepthook = _excepthook
 
     from PySide6.QtCore import QSettings, QTimer
@@ -159,7 +305,8 @@ def run_console(opts: ConsoleRun) -> int:
             try:
                 session, cleanup = await opts.session_factory()
             except Exception as exc:
-                log.error("cannot start: %s", exc, exc_info=not isinstance(exc, _booth_error()))
+                log.error("cannot start: %s", exc, exc_info=not isinstance(exc, _booth_error()),
+                          extra={"shown": True})  # printed below, in one line
                 print(f"booth-console: {exc}", file=sys.stderr)
                 result["code"] = 1
                 return

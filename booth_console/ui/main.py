@@ -32,8 +32,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the console; returns the exit code (2 for a bad configuration)."""
-    from booth_console.config import data_dir, load_config
+    """Run the console; returns the exit code (2 for a bad configuration or missing
+    credentials; the AppSecret may come from ``BOOTH_CONSOLE_APP_SECRET``)."""
+    from booth_console.config import data_dir, load_config, require_credentials, with_environment
     from booth_console.errors import ConfigError
 
     if not args.config:  # first run: no configuration yet -> the setup wizard writes one
@@ -44,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
             return 2
         args.config = str(found)
     try:
-        cfg = load_config(args.config)
+        cfg = with_environment(load_config(args.config))
+        require_credentials(cfg)
     except ConfigError as exc:
         print(f"booth-console: {exc}", file=sys.stderr)
         return 2

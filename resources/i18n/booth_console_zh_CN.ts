@@ -83,6 +83,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
+        <source>No callbacks for {n} min while lanes are busy: the parking server may have lost the callback table or cannot reach this console.</source>
+        <translation>车道有车辆通行，但已 {n} 分钟未收到回调：停车场服务器可能丢失了回调设置，或无法连接本机。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
         <source>Lane settings changed on the parking server.</source>
         <translation>停车场服务器上的车道设置已更改。</translation>
     </message>
@@ -273,6 +278,11 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Not running</source>
         <translation>未运行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>No callbacks for {n} min while lanes are busy</source>
+        <translation>车道繁忙但 {n} 分钟未收到回调</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -1174,6 +1184,21 @@
         <location filename="../../booth_console/app/session.py"/>
         <source>MQTT callbacks are not available: {error}</source>
         <translation>MQTT 回调不可用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>Callbacks are not registered: the parking server at {server} cannot reach this console at {url}. Set [listener] host = "0.0.0.0" and public_url to this PC's LAN address in {file}.</source>
+        <translation>未注册回调：位于 {server} 的停车场服务器无法访问本机地址 {url}。请在 {file} 中设置 [listener] host = "0.0.0.0"，并将 public_url 设为本机的局域网地址。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>The journal was damaged and a new one was started; the damaged file is kept as {copy}. Recovered: {callbacks} undelivered callbacks, {payments} payments waiting for the server. Callbacks sent before this start are refused.</source>
+        <translation>日志数据库已损坏，已启用新的日志；损坏的文件保留为 {copy}。已恢复：{callbacks} 条未送达的回调，{payments} 笔等待服务器确认的支付。本次启动之前发出的回调将被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>The journal's record of recent callbacks could not be read: callbacks sent before this start are refused.</source>
+        <translation>无法读取日志中最近的回调记录：本次启动之前发出的回调将被拒绝。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>

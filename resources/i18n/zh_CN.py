@@ -6,6 +6,11 @@ TRANSLATIONS: dict[str, str] = {
     "Lanes not found on the parking server: {lanes}": "停车场服务器上找不到这些车道：{lanes}",
     "{n} payment(s) were not confirmed by the parking server. Check them in the booth window.": "有 {n} 笔支付尚未得到停车场服务器确认，请在岗亭窗口中查看。",
     "The parking server answers again.": "停车场服务器已恢复响应。",
+    "No callbacks for {n} min while lanes are busy: the parking server may have lost the callback table or cannot reach this console.": "车道有车辆通行，但已 {n} 分钟未收到回调：停车场服务器可能丢失了回调设置，或无法连接本机。",
+    "No callbacks for {n} min while lanes are busy": "车道繁忙但 {n} 分钟未收到回调",
+    "Callbacks are not registered: the parking server at {server} cannot reach this console at {url}. Set [listener] host = \"0.0.0.0\" and public_url to this PC's LAN address in {file}.": "未注册回调：位于 {server} 的停车场服务器无法访问本机地址 {url}。请在 {file} 中设置 [listener] host = \"0.0.0.0\"，并将 public_url 设为本机的局域网地址。",
+    "The journal was damaged and a new one was started; the damaged file is kept as {copy}. Recovered: {callbacks} undelivered callbacks, {payments} payments waiting for the server. Callbacks sent before this start are refused.": "日志数据库已损坏，已启用新的日志；损坏的文件保留为 {copy}。已恢复：{callbacks} 条未送达的回调，{payments} 笔等待服务器确认的支付。本次启动之前发出的回调将被拒绝。",
+    "The journal's record of recent callbacks could not be read: callbacks sent before this start are refused.": "无法读取日志中最近的回调记录：本次启动之前发出的回调将被拒绝。",
     "The parking server does not answer ({error}). Retrying by itself.": "停车场服务器无响应（{error}），正在自动重试。",
     "Lane settings changed on the parking server.": "停车场服务器上的车道设置已更改。",
     # booth window
