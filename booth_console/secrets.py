@@ -33,9 +33,11 @@ __all__ = [
     "backend_name",
     "delete",
     "file_readable_by_others",
+    "flush_warnings",
     "is_reference",
     "known_backends",
     "lookup",
+    "plain_secret_warning",
     "reference",
     "resolve_secrets",
     "store",
@@ -156,6 +158,39 @@ def file_readable_by_others(path: Path) -> bool:
     return bool(mode & (stat.S_IRGRP | stat.S_IROTH))
 
 
+#: warnings given before logging was set up, for :func:`flush_warnings`
+_pending: list[str] = []
+
+
+def _warn(message: str) -> None:
+    # Before the console has set up its log (the configuration is read first), keep the warning
+    # for the log instead of letting logging's last resort print it on stderr, where start-up
+    # errors are one line each.
+    if logging.getLogger().handlers:
+        log.warning("%s", message)
+    else:
+        _pending.append(message)
+
+
+def flush_warnings() -> list[str]:
+    """Log the warnings kept from before logging was set up; returns them."""
+    kept = list(_pending)
+    _pending.clear()
+    for message in kept:
+        log.warning("%s", message)
+    return kept
+
+
+def plain_secret_warning(cfg: Config, path: Path) -> str | None:
+    """The warning for plain secrets in a file others can read, or None (for ``setup --check``)."""
+    plain = [name for name, value in (("[server] app_secret", cfg.server.app_secret),
+                                      ("[mqtt] password", cfg.mqtt.password))
+             if value and not is_reference(value)]
+    if plain and file_readable_by_others(path):
+        return f"{' and '.join(plain)} in plain text in {path}, which other users can read"
+    return None
+
+
 def resolve_secrets(cfg: Config, path: Path | None = None) -> Config:
     """A copy of ``cfg`` with the AppSecret and MQTT password resolved.
 
@@ -182,8 +217,8 @@ def resolve_secrets(cfg: Config, path: Path | None = None) -> Config:
     elif mqtt.password:
         plain.append("[mqtt] password")
     if plain and path is not None and file_readable_by_others(path):
-        log.warning("%s in plain text in %s, which other users can read: store it in the OS "
-                    "keyring (booth-console setup) or chmod 600 the file", " and ".join(plain), path)
+        _warn(f"{' and '.join(plain)} in plain text in {path}, which other users can read: store it "
+              "in the OS keyring (booth-console setup) or chmod 600 the file")
     if server is cfg.server and mqtt is cfg.mqtt:
         return cfg
     return replace(cfg, server=server, mqtt=mqtt)

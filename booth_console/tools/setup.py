@@ -45,6 +45,11 @@ def check(path: Path) -> int:
         print(f"FAIL  configuration: {exc}")
         return 2
     print(f"ok    configuration: {path}")
+    from booth_console.secrets import plain_secret_warning
+
+    warning = plain_secret_warning(cfg, path)
+    if warning:  # worth fixing, but the console works
+        print(f"warn  secrets: {warning}: store it in the OS keyring (booth-console setup) or chmod 600 the file")
     report = asyncio.run(run_checks(cfg))
     for line in report.checks:
         print(line.line())

@@ -235,6 +235,9 @@ def run_console(opts: ConsoleRun) -> int:
     except StartupError as exc:
         print(f"booth-console: {exc}", file=sys.stderr)
         return 1
+    from booth_console.secrets import flush_warnings
+
+    flush_warnings()  # e.g. a plain AppSecret in a file others can read, noticed while loading it
     sys.excepthook = _excepthook
 
     from PySide6.QtCore import QSettings, QTimer

@@ -63,6 +63,9 @@ def test_second_start_is_refused_and_raises_the_first(
         if first.poll() is None:
             first.kill()
             first.wait()
+    # the plain AppSecret in a file others can read is warned about in the log, not on stderr
+    if os.name == "posix":
+        assert "in plain text in" in log.read_text(encoding="utf-8")
     # the window positions went under this screen arrangement's group
     assert "[layout_" in (data / "windows.ini").read_text(encoding="utf-8")
     # once the first has stopped, the data directory is free again

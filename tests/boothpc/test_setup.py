@@ -66,7 +66,7 @@ def test_check_headless(tmp_path: Path, simulator_in_thread: Any, busy_port: int
     good = _check(tmp_path, _toml(url, app_id, secret, park_key))
     assert good.returncode == 0, good.stdout
     lines = good.stdout.splitlines()
-    assert [line.split()[0] for line in lines] == ["ok"] * len(lines)
+    assert [line.split()[0] for line in lines] == ["ok"] * len(lines)  # a 600 file: no warning
     assert any("credentials: AppId, AppSecret and ParkKey accepted" in line for line in lines)
     assert any(line.startswith("ok    lanes: ") for line in lines)
 
@@ -88,6 +88,11 @@ def test_check_headless(tmp_path: Path, simulator_in_thread: Any, busy_port: int
     taken = _check(tmp_path, _toml(url, app_id, secret, park_key, port=busy_port))
     assert taken.returncode == 1
     assert f"FAIL  listener: port {busy_port} on 127.0.0.1 is in use by another program" in taken.stdout
+
+    (tmp_path / "check.toml").chmod(0o644)
+    shared = subprocess.run([sys.executable, "-m", "booth_console", "setup", "--check", "--config",
+                             str(tmp_path / "check.toml")], capture_output=True, text=True, timeout=60, env=_env())
+    assert "warn  secrets: [server] app_secret in plain text" in shared.stdout
 
     bad = _check(tmp_path, "[server\n")
     assert bad.returncode == 2 and bad.stdout.startswith("FAIL  configuration:")
