@@ -26,3 +26,16 @@ def test_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Fi
         yield backend
     finally:
         keyring.set_keyring(before)
+
+
+@pytest.fixture(autouse=True)
+def _collect_qt_garbage_on_main_thread() -> Iterator[None]:
+    """Collect garbage on the main thread before and after each test, so that Qt objects left
+    in reference cycles (by earlier tests, or the wizard and About box here) are not destroyed
+    later by a collection on some test's worker thread ("Timers cannot be stopped from another
+    thread")."""
+    import gc
+
+    gc.collect()
+    yield
+    gc.collect()

@@ -258,3 +258,29 @@ def test_run_finds_the_configuration_setup_wrote(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
                           timeout=60, env=env)
     assert done.returncode == 2 and "language" in done.stderr
+
+
+def test_without_a_usable_keyring_the_secret_stays_in_a_private_file(
+    qtbot: Any, wizard: SetupWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    import booth_console.ui.setup_wizard as sw
+
+    shown: list[str] = []
+    monkeypatch.setattr(sw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    keyring.set_keyring(fail.Keyring())
+    page = wizard.server_page
+    page.url.setText("http://192.0.2.10:8888")
+    page.app_id.setText("app")
+    page.app_secret.setText("plain-but-private")
+    page.park_key.setText("7")
+    target = tmp_path / "conf" / "booth.toml"
+    assert not wizard.finish_page.validatePage()  # the keyring cannot be used: say so, write nothing
+    assert shown and "keyring cannot be used" in shown[0] and not target.exists()
+    wizard.finish_page.use_keyring.setChecked(False)
+    assert wizard.finish_page.validatePage()
+    assert 'app_secret = "plain-but-private"' in target.read_text(encoding="utf-8")
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert load_config(target).server.app_secret == "plain-but-private"
