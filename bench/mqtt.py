@@ -1,6 +1,7 @@
 """Benchmark V3.0 over MQTT against V2.0 over HTTP, on loopback, in one run.
 
     python bench/mqtt.py [--requests 500] [--callbacks 2000] [--json]
+    python bench/mqtt.py --fanout 1,2,4,8 [--fanout-callbacks 1000]   # fan-out runs only
 
 Needs ``mosquitto`` (started here on a free loopback port) and the simulator.
 
@@ -15,6 +16,12 @@ Measures:
    client, received by a CallbackSubscriber and processed by the console's CallbackProcessor
    (signature check, de-duplication, SQLite journal commit, sink), timed from the first publish
    to the last callback handed to the sink.
+3. fan-out (``--fanout``): N consoles (each a CallbackSubscriber with its own journal, all in
+   this process) on one mosquitto configured like production (default in-flight window 20,
+   autosave every second): callbacks/s through the broker, p50/p99 from publish to journal
+   commit per console, then the cost of a graceful restart and of a ``kill -9`` of the broker
+   with callbacks published at a steady rate across it: how long each console was blind after
+   the broker was back, and how many callbacks a console is missing at the end (target 0).
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -45,6 +53,7 @@ from booth_console.mqtt.server import MqttServer  # noqa: E402
 from booth_console.mqtt.simbridge import SimulatorBridge  # noqa: E402
 from booth_console.mqtt.subscriber import CallbackSubscriber  # noqa: E402
 from booth_console.mqtt.topics import Topics  # noqa: E402
+from booth_console.protocol import jsonutil  # noqa: E402
 from booth_console.protocol.endpoints import Endpoint  # noqa: E402
 from booth_console.simulator import lot  # noqa: E402
 from booth_console.simulator.server import Simulator, SimulatorConfig  # noqa: E402
@@ -164,15 +173,202 @@ async def bench_callbacks(cfg: MqttConfig, tmp: Path, n: int) -> dict[str, Any]:
             "callbacks_per_s": n / elapsed, "journal_batches": journal.batches}
 
 
+class FanoutConsole:
+    """One console of the fan-out run: journal, processor, subscriber, and arrival times."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.arrived: dict[str, float] = {}  # RequestId -> perf_counter at the sink
+        self.duplicates_emitted = 0
+        self.up_at: list[float] = []
+        self.sub: CallbackSubscriber | None = None
+        self.journal: Journal | None = None
+
+    async def start(self, cfg: MqttConfig, tmp: Path) -> FanoutConsole:
+        self.journal = await Journal.open(tmp / f"fanout-{self.name}.sqlite3")
+        processor = CallbackProcessor(app_id=APP_ID, park_key=PARK, app_secret=SECRET,
+                                      journal=self.journal, sink=self._sink)
+        self.sub = CallbackSubscriber(cfg, park_key=PARK, processor=processor,
+                                      client_id=f"booth-cb-fan-{self.name}")
+        self.sub.link.on_state(lambda up: self.up_at.append(time.perf_counter()) if up else None)
+        await self.sub.start()
+        return self
+
+    def _sink(self, cb: ReceivedCallback) -> None:
+        key = str(cb.request_id)
+        if key in self.arrived:
+            self.duplicates_emitted += 1
+        else:
+            self.arrived[key] = time.perf_counter()
+
+    async def aclose(self) -> None:
+        if self.sub is not None:
+            await self.sub.aclose()
+        if self.journal is not None:
+            await self.journal.close()
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _signed_bodies(n: int) -> list[tuple[str, bytes]]:
+    out = []
+    for _ in range(n):
+        raw = signed_example_bytes("OnVehicleIn", app_id=APP_ID, park_key=PARK, app_secret=SECRET)
+        out.append((str(jsonutil.loads(raw)["RequestId"]), raw))
+    return out
+
+
+async def _wait_all(consoles: list[FanoutConsole], ids: list[str], timeout: float) -> None:
+    deadline = time.perf_counter() + timeout
+    while any(any(i not in c.arrived for i in ids) for c in consoles):
+        if time.perf_counter() > deadline:
+            return
+        await asyncio.sleep(0.02)
+
+
+async def _steady(pub: MqttLink, topic: str, bodies: list[tuple[str, bytes]], rate: float,
+                  sent_at: dict[str, float]) -> None:
+    """Publish at ``rate``/s without waiting for PUBACKs (paho queues them during an outage)."""
+    started = time.perf_counter()
+    for i, (rid, raw) in enumerate(bodies):
+        delay = started + i / rate - time.perf_counter()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        sent_at[rid] = time.perf_counter()
+        pub.publish_nowait(topic, raw, qos=1)
+
+
+async def bench_fanout(n_consoles: int, tmp: Path, n_callbacks: int) -> dict[str, Any]:
+    workdir = tmp / f"fanout-broker-{n_consoles}"
+    workdir.mkdir()
+    broker = MosquittoBroker(workdir=workdir, autosave_interval=1).start()
+    cfg = MqttConfig(host=broker.host, port=broker.port)
+    consoles = [await FanoutConsole(f"{n_consoles}-{i}").start(cfg, tmp) for i in range(n_consoles)]
+    pub = MqttLink(cfg, client_id=make_client_id("benchlot"), name="bench-lot")
+    await pub.start()
+    topic = Topics(park_key=PARK, prefix=cfg.topic_prefix).callback("OnVehicleIn")
+    result: dict[str, Any] = {"consoles": n_consoles}
+    try:
+        # 1. throughput and latency: QoS 1 publishes with 100 in flight at the publisher
+        bodies = _signed_bodies(n_callbacks)
+        sent_at: dict[str, float] = {}
+        broker_pid = broker.pid
+        cpu_before = _cpu_seconds(broker_pid)
+        started = time.perf_counter()
+        pending: set[asyncio.Future[None]] = set()
+        for rid, raw in bodies:
+            sent_at[rid] = time.perf_counter()
+            pending.add(asyncio.ensure_future(pub.publish(topic, raw)))
+            if len(pending) >= 100:
+                _done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+        await asyncio.gather(*pending)
+        ids = [rid for rid, _ in bodies]
+        await _wait_all(consoles, ids, 120)
+        last = max(max(c.arrived[i] for i in ids if i in c.arrived) for c in consoles)
+        elapsed = last - started
+        broker_cpu = _cpu_seconds(broker_pid) - cpu_before
+        result["throughput"] = {
+            "callbacks": n_callbacks, "elapsed_s": elapsed,
+            "callbacks_per_s": n_callbacks / elapsed,
+            "deliveries_per_s": n_callbacks * n_consoles / elapsed,
+            "missing": sum(1 for c in consoles for i in ids if i not in c.arrived),
+            "broker_cpu_s": broker_cpu,
+            "broker_cpu_us_per_delivery": broker_cpu / (n_callbacks * n_consoles) * 1e6,
+        }
+        # 1b. latency at a steady 100 callbacks/s (a busy lot is ~1/s; bursts queue up)
+        bodies = _signed_bodies(300)
+        sent_at = {}
+        await _steady(pub, topic, bodies, 100.0, sent_at)
+        ids = [rid for rid, _ in bodies]
+        await _wait_all(consoles, ids, 30)
+        per_console = []
+        for c in consoles:
+            lat = [(c.arrived[i] - sent_at[i]) * 1000 for i in ids if i in c.arrived]
+            per_console.append({"console": c.name, "received": len(lat), **percentiles(lat)})
+        result["latency_100_per_s"] = per_console
+        # 2. the cost of a broker restart and of a crash, with traffic at 50/s across it
+        for label in ("graceful restart", "kill -9"):
+            bodies = _signed_bodies(150)
+            sent_at = {}
+            traffic = asyncio.ensure_future(_steady(pub, topic, bodies, 50.0, sent_at))
+            await asyncio.sleep(1.0)
+            for c in consoles:
+                c.up_at.clear()
+            if label == "kill -9":
+                await asyncio.to_thread(broker.wait_saved)
+                broker.kill()
+            else:
+                broker.stop_process()
+            await asyncio.sleep(0.5)  # the broker is away half a second
+            await asyncio.to_thread(broker.start)
+            back = time.perf_counter()
+            await traffic
+            ids = [rid for rid, _ in bodies]
+            await _wait_all(consoles, ids, 30)
+            result[label] = [{
+                "console": c.name,
+                "blind_after_broker_back_s": (c.up_at[0] - back) if c.up_at else None,
+                "missing": sum(1 for i in ids if i not in c.arrived),
+                "emitted_twice": c.duplicates_emitted,
+                "sessions_lost": c.sub.stats.sessions_lost if c.sub else None,
+            } for c in consoles]
+    finally:
+        await pub.aclose()
+        for c in consoles:
+            await c.aclose()
+        broker.stop()
+    return result
+
+
+def fanout_report(runs: list[dict[str, Any]]) -> str:
+    lines = ["fan-out: N consoles on one mosquitto (in-flight 20, autosave 1 s), one process",
+             f"{'N':>2} {'callbacks/s':>11} {'deliveries/s':>12} {'broker CPU/delivery':>19}  "
+             "per console p50/p99 ms, publish -> journal at 100 callbacks/s"]
+    for r in runs:
+        t = r["throughput"]
+        lat = ", ".join(f"{c['p50_ms']:.1f}/{c['p99_ms']:.1f}" for c in r["latency_100_per_s"])
+        lines.append(f"{r['consoles']:>2} {t['callbacks_per_s']:11.0f} "
+                     f"{t['deliveries_per_s']:12.0f} {t['broker_cpu_us_per_delivery']:16.0f} us  "
+                     f"{lat}")
+    lines += ["", "broker restart, 150 callbacks at 50/s across it, broker away 0.5 s",
+              f"{'N':>2} {'event':16} {'blind after back (max s)':>24} {'missing':>8} "
+              f"{'twice':>6} {'sessions lost':>14}"]
+    for r in runs:
+        for label in ("graceful restart", "kill -9"):
+            rows = r[label]
+            blind = [x["blind_after_broker_back_s"] for x in rows
+                     if x["blind_after_broker_back_s"] is not None]
+            lines.append(
+                f"{r['consoles']:>2} {label:16} {max(blind) if blind else float('nan'):24.2f} "
+                f"{sum(x['missing'] for x in rows):8d} {sum(x['emitted_twice'] for x in rows):6d} "
+                f"{sum(x['sessions_lost'] or 0 for x in rows):14d}")
+    return "\n".join(lines)
+
+
 async def main(args: argparse.Namespace) -> dict[str, Any]:
-    with tempfile.TemporaryDirectory(prefix="booth-bench-mqtt-") as tmp, MosquittoBroker() as broker:
-        cfg = MqttConfig(host=broker.host, port=broker.port, request_timeout=10.0)
-        out: dict[str, Any] = {"requests": await bench_requests(cfg, Path(tmp), args.requests)}
-        out["callbacks"] = await bench_callbacks(cfg, Path(tmp), args.callbacks)
+    with tempfile.TemporaryDirectory(prefix="booth-bench-mqtt-") as tmp:
+        out: dict[str, Any] = {}
+        if args.fanout:
+            out["fanout"] = [await bench_fanout(int(n), Path(tmp), args.fanout_callbacks)
+                             for n in args.fanout.split(",")]
+            return out
+        with MosquittoBroker() as broker:
+            cfg = MqttConfig(host=broker.host, port=broker.port, request_timeout=10.0)
+            out["requests"] = await bench_requests(cfg, Path(tmp), args.requests)
+            out["callbacks"] = await bench_callbacks(cfg, Path(tmp), args.callbacks)
         return out
 
 
 def report(out: dict[str, Any]) -> str:
+    if "fanout" in out:
+        return fanout_report(out["fanout"])
     lines = ["request round trip (sequential, loopback)",
              f"{'endpoint / transport':40} {'n':>5} {'p50 ms':>8} {'p99 ms':>8} {'mean ms':>8}"]
     for name, r in out["requests"].items():
@@ -189,8 +385,13 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--callbacks", type=int, default=2000)
+    parser.add_argument("--fanout", default="", metavar="N,N,...",
+                        help="run only the fan-out benchmark with these console counts (max 8)")
+    parser.add_argument("--fanout-callbacks", type=int, default=1000)
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     arguments = parser.parse_args()
+    if arguments.fanout and max(int(n) for n in arguments.fanout.split(",")) > 8:
+        parser.error("--fanout: at most 8 consoles")
     if find_mosquitto() is None:
         sys.exit("mosquitto is not installed")
     result = asyncio.run(main(arguments))

@@ -129,6 +129,20 @@ def _topic_prefix(value: str) -> str:
     return ""
 
 
+# offline cash, offline WeChat, offline Alipay, terminal device, ETC
+DEFAULT_PAYMENT_METHOD_KEYS: tuple[str, ...] = ("79001", "79010", "79011", "79006", "79024")
+
+
+def _payment_method_keys(value: tuple[str, ...]) -> str:
+    from booth_console.protocol.enums import PaymentMethod
+
+    known = {m.value for m in PaymentMethod}
+    if len(value) > 9:
+        return "at most 9 codes (keys 1-9)"
+    unknown = [v for v in value if v not in known]
+    return f"unknown PaymentMethod code(s): {', '.join(unknown)}" if unknown else ""
+
+
 def _setting(default: Any, meaning: str, *, lo: float | None = None, hi: float | None = None,
              choices: tuple[str, ...] = (), check: Check | None = None, secret: bool = False,
              note: str = "") -> Any:
@@ -220,6 +234,11 @@ class BoothConfig:
     order_poll_ms: int = _setting(500, "lane order poll interval", lo=100, hi=60_000)
     attention_flash: bool = _setting(True, "flash a lane window that needs the attendant")
     attention_sound: bool = _setting(True, "beep when a lane needs the attendant")
+    override_reasons: tuple[str, ...] = _setting(
+        (), "fee override reasons offered as presets; empty: the built-in ones (translated)")
+    payment_method_keys: tuple[str, ...] = _setting(
+        DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
+        "payment dialog, in key order", check=_payment_method_keys)
     shortcuts: tuple[tuple[str, str], ...] = _setting(
         tuple(DEFAULT_SHORTCUTS.items()), "[booth.shortcuts]: any Qt key sequence per command")
 

@@ -23,7 +23,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from booth_console.app.lane import LaneController, PollTiming
-from booth_console.app.messages import MessageBus
+from booth_console.app.messages import MessageBus, error_text
 from booth_console.app.snapshots import (
     AreaSnapshot,
     CaptureSnapshot,
@@ -197,13 +197,14 @@ class BoothService(QObject):
                 return await self.load_lanes()
             except BoothError as exc:
                 if not warned:
+                    log.warning("cannot read the lanes: %s", exc)  # the detail (URL, reason)
                     self.messages.error(
                         _tr("Cannot read the lanes from the parking server: {error}. Retrying…")
-                        .format(error=exc)
+                        .format(error=error_text(exc))
                     )
                     warned = True
                 self._link_known = True  # the recovery is announced (replacing this error)
-                self.link = LinkSnapshot(online=False, error=str(exc), retry_in_s=delay)
+                self.link = LinkSnapshot(online=False, error=error_text(exc), retry_in_s=delay)
                 self.link_changed.emit(self.link)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 10.0)

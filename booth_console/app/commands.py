@@ -32,7 +32,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QCoreApplication, QObject, Signal
 
 from booth_console.app.lane import LaneController
-from booth_console.app.messages import MessageBus
+from booth_console.app.messages import MessageBus, error_text
 from booth_console.app.snapshots import LaneKind, field
 from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportError
 
@@ -415,7 +415,7 @@ async def _checked_against_server(
     except TransportError as exc:
         raise CommandError(
             _tr("Cannot check the amount due with the parking server ({error}). The payment was "
-                "not sent.").format(error=exc)
+                "not sent.").format(error=error_text(exc))
         ) from None
     finally:
         lane.request_refresh()
@@ -584,7 +584,7 @@ async def _deliver_payment(
             delay = policy.delay(attempts)
             ctx.messages.busy(
                 _tr("Payment not answered yet ({error}); sending it again in {s:.0f} s "
-                    "(attempt {n})").format(error=exc, s=delay, n=attempts + 1),
+                    "(attempt {n})").format(error=error_text(exc), s=delay, n=attempts + 1),
                 lane_no=lane_no, command="confirm_payment",
             )
             log.warning("payment %s attempt %d: %s", pno, attempts, exc)
@@ -754,16 +754,16 @@ def describe_error(exc: BaseException, command: str = "") -> str:
         return str(exc)
     if isinstance(exc, ApiError):
         return _tr("The parking server refused: {msg} (code {code})").format(
-            msg=exc.result_msg or str(exc), code=exc.result_code
+            msg=exc.result_msg or error_text(exc), code=exc.result_code
         )
     if isinstance(exc, TransportError):
         if command in ("open_gate", "close_gate", "toggle_keep_open"):
             return _tr("No answer from the parking server ({error}). The command was not "
-                       "repeated: check the barrier and try again.").format(error=exc)
-        return _tr("No answer from the parking server ({error}).").format(error=exc)
+                       "repeated: check the barrier and try again.").format(error=error_text(exc))
+        return _tr("No answer from the parking server ({error}).").format(error=error_text(exc))
     if isinstance(exc, BoothError):
         return str(exc)
-    return _tr("Unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}")
+    return _tr("Unexpected error: {error}").format(error=error_text(exc))
 
 
 class CommandRunner(QObject):
@@ -812,6 +812,8 @@ class CommandRunner(QObject):
         except Exception as exc:
             if not isinstance(exc, BoothError):
                 log.exception("command %s failed", command)
+            else:  # the attendant reads a translated summary; the detail stays in the log
+                log.warning("lane %s: %s failed: %s", lane_no or "-", command, exc)
             msgs.error(describe_error(exc, command), lane_no=lane_no, command=command)
             self.finished.emit((lane_no, command, False, exc))
             return None

@@ -22,6 +22,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
+from booth_console.app.messages import error_text
 from booth_console.app.snapshots import (
     CaptureSnapshot,
     FeeLine,
@@ -79,7 +80,9 @@ class LaneController(QObject):
         order_changed(OrderSnapshot | None): the waiting order appeared, changed or left.
         link_changed(LinkSnapshot): the server link as this lane sees it.
         capture_changed(CaptureSnapshot): a new capture at this lane (from callbacks).
-        attention(OrderSnapshot): a vehicle started waiting (flash, sound).
+        attention(OrderSnapshot): a vehicle started waiting (flash, sound). A vehicle on the
+            ground loop without an order (no plate read, no entry record) waits too: its snapshot
+            has an empty ``order_no`` and a charge of 0 (see :attr:`vehicle_without_order`).
     """
 
     status_changed = Signal(object)
@@ -106,6 +109,11 @@ class LaneController(QObject):
         self.order: OrderSnapshot | None = None
         self.link = LinkSnapshot(online=True)
         self.capture: CaptureSnapshot | None = None
+        #: monotonic times: when the current capture came, when the vehicle now waiting arrived
+        self.capture_received = 0.0
+        self.arrived = 0.0
+        #: wall-clock time the vehicle now waiting arrived (``None``: nobody waits)
+        self.waiting_since: dt.datetime | None = None
         self._wake = asyncio.Event()
         self._force = False
         self._task: asyncio.Task[None] | None = None
@@ -159,7 +167,27 @@ class LaneController(QObject):
     def set_capture(self, capture: CaptureSnapshot) -> None:
         """Show a new capture at this lane."""
         self.capture = capture
+        self.capture_received = time.monotonic()
         self.capture_changed.emit(capture)
+
+    @property
+    def vehicle_without_order(self) -> bool:
+        """A vehicle waits with no OrderNo: no plate read (entry) or no entry record (exit)."""
+        return self.order is not None and not self.order.order_no
+
+    @property
+    def capture_is_current(self) -> bool:
+        """The capture shown was taken after the waiting vehicle arrived (not the previous one)."""
+        if self.capture is None:
+            return False
+        return self.waiting_since is None or self.capture_received >= self.arrived
+
+    def _set_waiting(self, waiting: bool, *, new_vehicle: bool = False) -> None:
+        if waiting and (self.waiting_since is None or new_vehicle):
+            self.waiting_since = self._now()
+            self.arrived = time.monotonic()
+        elif not waiting:
+            self.waiting_since = None
 
     # -- the poller -------------------------------------------------------------------------
 
@@ -228,7 +256,7 @@ class LaneController(QObject):
         if self.link.online:
             log.warning("lane %s: server unreachable: %s", self.lane.lane_no, exc)
         self.link = LinkSnapshot(
-            online=False, last_seen=self.link.last_seen, latency_ms=None, error=str(exc),
+            online=False, last_seen=self.link.last_seen, latency_ms=None, error=error_text(exc),
             retry_in_s=retry_in,
         )
         self.link_changed.emit(self.link)
@@ -260,14 +288,29 @@ class LaneController(QObject):
         except ApiError as exc:
             self._seen()
             self._api_problem("GetLaneOrder", exc)
+            if self.status.vehicle_on_loop:
+                return  # the server could not say: a vehicle on the loop is not "without order"
             model = None
         order_no = str(field(model, "order_no", default="") or "")
         charge = to_decimal(field(model, "charge_money"))
         coupons = tuple(
             str(c) for c in (field(model, "coupon_scheme_nos", "CouponKey", "CouponSchemeNos") or [])
         )
+        plate = str(field(model, "license_plate_number", default="") or "")  # extra field, if sent
         if not order_no and charge == 0:
+            if self.status.vehicle_on_loop or plate:
+                # a vehicle with no order: no plate read, or no entry record for its plate
+                snap = OrderSnapshot(order_no="", charge=charge, coupon_nos=coupons, plate=plate)
+                if snap != self.order:
+                    is_new = self.order is None
+                    self._set_waiting(True)
+                    self.order = snap
+                    self.order_changed.emit(snap)
+                    if is_new:
+                        self.attention.emit(snap)
+                return
             if self.order is not None:
+                self._set_waiting(False)
                 self.order = None
                 self.order_changed.emit(None)
             return
@@ -279,11 +322,12 @@ class LaneController(QObject):
                 self.order_changed.emit(snap)
                 await self._load_price(snap)
             return
-        plate = str(field(model, "license_plate_number", default="") or "")  # extra field, if sent
         snap = OrderSnapshot(order_no=order_no, charge=charge, coupon_nos=coupons, plate=plate)
         if current is not None and current.order_no == order_no:
             snap = _replace(current, charge=charge, coupon_nos=coupons)
-        is_new = current is None or current.order_no != order_no
+        # a vehicle that waited without an order and now has one (no-plate entry) is not new
+        is_new = current is None or (current.order_no != order_no and bool(current.order_no))
+        self._set_waiting(True, new_vehicle=is_new)
         self.order = snap
         self.order_changed.emit(snap)  # the fee first, details right after
         if is_new:
@@ -299,7 +343,7 @@ class LaneController(QObject):
             price = await self._timed(self.client.get_order_price(snap.order_no))
         except ApiError as exc:
             self._api_problem("GetOrderPrice", exc)
-            new = _replace(snap, price_error=str(exc))
+            new = _replace(snap, price_error=error_text(exc))
         else:
             lines = tuple(
                 FeeLine(

@@ -18,7 +18,7 @@ from booth_console.app.booth import BoothService
 from booth_console.app.commands import CommandContext, CommandRunner, RetryPolicy
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
-from booth_console.app.messages import MessageBus
+from booth_console.app.messages import MessageBus, error_text
 from booth_console.config import Config
 from booth_console.errors import BoothError
 
@@ -104,7 +104,8 @@ class Session:
                 mqtt_side = await attach_console(cfg, stack.processor, hub_sink=hub.sink)
             except Exception as exc:
                 log.exception("MQTT callbacks not started")
-                messages.error(QtTr.tr("MQTT callbacks are not available: {error}").format(error=exc))
+                messages.error(QtTr.tr("MQTT callbacks are not available: {error}").format(
+                    error=error_text(exc)))
         owns_client = client is None
         if client is None:
             from booth_console.client import ParkingClient
@@ -133,6 +134,8 @@ class Session:
         images = ImageLoader()
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
                       mqtt_side)
+        if mqtt_side is not None:
+            mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         session._wire_payments()
         if stack is not None:
             _tell_journal_damage(stack, messages)
@@ -176,6 +179,20 @@ class Session:
             if not await _register(self.client, self._register_url, self.cfg, self.messages,
                                    first=False, quiet=True):
                 self.booth.set_registered(False)  # retried above until it succeeds
+
+    # -- MQTT broker lost the callback session -------------------------------------------------
+
+    def _on_mqtt_session_lost(self, lost: Any) -> None:
+        """Warn the attendant, re-poll every lane now, ask the server to re-push failed ones."""
+        from booth_console.mqtt.console import request_repush
+
+        self.messages.warning(QtTr.tr(
+            "The MQTT broker restarted without this booth's subscription: callbacks sent while "
+            "it was away may be missing. Lanes are read again now; check recent entries and "
+            "payments."))
+        for ctl in self.booth.controllers.values():
+            ctl.request_refresh()
+        self._spawn(request_repush(self.client, lost), "repush")
 
     # -- pending payments --------------------------------------------------------------------
 
@@ -325,7 +342,7 @@ async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
     except BoothError as exc:
         if first:
             messages.error(QtTr.tr("Could not register callbacks: {error}. Trying again when the "
-                                   "parking server answers.").format(error=exc))
+                                   "parking server answers.").format(error=error_text(exc)))
         else:
             log.info("callback registration not done yet: %s", exc)
         return False

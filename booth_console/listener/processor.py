@@ -56,7 +56,7 @@ import logging
 import threading
 import time
 import traceback
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -188,6 +188,10 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+#: ``async gate(raw, kind, source, result) -> answer`` (see ``CallbackProcessor.answer_gate``)
+AnswerGate = Callable[[bytes, CallbackKind | None, str, ProcessResult], Awaitable[ProcessResult]]
+
+
 class _Reject(Exception):
     def __init__(self, code: int, msg: str, signature_ok: bool = False) -> None:
         super().__init__(msg)
@@ -254,6 +258,9 @@ class CallbackProcessor:
         self.not_before: float | None = None
         self.sink = sink
         self.reject_sink = reject_sink
+        #: awaited before a 200 is answered, on the loop ``process`` runs on: may turn it into
+        #: another answer (``republish_mqtt``: 1003 until the broker acknowledged the republish)
+        self.answer_gate: AnswerGate | None = None
         self.stats = ListenerStats()
         #: the loop on whose thread the sinks run (the console's loop). ``None``: whatever loop
         #: ``process`` runs on. Set by a threaded :class:`CallbackListener` when it starts.
@@ -272,7 +279,11 @@ class CallbackProcessor:
         """Check, journal and dispatch one body. Never raises; 200 only after the commit."""
         received_at = time.time()
         try:
-            return await self._process(raw, kind, source, received_at)
+            result = await self._process(raw, kind, source, received_at)
+            gate = self.answer_gate
+            if gate is not None and result.result_code == 200:
+                result = await gate(raw, kind, source, result)
+            return result
         except Exception:  # the answer must stay a JSON body; details go to the log only
             log.error("callback from %s: unexpected error\n%s", source,
                       self._scrub_text(traceback.format_exc()))

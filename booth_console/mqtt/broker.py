@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import shutil
 import signal
 import socket
@@ -67,6 +68,13 @@ class MosquittoBroker:
             removed by :meth:`stop`).
         persistence: keep sessions and queued QoS 1 messages across restarts.
         binary: the mosquitto binary (default: :func:`find_mosquitto`).
+        autosave_interval: seconds between saves of the persistence file (0: only when the
+            broker stops cleanly, so a crash loses every session; mosquitto's own default is
+            1800). A crash loses at most this much of the broker's state.
+        max_inflight_messages: QoS 1 messages the broker sends a client before it waits for
+            their PUBACKs (``None``: mosquitto's default, 20).
+        verbose: log every packet (``log_type all``), e.g. to count the PUBACKs a client sent
+            (:meth:`pubacks_from`).
 
     Use as a context manager or call :meth:`start` / :meth:`stop`.
     """
@@ -79,6 +87,9 @@ class MosquittoBroker:
         persistence: bool = True,
         binary: str | None = None,
         host: str = "127.0.0.1",
+        autosave_interval: int = 1,
+        max_inflight_messages: int | None = None,
+        verbose: bool = False,
     ) -> None:
         found = binary or find_mosquitto()
         if not found:
@@ -89,12 +100,20 @@ class MosquittoBroker:
         self._own_dir = workdir is None
         self.workdir = Path(workdir) if workdir else Path(tempfile.mkdtemp(prefix="booth-mosquitto-"))
         self.persistence = persistence
+        self.autosave_interval = autosave_interval
+        self.max_inflight_messages = max_inflight_messages
+        self.verbose = verbose
         self._proc: subprocess.Popen[bytes] | None = None
         self.config_path = self.workdir / "mosquitto.conf"
         self.log_path = self.workdir / "mosquitto.log"
 
     def __repr__(self) -> str:
         return f"<MosquittoBroker {self.host}:{self.port} {'running' if self.running else 'stopped'}>"
+
+    @property
+    def pid(self) -> int:
+        """The process id (0 when not running)."""
+        return self._proc.pid if self._proc is not None else 0
 
     @property
     def running(self) -> bool:
@@ -110,16 +129,18 @@ class MosquittoBroker:
             f"persistence {'true' if self.persistence else 'false'}",
             f"persistence_location {self.workdir}/",
             "persistence_file mosquitto.db",
-            "autosave_interval 0",
+            f"autosave_interval {self.autosave_interval}",
             "max_queued_messages 100000",
-            "max_inflight_messages 100",
             f"log_dest file {self.log_path}",
-            "log_type error",
-            "log_type warning",
-            "log_type notice",
-            "log_type information",
             "connection_messages true",
         ]
+        if self.max_inflight_messages is not None:
+            lines.append(f"max_inflight_messages {self.max_inflight_messages}")
+        if self.verbose:
+            lines.append("log_type all")
+        else:
+            lines += ["log_type error", "log_type warning", "log_type notice",
+                      "log_type information"]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             # as root mosquitto switches to the "mosquitto" user, which cannot write our
             # temp directory (persistence, log): stay root, it only listens on loopback
@@ -157,6 +178,47 @@ class MosquittoBroker:
                 proc.kill()
                 proc.wait()
         self._proc = None
+
+    def kill(self) -> None:
+        """``kill -9`` the broker (a crash: nothing is saved), keep the files."""
+        self._kill()
+
+    def saves(self) -> int:
+        """How many times the broker has written its persistence file so far (from its log)."""
+        return self.log_text().count("Saving in-memory database")
+
+    def wait_saved(self, timeout: float = 5.0) -> None:
+        """Block until the broker writes its persistence file once more (autosave).
+
+        mosquitto 2.0 checks ``autosave_interval`` with a strict comparison once per second,
+        so ``autosave_interval 1`` saves about every 2 s.
+        """
+        db = self.workdir / "mosquitto.db"
+
+        def stamp() -> tuple[int, int]:
+            try:
+                st = db.stat()
+            except OSError:
+                return (0, 0)
+            return (st.st_ino, st.st_mtime_ns)
+
+        before, old = self.saves(), stamp()
+        deadline = time.monotonic() + timeout
+        # the log line comes before the write; the file is written aside and renamed over
+        while self.saves() <= before or stamp() == old:
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"mosquitto did not save its database within {timeout} s")
+            time.sleep(0.02)
+
+    def pubacks_from(self, client_id: str) -> list[int]:
+        """The packet ids of the PUBACKs the broker received from ``client_id`` (verbose log)."""
+        pattern = re.compile(rf"Received PUBACK from {re.escape(client_id)} \(Mid: (\d+)")
+        return [int(m.group(1)) for m in pattern.finditer(self.log_text())]
+
+    def publishes_to(self, client_id: str) -> list[tuple[int, bool]]:
+        """``(packet id, dup)`` of each PUBLISH the broker sent ``client_id`` (verbose log)."""
+        pattern = re.compile(rf"Sending PUBLISH to {re.escape(client_id)} \(d(\d), q\d, r\d, m(\d+)")
+        return [(int(m.group(2)), m.group(1) == "1") for m in pattern.finditer(self.log_text())]
 
     def _kill(self) -> None:
         if self._proc is not None and self._proc.poll() is None:

@@ -10,23 +10,74 @@ Usage, right after the listener stack is started (``booth_console.app.session``)
 * ``[server] transport = "mqtt"``: a :class:`CallbackSubscriber` feeds MQTT callbacks to the
   same processor as the HTTP listener (verification, de-duplication, journal, Qt signals).
 * ``[listener] republish_mqtt = true``: a :class:`Republisher` republishes every callback the
-  HTTP listener accepted; the processor's sink becomes ``hub_sink`` + republish.
+  HTTP listener accepted, before the listener answers 200 (its answer gate).
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from booth_console.config import Config
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
 from booth_console.mqtt.republish import Republisher
-from booth_console.mqtt.subscriber import CallbackSubscriber
+from booth_console.mqtt.subscriber import CallbackSubscriber, SessionLost
 
-__all__ = ["ConsoleMqtt", "attach_console"]
+__all__ = ["RETRY_CALLBACK_EVERY_S", "ConsoleMqtt", "attach_console", "request_repush"]
 
 log = logging.getLogger("booth_console.mqtt")
+
+
+#: the parking software accepts RetryCallback once every 30 minutes
+RETRY_CALLBACK_EVERY_S = 30 * 60
+#: margin added to both ends of the outage window asked for (clocks of two machines)
+REPUSH_MARGIN_S = 60
+_last_repush: float | None = None
+
+
+async def request_repush(client: Any, lost: SessionLost, *, attempts: int = 8,
+                         first_delay: float = 0.5) -> str:
+    """Ask the parking software to re-push the callbacks that failed during an outage.
+
+    Calls RetryCallback (``client.retry_callback``) for ``lost``'s window, one minute wider on
+    each side, all kinds, unless this process asked less than 30 minutes ago (the server's
+    rule). The request link reconnects on its own schedule after a broker restart, so a
+    request that could not reach the server is tried again (``attempts`` times, the delay
+    doubling from ``first_delay`` up to 5 s); an answer other than 200 (not supported, or
+    another booth asked already) is final. Never raises: returns what happened.
+    """
+    global _last_repush
+    from booth_console.errors import ApiError, BoothError
+
+    now = time.monotonic()
+    if _last_repush is not None and now - _last_repush < RETRY_CALLBACK_EVERY_S:
+        return "not asked: RetryCallback was already used in the last 30 minutes"
+    fmt = "%Y-%m-%d %H:%M:%S"
+    start = time.strftime(fmt, time.localtime(lost.down_since - REPUSH_MARGIN_S))
+    end = time.strftime(fmt, time.localtime(lost.back_at + REPUSH_MARGIN_S))
+    delay = first_delay
+    outcome = ""
+    for attempt in range(attempts):
+        if attempt:
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 5.0)
+        try:
+            result = await client.retry_callback(start, end)
+        except ApiError as exc:  # answered: not supported, or asked already by another booth
+            outcome = f"RetryCallback {start} - {end} refused: {exc}"
+            break
+        except BoothError as exc:  # the server or the broker is not reachable yet
+            outcome = f"RetryCallback {start} - {end} not done: {exc}"
+            continue
+        _last_repush = time.monotonic()
+        outcome = f"RetryCallback {start} - {end}: {getattr(result, 'result_msg', result)}"
+        break
+    log.info("%s", outcome)
+    return outcome
 
 
 @dataclass
@@ -41,6 +92,12 @@ class ConsoleMqtt:
         """Whether every started part is connected to the broker (for a status light)."""
         links = [p.link for p in (self.subscriber, self.republisher) if p is not None]
         return all(link.connected for link in links)
+
+    def on_session_lost(self, handler: Callable[[SessionLost], None]) -> None:
+        """Call ``handler`` when the callback subscriber reconnects without its session (see
+        :meth:`CallbackSubscriber.on_session_lost`); nothing without a subscriber."""
+        if self.subscriber is not None:
+            self.subscriber.on_session_lost(handler)
 
     async def aclose(self) -> None:
         """Stop the subscriber (after acknowledging what it processed), then the republisher."""
@@ -71,7 +128,9 @@ async def attach_console(
     if want_repub:
         republisher = Republisher(cfg.mqtt, park_key=cfg.server.park_key, journal=processor.journal)
         await republisher.start(timeout=None)
-        processor.sink = republisher.chain(hub_sink if hub_sink is not None else processor.sink)
+        republisher.install(processor)
+        if hub_sink is not None:
+            processor.sink = hub_sink
     if want_sub:
         subscriber = CallbackSubscriber(cfg.mqtt, park_key=cfg.server.park_key,
                                         processor=processor, client_id=subscriber_client_id)

@@ -28,9 +28,15 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 from booth_console.config import MqttConfig
 from booth_console.errors import ServerUnreachable
 
-__all__ = ["IncomingMessage", "MqttLink", "make_client_id"]
+__all__ = ["RECONNECT_MAX_S", "RECONNECT_MIN_S", "IncomingMessage", "MqttLink", "make_client_id"]
 
 log = logging.getLogger("booth_console.mqtt")
+
+#: Reconnect back-off of every MQTT link (consoles, republisher, simulator bridge): it doubles
+#: from the minimum to the maximum, so a link is blind at most this long after the broker is
+#: back. The same on every side, so that no booth lags the others after a broker restart.
+RECONNECT_MIN_S = 0.5
+RECONNECT_MAX_S = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,8 @@ class IncomingMessage:
         qos: the delivery QoS.
         dup: the broker marked it as a redelivery.
         mid: the packet id (for :meth:`MqttLink.ack` when manual acknowledgement is on).
+        conn: the number of the network connection it arrived on (1 for the first CONNACK,
+            counted on paho's thread); a PUBACK only means something on that connection.
     """
 
     topic: str
@@ -50,6 +58,7 @@ class IncomingMessage:
     qos: int
     dup: bool
     mid: int
+    conn: int = 0
 
 
 MessageHandler = Callable[[IncomingMessage], None]
@@ -91,8 +100,8 @@ class MqttLink:
         clean_session: bool = True,
         manual_ack: bool = False,
         drop_unsent_on_disconnect: bool = False,
-        reconnect_min: float = 0.5,
-        reconnect_max: float = 30.0,
+        reconnect_min: float = RECONNECT_MIN_S,
+        reconnect_max: float = RECONNECT_MAX_S,
         keepalive: int = 30,
         name: str = "mqtt",
     ) -> None:
@@ -107,6 +116,15 @@ class MqttLink:
         #: SUBACKs still awaited after a (re)connection, and that connection's session flag
         self._suback_pending: set[int] = set()
         self._session_present = False
+        #: network connections so far (bumped in _on_connect, on paho's thread) and whether the
+        #: latest one is still up; guarded by _ack_lock so that a PUBACK is queued only while the
+        #: connection its message came on is alive (see ack())
+        self._ack_lock = threading.Lock()
+        self._conn_no = 0
+        self._conn_alive = False
+        self.acks_sent = 0
+        self.acks_skipped = 0
+        self._session_handlers: list[Callable[[bool], None]] = []
         self._subs: dict[str, tuple[int, MessageHandler]] = {}
         self._state_handlers: list[Callable[[bool], None]] = []
         self._connected = False
@@ -130,6 +148,7 @@ class MqttLink:
         client.reconnect_delay_set(reconnect_min, reconnect_max)  # type: ignore[arg-type]
         client.max_inflight_messages_set(100)
         client.on_socket_open = _no_delay
+        client.on_pre_connect = self._on_pre_connect
         client.on_connect = self._on_connect
         client.on_subscribe = self._on_subscribe
         client.on_disconnect = self._on_disconnect
@@ -152,6 +171,17 @@ class MqttLink:
     def on_state(self, handler: Callable[[bool], None]) -> None:
         """Call ``handler(connected)`` on the asyncio loop whenever the connection goes up or down."""
         self._state_handlers.append(handler)
+
+    def on_session(self, handler: Callable[[bool], None]) -> None:
+        """Call ``handler(session_present)`` on the asyncio loop at every connection, before the
+        ``on_state`` handlers; ``False`` on a persistent session means the broker had none for
+        this client id (first connection ever, or the broker lost it)."""
+        self._session_handlers.append(handler)
+
+    @property
+    def session_present(self) -> bool:
+        """The CONNACK's session-present flag of the current (or last) connection."""
+        return self._session_present
 
     async def start(self, timeout: float | None = 5.0) -> None:
         """Start the network thread and wait for the first connection.
@@ -289,10 +319,29 @@ class MqttLink:
             with self._lock:
                 self._pub_waiters.pop(mid, None)
 
-    def ack(self, message: IncomingMessage) -> None:
-        """Acknowledge a QoS 1 message received with manual acknowledgement on."""
-        if message.qos > 0:
+    def ack(self, message: IncomingMessage) -> bool:
+        """Acknowledge a QoS 1 message received with manual acknowledgement on.
+
+        The PUBACK is queued only while the connection the message arrived on is still up
+        (checked and queued under one lock that paho's thread also takes when that connection
+        ends, before it opens the next one): a packet id means nothing on another connection,
+        and the broker may already have reused it there for a different message. A message
+        whose connection is gone is not acknowledged here; a broker that kept the session
+        redelivers it (DUP) on the next connection, where it is acknowledged as a duplicate.
+
+        Returns:
+            whether a PUBACK was queued (``True`` for QoS 0, which needs none).
+        """
+        if message.qos == 0:
+            return True
+        with self._ack_lock:
+            if not self._conn_alive or message.conn != self._conn_no:
+                self.acks_skipped += 1
+                return False
+            # paho queues the packet (no paho lock is held while our callbacks take _ack_lock)
             self._client.ack(message.mid, message.qos)
+            self.acks_sent += 1
+        return True
 
     # ------------------------------------------------------------------ paho callbacks (network thread)
 
@@ -309,6 +358,11 @@ class MqttLink:
             self.last_error = str(reason)
             log.warning("%s: broker refused the connection: %s", self.name, reason)
             return
+        # A new network connection: messages read from now on belong to it (the broker may send
+        # queued ones right after CONNACK, before any SUBACK), and only they may be acknowledged.
+        with self._ack_lock:
+            self._conn_no += 1
+            self._conn_alive = True
         # Re-subscribe every time (harmless when the broker kept the session) and report the
         # link up only once the broker has acknowledged every subscription: a clean session
         # has none until then, and a message published meanwhile would not reach us.
@@ -337,12 +391,22 @@ class MqttLink:
         if ready:
             self._post(self._set_connected, True, self._session_present)
 
+    def _on_pre_connect(self, _client: paho.Client, _userdata: Any) -> None:
+        # paho is about to open a new socket: no PUBACK of an earlier connection may be queued
+        # from here on (on_disconnect normally said so already).
+        with self._ack_lock:
+            self._conn_alive = False
+
     def _on_connect_fail(self, _client: paho.Client, _userdata: Any) -> None:
         self.last_error = "connection refused or timed out"
         log.debug("%s: connect attempt failed", self.name)
 
     def _on_disconnect(self, client: paho.Client, _userdata: Any, _flags: Any, reason: Any,
                        _properties: Any) -> None:
+        # Called on paho's thread before it reconnects (which empties its outgoing packet queue):
+        # from here on no PUBACK of this connection may be queued (see ack()).
+        with self._ack_lock:
+            self._conn_alive = False
         if self._drop_unsent:
             self._drop_out_messages(client)
         self.last_error = f"disconnected ({reason})"
@@ -364,7 +428,9 @@ class MqttLink:
             log.info("%s: dropped %d unacknowledged request(s) on disconnect", self.name, dropped)
 
     def _on_message(self, _client: paho.Client, _userdata: Any, msg: paho.MQTTMessage) -> None:
-        incoming = IncomingMessage(msg.topic, bytes(msg.payload), msg.qos, bool(msg.dup), msg.mid)
+        # paho's thread: _on_connect of this connection ran before any of its messages is read
+        incoming = IncomingMessage(msg.topic, bytes(msg.payload), msg.qos, bool(msg.dup), msg.mid,
+                                   self._conn_no)
         self._post(self._dispatch, incoming)
 
     def _on_publish(self, _client: paho.Client, _userdata: Any, mid: int, _reason: Any,
@@ -391,6 +457,11 @@ class MqttLink:
             self._connected_event.set()
             log.info("%s: connected to %s:%s (session present: %s)", self.name,
                      self._settings.host, self._settings.port, session_present)
+            for session_handler in list(self._session_handlers):
+                try:
+                    session_handler(session_present)
+                except Exception:
+                    log.exception("%s: session handler failed", self.name)
         else:
             self._connected_event.clear()
             if self._drop_unsent:

@@ -3,13 +3,15 @@
 The simulator (like the V2.0 parking software) pushes callbacks by HTTP POST to the URL of each
 callback kind. For V3.0 the bridge registers this relay's URLs instead (``/API/V2/<Kind>``); the
 relay publishes each signed body unchanged to ``{prefix}/{ParkKey}/callback/<Kind>`` with QoS 1
-and answers 200.
+and answers 200 once the broker has acknowledged it (PUBACK).
 
-Delivery: the body is handed to paho, which keeps it until the broker acknowledges it, also
-across a broker restart; the relay waits up to ``ack_timeout`` for that acknowledgement (so a
-burst does not outrun the broker) and answers 200 even when the broker is away, because paho
-sends it after reconnecting. Answering an error instead would make the pusher retry the same
-callback (possibly under a new RequestId) and give up after a few tries during a long outage.
+Delivery: the relay answers 200 only after the broker's PUBACK, i.e. once the broker holds the
+message (and, with persistence, will save it). If no PUBACK comes within the publisher's
+``ack_timeout`` (broker away or restarting), it answers 1003, so the pusher retries the same
+callback (same RequestId: a console that got an earlier copy journals it once), 3 times, then
+marks it failed, which RetryCallback can re-push. paho still keeps the unacknowledged copy and
+sends it after reconnecting; consoles recognise it as a duplicate. Answering 200 for a message
+the broker never acknowledged would lose it silently when the broker crashes.
 """
 
 from __future__ import annotations
@@ -95,7 +97,12 @@ class CallbackRelay:
         try:
             await self._publish(kind.name, raw)
         except TimeoutError:
-            log.info("%s queued; the broker has not acknowledged it yet", kind.name)
+            self.failed += 1
+            log.warning("%s not acknowledged by the MQTT broker in time; answering 1003 so that "
+                        "it is retried", kind.name)
+            return web.Response(body=dumps_bytes(
+                {"ResultCode": 1003, "ResultMsg": "the MQTT broker has not acknowledged the "
+                 "callback; please retry"}), content_type="application/json")
         except Exception as exc:
             self.failed += 1
             log.warning("cannot publish %s: %s", kind.name, exc)

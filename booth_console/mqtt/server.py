@@ -26,7 +26,13 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.errors import TransportError
-from booth_console.mqtt.link import IncomingMessage, MqttLink, make_client_id
+from booth_console.mqtt.link import (
+    RECONNECT_MAX_S,
+    RECONNECT_MIN_S,
+    IncomingMessage,
+    MqttLink,
+    make_client_id,
+)
 from booth_console.mqtt.topics import TopicError, Topics
 from booth_console.protocol.endpoints import Endpoint, by_v3_route
 from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
@@ -67,8 +73,8 @@ class MqttServer:
         handler: Handler,
         topics: Topics | None = None,
         client_id: str | None = None,
-        reconnect_min: float = 0.5,
-        reconnect_max: float = 10.0,
+        reconnect_min: float = RECONNECT_MIN_S,
+        reconnect_max: float = RECONNECT_MAX_S,
     ) -> None:
         self.topics = topics or Topics(park_key=park_key, prefix=settings.topic_prefix)
         self.handler = handler

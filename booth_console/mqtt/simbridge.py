@@ -24,6 +24,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from booth_console.config import MqttConfig
+from booth_console.mqtt.link import RECONNECT_MAX_S, RECONNECT_MIN_S
 from booth_console.mqtt.relay import CallbackRelay
 from booth_console.mqtt.server import Handler, MqttServer, http_handler
 from booth_console.mqtt.topics import Topics
@@ -73,7 +74,8 @@ class SimulatorBridge:
         handler: any other in-process ``async (endpoint, envelope) -> answer``.
         relay_host, relay_port: where the callback relay listens (loopback; port 0: free port).
         topics: topic names (default: from ``settings.topic_prefix``).
-        ack_timeout: how long the relay waits for the broker's PUBACK before answering 200 anyway.
+        ack_timeout: how long the relay waits for the broker's PUBACK before answering 1003 (the
+            pusher retries); keep it below the pusher's HTTP timeout (5 s).
         rewrite_callback_urls: point ``SetCallbackParams`` received over MQTT at the relay (true
             V3.0); ``False`` passes it through (callbacks keep going to the URLs sent).
     """
@@ -91,10 +93,10 @@ class SimulatorBridge:
         relay_host: str = "127.0.0.1",
         relay_port: int = 0,
         topics: Topics | None = None,
-        ack_timeout: float = 2.0,
+        ack_timeout: float = 3.0,
         rewrite_callback_urls: bool = True,
-        reconnect_min: float = 0.5,
-        reconnect_max: float = 10.0,
+        reconnect_min: float = RECONNECT_MIN_S,
+        reconnect_max: float = RECONNECT_MAX_S,
     ) -> None:
         if handler is not None and simulator is not None:
             raise ValueError("give either a handler or a simulator, not both")

@@ -21,7 +21,13 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.errors import ProtocolError, ServerTimeout, ServerUnreachable
-from booth_console.mqtt.link import IncomingMessage, MqttLink, make_client_id
+from booth_console.mqtt.link import (
+    RECONNECT_MAX_S,
+    RECONNECT_MIN_S,
+    IncomingMessage,
+    MqttLink,
+    make_client_id,
+)
 from booth_console.mqtt.topics import Topics
 from booth_console.protocol.endpoints import Endpoint
 from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
@@ -71,8 +77,8 @@ class MqttTransport:
         park_key: str,
         topics: Topics | None = None,
         client_id: str | None = None,
-        reconnect_min: float = 0.5,
-        reconnect_max: float = 30.0,
+        reconnect_min: float = RECONNECT_MIN_S,
+        reconnect_max: float = RECONNECT_MAX_S,
     ) -> None:
         self.settings = settings
         self.app_id = app_id

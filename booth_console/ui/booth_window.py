@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QIcon, QPixmap, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QIcon,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QGroupBox,
@@ -16,6 +25,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QTableView,
     QTableWidget,
     QTableWidgetItem,
@@ -34,7 +44,7 @@ from booth_console.app.snapshots import (
     LinkSnapshot,
     ListenerSnapshot,
 )
-from booth_console.ui.dialogs import yuan
+from booth_console.ui.dialogs import HistoryWindow, yuan
 from booth_console.ui.widgets import (
     BigLabel,
     StatusLight,
@@ -115,10 +125,12 @@ class BoothWindow(QWidget):
     Signals:
         quit_requested(): the attendant confirmed quitting.
         lane_requested(str): show the window of this lane.
+        arrange_requested(): tile the lane windows over the screens.
     """
 
     quit_requested = Signal()
     lane_requested = Signal(str)
+    arrange_requested = Signal()
 
     def __init__(self, operator: str, settings: QSettings | None = None,
                  parent: QWidget | None = None) -> None:
@@ -129,6 +141,9 @@ class BoothWindow(QWidget):
         self._lane_rows: dict[str, int] = {}
         self._thumb_tasks: set[asyncio.Task[Any]] = set()
         self.pending: list[Any] = []
+        self.controllers: list[LaneController] = []
+        self.waiting_lanes: list[str] = []  # lane numbers in the waiting list, first come first
+        self.history: HistoryWindow | None = None
         self.setWindowTitle(self.tr("Booth Console"))
         self._build(operator)
         geo = settings.value("booth/geometry") if settings is not None else None
@@ -136,6 +151,10 @@ class BoothWindow(QWidget):
             self.restoreGeometry(geo)
         else:
             self.resize(1280, 800)
+            screen = self.screen()
+            if screen is not None:
+                avail = screen.availableGeometry()
+                self.resize(min(1280, avail.width()), min(800, avail.height() - 40))
 
     def __repr__(self) -> str:
         return f"<BoothWindow lanes={list(self._lane_rows)}>"
@@ -176,9 +195,26 @@ class BoothWindow(QWidget):
         self.lanes.cellActivated.connect(lambda r, _c: self._activate_lane_row(r))
         self.lanes.cellDoubleClicked.connect(lambda r, _c: self._activate_lane_row(r))
         lb.addWidget(self.lanes)
-        middle.addWidget(lanes_box, 3)
+        left = QVBoxLayout()
+        left.addWidget(lanes_box, 1)
+        middle.addLayout(left, 3)
 
         right = QVBoxLayout()
+        waiting_box = QGroupBox(self.tr("Waiting (Enter: go to the lane)"), self)
+        wb = QVBoxLayout(waiting_box)
+        self.waiting = QTableWidget(0, 4, self)
+        self.waiting.setHorizontalHeaderLabels([
+            self.tr("Lane"), self.tr("Plate"), self.tr("Fee"), self.tr("Waiting since")])
+        self._table_style(self.waiting)
+        self.waiting.setFont(big_font(15))
+        self.waiting.verticalHeader().setDefaultSectionSize(self.waiting.fontMetrics().height() + 8)
+        self.waiting.cellActivated.connect(lambda r, _c: self._activate_waiting_row(r))
+        self.waiting.cellDoubleClicked.connect(lambda r, _c: self._activate_waiting_row(r))
+        wb.addWidget(self.waiting)
+        left.addWidget(waiting_box, 1)  # beside the lanes, where the eye starts
+        self._waiting_timer = QTimer(self)  # "for N min" goes on counting
+        self._waiting_timer.setInterval(15_000)
+        self._waiting_timer.timeout.connect(self._render_waiting)
         areas_box = QGroupBox(self.tr("Free spaces"), self)
         ab = QVBoxLayout(areas_box)
         self.areas = QTableWidget(0, 2, self)
@@ -196,7 +232,7 @@ class BoothWindow(QWidget):
         pb.addWidget(self.retry_button)
         right.addWidget(pend_box)
         middle.addLayout(right, 2)
-        root.addLayout(middle, 2)
+        root.addLayout(middle, 3)
 
         feed_box = QGroupBox(self.tr("Live feed"), self)
         fb = QVBoxLayout(feed_box)
@@ -219,12 +255,25 @@ class BoothWindow(QWidget):
         self.feed.setIconSize(QSize(64, 40))
         self.feed.verticalHeader().setDefaultSectionSize(44)
         fb.addWidget(self.feed)
-        root.addWidget(feed_box, 3)
+        root.addWidget(feed_box, 2)
 
         self.message = QLabel("", self)
         self.message.setFont(big_font(16))
         self.message.setWordWrap(True)
-        root.addWidget(self.message)
+        self.message.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        bar = QHBoxLayout()
+        bar.addWidget(self.message, 1)
+        self.arrange_button = QPushButton(self.tr("Arrange lanes (Ctrl+Shift+A)"), self)
+        self.arrange_button.clicked.connect(self.arrange_requested)
+        self.history_button = QPushButton(self.tr("History (Ctrl+M)"), self)
+        self.history_button.clicked.connect(self.show_history)
+        bar.addWidget(self.arrange_button)
+        bar.addWidget(self.history_button)
+        root.addLayout(bar)
+        for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit)):
+            sc = QShortcut(QKeySequence(key), self)
+            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.activated.connect(slot)
 
     @staticmethod
     def _table_style(t: QTableWidget) -> None:
@@ -272,7 +321,10 @@ class BoothWindow(QWidget):
                 self.lanes.setItem(row, col, QTableWidgetItem(text))
             ctl.status_changed.connect(lambda _s, c=ctl: self._render_lane_row(c))
             ctl.order_changed.connect(lambda _o, c=ctl: self._render_lane_row(c))
+            ctl.order_changed.connect(lambda _o: self._render_waiting())
             self._render_lane_row(ctl)
+        self.controllers = list(controllers)
+        self._render_waiting()
 
     def _render_lane_row(self, ctl: LaneController) -> None:
         row = self._lane_rows.get(ctl.lane_no)
@@ -285,10 +337,68 @@ class BoothWindow(QWidget):
         loop = {1: self.tr("Vehicle"), 0: self.tr("Empty")}.get(s.loop, self.tr("Unknown"))
         order = ctl.order
         plate = order.plate if order is not None else ""
+        if order is not None and not order.order_no and not plate:
+            plate = self.tr("no plate read")
         # nothing is due at a lane that does not charge (an entry lane shows the plate only)
         due = yuan(order.amount_due) if order is not None and ctl.lane.charging else ""
+        if order is not None and not order.order_no and not order.charge:
+            due = self.tr("no order") if ctl.lane.charging else ""
         for col, text in ((3, gate), (4, loop), (5, plate), (6, due)):
             self._set_cell(self.lanes, row, col, text)
+
+    def _render_waiting(self) -> None:
+        """Lanes where a vehicle waits, the longest-waiting first."""
+        waiting = sorted((c for c in self.controllers if c.waiting_since is not None),
+                         key=lambda c: c.waiting_since or dt.datetime.min)
+        self.waiting_lanes = [c.lane_no for c in waiting]
+        if self.waiting.rowCount() != len(waiting):
+            self.waiting.setRowCount(len(waiting))
+        now = dt.datetime.now()
+        for row, ctl in enumerate(waiting):
+            order, since = ctl.order, ctl.waiting_since
+            assert since is not None
+            plate = (order.plate if order is not None else "") or self.tr("no plate read")
+            if order is None or not order.order_no:
+                fee = self.tr("no order")
+            else:
+                fee = yuan(order.amount_due) if ctl.lane.charging else ""
+            minutes = int((now - since).total_seconds() // 60)
+            when = since.strftime("%H:%M:%S")
+            if minutes >= 1:
+                when += " · " + self.tr("{n} min").format(n=minutes)
+            for col, text in enumerate((f"{ctl.lane.name} ({ctl.lane_no})", plate, fee, when)):
+                self._set_cell(self.waiting, row, col, text)
+        if waiting and not self._waiting_timer.isActive():
+            self._waiting_timer.start()
+        elif not waiting:
+            self._waiting_timer.stop()
+
+    def focus_waiting(self) -> None:
+        """Put the keyboard in the waiting list, on the lane waiting longest (if any)."""
+        if self.waiting.rowCount():
+            self.waiting.setFocus()
+            if self.waiting.currentRow() < 0:
+                self.waiting.setCurrentCell(0, 0)
+
+    def _activate_waiting_row(self, row: int) -> None:
+        if 0 <= row < len(self.waiting_lanes):
+            self.lane_requested.emit(self.waiting_lanes[row])
+
+    def show_history(self) -> HistoryWindow:
+        """Every message of the booth and its lanes, newest first (Ctrl+M)."""
+        if self.history is None:
+            bus = self.session.messages if self.session is not None else None
+            if bus is None:
+                from booth_console.app.messages import MessageBus
+
+                bus = MessageBus(self)
+            names = {c.lane_no: c.lane.name for c in self.controllers}
+            self.history = HistoryWindow(self, bus, None, self.tr("Message history — booth"),
+                                         lambda no: f"{names.get(no, no)} ({no})")
+        self.history.show()
+        self.history.raise_()
+        self.history.activateWindow()
+        return self.history
 
     def _activate_lane_row(self, row: int) -> None:
         for lane_no, r in self._lane_rows.items():

@@ -201,7 +201,9 @@ def _excepthook(exc_type: type[BaseException], exc: BaseException, tb: Traceback
     log.error("uncaught exception:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
     if _banner is not None:
         with contextlib.suppress(Exception):  # the banner must never make things worse
-            _banner(f"{exc_type.__name__}: {exc}")
+            from booth_console.app.messages import error_text
+
+            _banner(error_text(exc))
 
 
 class ConsoleRun:

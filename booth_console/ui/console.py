@@ -1,23 +1,54 @@
-"""The window manager: the booth window, one lane window per lane, Ctrl+1..9, screenshots."""
+"""The window manager: the booth window, one lane window per lane, Ctrl+1..9, screenshots.
+
+Ctrl+1..9 (lane windows in ``[booth] lanes`` order) and Ctrl+0 (the booth window) work from
+every window, also while a lane's dialog is open: a dialog is modal to its own lane window only,
+so the attendant serves another lane and comes back to the dialog as it was left.
+Ctrl+Shift+A tiles the lane windows over the screens.
+"""
 
 from __future__ import annotations
 
 import logging
+import math
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QObject, QSettings, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QObject, QRect, QSettings, Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
+from PySide6.QtWidgets import QDialog, QWidget
 
 from booth_console.app.lane import LaneController
 from booth_console.config import BoothConfig
 from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.lane_window import LaneWindow
 
-__all__ = ["Console"]
+__all__ = ["Console", "tile"]
 
 log = logging.getLogger("booth_console.ui")
+
+
+def tile(n: int, screens: list[QRect]) -> list[QRect]:
+    """``n`` window frames over the available areas of ``screens``, in order.
+
+    The windows are shared out over the screens (the first screens take one more when they do
+    not divide evenly); on each screen they form a grid as square as it allows, two side by side.
+    """
+    if n <= 0 or not screens:
+        return []
+    per_screen = math.ceil(n / len(screens))
+    cells: list[QRect] = []
+    for s_index, avail in enumerate(screens):
+        k = min(per_screen, n - s_index * per_screen)
+        if k <= 0:
+            break
+        cols = math.ceil(math.sqrt(k))
+        rows = math.ceil(k / cols)
+        if k == 2 and avail.width() >= avail.height():
+            cols, rows = 2, 1
+        w, h = avail.width() // cols, avail.height() // rows
+        cells += [QRect(avail.x() + (i % cols) * w, avail.y() + (i // cols) * h, w, h)
+                  for i in range(k)]
+    return cells
 
 
 class Console(QObject):
@@ -34,6 +65,7 @@ class Console(QObject):
         self.lane_windows: dict[str, LaneWindow] = {}
         self._install_shortcuts(booth_window)
         booth_window.lane_requested.connect(self.show_lane)
+        booth_window.arrange_requested.connect(self.arrange_lanes)
 
     def __repr__(self) -> str:
         return f"<Console lanes={list(self.lane_windows)}>"
@@ -55,18 +87,25 @@ class Console(QObject):
                 messages=self.session.messages, config=self.config, settings=self.settings,
                 language=self.language,
             )
-            self._install_shortcuts(win)
+            self._install_arrange(win)
             self.lane_windows[ctl.lane_no] = win
             win.show()
 
     def _install_shortcuts(self, window: QWidget) -> None:
+        # application-wide, held by the booth window (always open): they work from every lane
+        # window and from a lane's dialog (modal to that lane only, it does not shadow the booth)
         for i in range(1, 10):
             sc = QShortcut(QKeySequence(f"Ctrl+{i}"), window)
-            sc.setContext(Qt.ShortcutContext.WindowShortcut)
+            sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
             sc.activated.connect(lambda n=i: self.raise_lane(n))
         sc = QShortcut(QKeySequence("Ctrl+0"), window)
+        sc.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        sc.activated.connect(self.show_booth)
+
+    def _install_arrange(self, window: QWidget) -> None:
+        sc = QShortcut(QKeySequence("Ctrl+Shift+A"), window)
         sc.setContext(Qt.ShortcutContext.WindowShortcut)
-        sc.activated.connect(lambda: self._bring(self.booth_window))
+        sc.activated.connect(self.arrange_lanes)
 
     def raise_lane(self, n: int) -> LaneWindow | None:
         """Bring lane window number ``n`` (1-based, in ``[booth] lanes`` order) to the front."""
@@ -75,6 +114,12 @@ class Console(QObject):
             return None
         self._bring(wins[n - 1])
         return wins[n - 1]
+
+    def show_booth(self) -> None:
+        """Bring the booth window to the front, its waiting list focused (Ctrl+0, then Enter:
+        the lane waiting longest)."""
+        self._bring(self.booth_window)
+        self.booth_window.focus_waiting()
 
     def show_lane(self, lane_no: str) -> None:
         """Bring the window of ``lane_no`` to the front."""
@@ -87,7 +132,33 @@ class Console(QObject):
         win.show()
         win.setWindowState(win.windowState() & ~Qt.WindowState.WindowMinimized)
         win.raise_()
-        win.activateWindow()
+        # a dialog left open at this lane comes back with it, where the attendant left it
+        dialogs = [d for d in win.findChildren(QDialog)
+                   if d.isVisible() and d.windowModality() != Qt.WindowModality.NonModal]
+        target = dialogs[-1] if dialogs else win
+        target.raise_()
+        target.activateWindow()
+
+    def arrange_lanes(self) -> dict[str, QRect]:
+        """Tile the lane windows over the available area of the screens (Ctrl+Shift+A).
+
+        Lanes are shared out over the screens in order; on each screen they form a grid as
+        square as the screen allows (four lanes on 1920x1080: four 960x540 quarters).
+        Returns the frame rectangle given to each lane.
+        """
+        wins = list(self.lane_windows.items())
+        cells = tile(len(wins), [sc.availableGeometry() for sc in QGuiApplication.screens()])
+        placed: dict[str, QRect] = {}
+        for (lane_no, win), cell in zip(wins, cells, strict=False):
+            win.show()
+            win.setWindowState(Qt.WindowState.WindowNoState)
+            frame, inner = win.frameGeometry(), win.geometry()
+            left, top = inner.x() - frame.x(), inner.y() - frame.y()
+            right = frame.right() - inner.right()
+            bottom = frame.bottom() - inner.bottom()
+            win.setGeometry(cell.adjusted(left, top, -right, -bottom))
+            placed[lane_no] = cell
+        return placed
 
     def windows(self) -> list[QWidget]:
         """Every window: the booth window first, then the lanes."""

@@ -1,32 +1,64 @@
 """The attendant's dialogs: payment, fee override, no-plate entry and its result.
 
-Every dialog works from the keyboard: the first field has focus, Tab moves on, Enter accepts
-(the OK button is the default) and Escape cancels. They are opened with ``open()`` and awaited
-through :func:`booth_console.ui.widgets.run_dialog`, never ``exec()``.
+Every dialog works from the keyboard: the first field has focus, Tab moves on in the order the
+eye reads, Enter accepts (the OK button is the default) and Escape cancels. They are opened with
+``open()`` and awaited through :func:`booth_console.ui.widgets.run_dialog`, never ``exec()``; they
+are window-modal to their lane window, so the other lanes stay usable. Every title and header
+names the lane, and shows the plate and the fee the dialog acts on (:class:`Subject`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
     QComboBox,
+    QCompleter,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from booth_console.app.booth import TypeChoice
+from booth_console.app.messages import Level, Message, MessageBus
 from booth_console.app.snapshots import OrderSnapshot
+from booth_console.config import DEFAULT_PAYMENT_METHOD_KEYS
 from booth_console.ui.widgets import BigLabel, big_font
 
-__all__ = ["NoPlateDialog", "NoPlateResultDialog", "OverrideDialog", "PaymentDialog", "yuan"]
+__all__ = [
+    "DEFAULT_METHOD_KEYS",
+    "HistoryWindow",
+    "MethodPicker",
+    "NoPlateDialog",
+    "NoPlateResultDialog",
+    "OverrideDialog",
+    "PaymentDialog",
+    "Subject",
+    "yuan",
+]
+
+log = logging.getLogger("booth_console.ui.dialogs")
+
+#: payment methods on the number keys 1-9 of the payment dialog, in this order
+DEFAULT_METHOD_KEYS: tuple[str, ...] = DEFAULT_PAYMENT_METHOD_KEYS
 
 
 def yuan(value: Decimal | None) -> str:
@@ -34,6 +66,33 @@ def yuan(value: Decimal | None) -> str:
     if value is None:
         return "—"
     return f"¥{value:.2f}"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Dialogs", text)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a dialog acts on: the lane, and the plate and fee waiting there."""
+
+    lane_name: str
+    lane_no: str
+    plate: str = ""
+    fee: Decimal | None = None
+
+    def title(self, action: str) -> str:
+        """``action`` with the lane, for a window title."""
+        return _tr("{action} · {lane} (lane {no})").format(
+            action=action, lane=self.lane_name, no=self.lane_no)
+
+    def header(self) -> str:
+        """Lane, plate and fee on one line."""
+        parts = [_tr("{lane} (lane {no})").format(lane=self.lane_name, no=self.lane_no)]
+        parts.append(self.plate or _tr("no plate"))
+        if self.fee is not None:
+            parts.append(yuan(self.fee))
+        return " · ".join(parts)
 
 
 def _amount(text: str) -> Decimal | None:
@@ -45,12 +104,30 @@ def _amount(text: str) -> Decimal | None:
 
 
 class _Base(QDialog):
-    def __init__(self, parent: QWidget | None, title: str) -> None:
+    """Title and header naming the lane, a form, an error line and OK/Cancel.
+
+    ``submit`` (optional) runs when the input is valid: the dialog stays open, its buttons
+    disabled, until it returns; an error text is shown in the dialog (nothing is retyped), ``""``
+    closes the dialog as accepted.
+    """
+
+    def __init__(self, parent: QWidget | None, action: str, subject: Subject) -> None:
         super().__init__(parent)
-        self.setWindowTitle(title)
+        self.subject = subject
+        self.setWindowTitle(subject.title(action))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self.setFont(big_font(16, bold=False))
         self.setMinimumWidth(620)
+        self.submit: Callable[[], Awaitable[str]] | None = None
+        self._submitting: asyncio.Task[None] | None = None
+        self.header = QLabel(subject.header(), self)
+        self.header.setObjectName("dialogHeader")
+        self.header.setFont(big_font(20))
+        self.header.setWordWrap(True)
+        self.header.setStyleSheet("QLabel#dialogHeader { background: #263238; color: #ffffff;"
+                                  " padding: 6px 10px; border-radius: 4px; }")
+        self.action = QLabel(action, self)
+        self.action.setFont(big_font(18))
         self.form = QFormLayout()
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         self.error = QLabel("", self)
@@ -65,6 +142,8 @@ class _Base(QDialog):
         ok.setDefault(True)
         ok.setAutoDefault(True)
         self.lay = QVBoxLayout(self)
+        self.lay.addWidget(self.header)
+        self.lay.addWidget(self.action)
         self.lay.addLayout(self.form)
         self.lay.addWidget(self.error)
         self.lay.addWidget(self.buttons)
@@ -73,42 +152,220 @@ class _Base(QDialog):
         """An error text, or ``""`` when the input can be accepted."""
         return ""
 
+    def _clear_error_on_edit(self, *edits: QLineEdit) -> None:
+        """A validation error goes away as soon as the attendant edits the input."""
+        for edit in edits:
+            edit.textEdited.connect(lambda _t: self.error.clear())
+
     def _try_accept(self) -> None:
+        if self._submitting is not None:
+            return
         problem = self.validate()
+        self.error.setText(problem)
+        if problem:
+            return
+        if self.submit is None:
+            self.accept()
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.accept()
+            return
+        self._submitting = loop.create_task(self._run_submit(self.submit))
+        self._submitting.add_done_callback(lambda t: t.cancelled() or t.exception())
+
+    async def _run_submit(self, submit: Callable[[], Awaitable[str]]) -> None:
+        self.buttons.setEnabled(False)
+        self.error.setStyleSheet("color: #6d4c00;")
+        self.error.setText(_tr("Sending…"))
+        try:
+            problem = await submit()
+        except Exception as exc:  # reported in the dialog, never lost
+            log.exception("dialog submit failed")
+            problem = str(exc)
+        finally:
+            self._submitting = None
+            self.buttons.setEnabled(True)
+            self.error.setStyleSheet("color: #c62828;")
         self.error.setText(problem)
         if not problem:
             self.accept()
 
 
-class PaymentDialog(_Base):
-    """Amount due, payment method (default Offline Cash 79001), received, change, remarks."""
+_QUIET = frozenset({Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+                    Qt.Key.Key_Home, Qt.Key.Key_End, Qt.Key.Key_Left, Qt.Key.Key_Right})
 
-    def __init__(self, parent: QWidget | None, order: OrderSnapshot, language: str = "en") -> None:
-        super().__init__(parent, self.tr("Confirm payment"))
+
+class _NoArrowCombo(QComboBox):
+    """A combo box that never changes its choice silently: arrow keys, typing and the mouse
+    wheel do nothing; Space, F4 or Alt+Down open the list, where arrows choose."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = Qt.Key(event.key())
+        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
+        if key in _QUIET and not (alt and key == Qt.Key.Key_Down):
+            event.accept()
+            return
+        text = event.text()
+        if text and text.isprintable() and text != " ":
+            event.ignore()  # no type-ahead search (the dialog may use the key)
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        event.ignore()
+
+
+class MethodPicker(QWidget):
+    """Payment methods: the common ones on the number keys 1-9, every other one in a list.
+
+    It takes the focus first in the payment dialog; a number key chooses and moves on to the
+    amount received. Arrow keys change nothing.
+
+    Signals:
+        chosen(): a method was chosen with a number key.
+    """
+
+    chosen = Signal()
+
+    def __init__(self, language: str, keys: Sequence[str], current: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from booth_console.protocol.enums import PaymentMethod
+
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        known = {pm.value: pm for pm in PaymentMethod}
+        self.keys = [k for k in keys if k in known][:9]
+        self.group = QButtonGroup(self)
+        self.group.setExclusive(True)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setSpacing(4)
+        self.key_buttons: list[QToolButton] = []
+        for i, code in enumerate(self.keys):
+            btn = QToolButton(self)
+            btn.setText(f"{i + 1}  {known[code].display_name(language)}")
+            btn.setCheckable(True)
+            btn.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            btn.setFont(big_font(16))
+            btn.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            btn.setMinimumHeight(38)
+            btn.setStyleSheet("QToolButton:checked { background: #1565c0; color: white; }")
+            btn.clicked.connect(lambda _c=False, n=i: self.choose_key(n + 1))
+            self.group.addButton(btn, i)
+            grid.addWidget(btn, i // 3, i % 3)
+            self.key_buttons.append(btn)
+        self.other = _NoArrowCombo(self)
+        self.other.setToolTip(_tr("All methods: Space opens the list"))
+        for pm in PaymentMethod:
+            self.other.addItem(f"{pm.value}  {pm.display_name(language)}", pm.value)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addLayout(grid)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(_tr("Other:"), self))
+        row.addWidget(self.other, 1)
+        lay.addLayout(row)
+        self.other.currentIndexChanged.connect(self._from_list)
+        self.set_code(current)
+
+    @property
+    def code(self) -> str:
+        """The chosen PaymentMethod code."""
+        return str(self.other.currentData())
+
+    def set_code(self, code: str) -> None:
+        """Choose ``code`` (ignored if unknown)."""
+        i = self.other.findData(code)
+        if i >= 0:
+            self.other.setCurrentIndex(i)
+            self._from_list(i)
+
+    def choose_key(self, n: int) -> bool:
+        """Choose the method on number key ``n``; ``False`` if there is none."""
+        if not 1 <= n <= len(self.keys):
+            return False
+        self.set_code(self.keys[n - 1])
+        self.chosen.emit()
+        return True
+
+    def _from_list(self, _index: int) -> None:
+        code = self.code
+        for i, btn in enumerate(self.key_buttons):
+            btn.setChecked(self.keys[i] == code)
+        if code not in self.keys:
+            checked = self.group.checkedButton()
+            if checked is not None:  # an exclusive group keeps one checked: lift that rule briefly
+                self.group.setExclusive(False)
+                checked.setChecked(False)
+                self.group.setExclusive(True)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and len(text) == 1 and self.choose_key(int(text)):
+            event.accept()
+            return
+        if Qt.Key(event.key()) in _QUIET:
+            event.accept()  # arrows never change the method
+            return
+        super().keyPressEvent(event)
+
+
+class PaymentDialog(_Base):
+    """Method first (number keys for the common ones), then amount received, change, remarks.
+
+    ``received``, ``method`` and ``remarks`` pre-fill the dialog (the payment is taken again after
+    the amount due changed: what the attendant typed is kept, the change is computed anew).
+    """
+
+    def __init__(self, parent: QWidget | None, order: OrderSnapshot, language: str = "en", *,
+                 subject: Subject | None = None, received: Decimal | None = None,
+                 method: str = "79001", remarks: str = "", note: str = "",
+                 method_keys: Sequence[str] = DEFAULT_METHOD_KEYS) -> None:
+        subject = subject or Subject("", "", order.plate, order.amount_due)
+        super().__init__(parent, self.tr("Confirm payment"), subject)
         self.order = order
         self.due = order.amount_due
         due = BigLabel(48, yuan(self.due), self)
         due.setStyleSheet("color: #b71c1c;")
-        self.form.addRow(self.tr("Plate"), BigLabel(28, order.plate or "—", self))
+        self.plate = BigLabel(28, order.plate or "—", self)
+        self.form.addRow(self.tr("Plate"), self.plate)
         self.form.addRow(self.tr("Amount due"), due)
-        self.method = QComboBox(self)
-        from booth_console.protocol.enums import PaymentMethod
-
-        for pm in PaymentMethod:
-            self.method.addItem(f"{pm.value}  {pm.display_name(language)}", pm.value)
-        self.method.setCurrentIndex(max(0, self.method.findData("79001")))
-        self.received = QLineEdit(f"{self.due:.2f}", self)
+        self.method = MethodPicker(language, method_keys, method, self)
+        self.received = QLineEdit(f"{received if received is not None else self.due:.2f}", self)
         self.received.setFont(big_font(28))
-        self.received.selectAll()
         self.change = BigLabel(28, yuan(Decimal(0)), self)
-        self.remarks = QLineEdit(self)
+        self.remarks = QLineEdit(remarks, self)
+        self.form.addRow(self.tr("Method"), self.method)
         self.form.addRow(self.tr("Amount received"), self.received)
         self.form.addRow(self.tr("Change"), self.change)
-        self.form.addRow(self.tr("Method"), self.method)
         self.form.addRow(self.tr("Remarks"), self.remarks)
+        if note:
+            self.note = QLabel(note, self)
+            self.note.setWordWrap(True)
+            self.note.setStyleSheet("color: #e65100;")
+            self.lay.insertWidget(2, self.note)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        cancel = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        # the order the eye reads: method, received, remarks, OK, Cancel
+        QWidget.setTabOrder(self.method, self.method.other)
+        QWidget.setTabOrder(self.method.other, self.received)
+        QWidget.setTabOrder(self.received, self.remarks)
+        QWidget.setTabOrder(self.remarks, ok)
+        QWidget.setTabOrder(ok, cancel)
+        self.method.chosen.connect(self._to_received)
+        for n in range(1, len(self.method.keys) + 1):  # Alt+number anywhere in the dialog
+            sc = QShortcut(QKeySequence(f"Alt+{n}"), self)
+            sc.activated.connect(lambda n=n: self.method.choose_key(n))
         self.received.textChanged.connect(self._update_change)
-        self.received.setFocus()
+        self._clear_error_on_edit(self.received, self.remarks)
+        self.method.setFocus()
         self._update_change()
+
+    def _to_received(self) -> None:
+        self.received.setFocus()
+        self.received.selectAll()
 
     def _update_change(self) -> None:
         value = _amount(self.received.text())
@@ -133,14 +390,20 @@ class PaymentDialog(_Base):
     @property
     def method_code(self) -> str:
         """The PaymentMethod code chosen."""
-        return str(self.method.currentData())
+        return self.method.code
 
 
 class OverrideDialog(_Base):
-    """A new, lower fee (yuan) and the reason (required)."""
+    """A new, lower fee (yuan) and the reason (required; presets from the settings).
 
-    def __init__(self, parent: QWidget | None, order: OrderSnapshot) -> None:
-        super().__init__(parent, self.tr("Fee override"))
+    Checked in the dialog before anything is sent (a number, at most two decimals, strictly below
+    the fee shown, a reason); with ``submit`` set, a refusal by the server is shown here too.
+    """
+
+    def __init__(self, parent: QWidget | None, order: OrderSnapshot, *,
+                 subject: Subject | None = None, reasons: Sequence[str] = ()) -> None:
+        subject = subject or Subject("", "", order.plate, order.amount_due)
+        super().__init__(parent, self.tr("Fee override"), subject)
         self.current = order.amount_due
         self.form.addRow(self.tr("Plate"), BigLabel(28, order.plate or "—", self))
         self.form.addRow(self.tr("Fee shown"), BigLabel(36, yuan(self.current), self))
@@ -149,17 +412,45 @@ class OverrideDialog(_Base):
         self.amount.setPlaceholderText(self.tr("new amount in yuan, below the fee shown"))
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(self.tr("required"))
+        self.presets = _NoArrowCombo(self)
+        self.presets.addItem(self.tr("— choose a preset reason (Space) —"), "")
+        for text in reasons:
+            self.presets.addItem(text, text)
+        self.presets.setEnabled(bool(reasons))
+        if reasons:
+            completer = QCompleter(list(reasons), self.reason)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.reason.setCompleter(completer)
+        self.presets.activated.connect(self._preset)
         self.form.addRow(self.tr("New fee (¥)"), self.amount)
         self.form.addRow(self.tr("Reason"), self.reason)
+        self.form.addRow(self.tr("Preset reasons"), self.presets)
+        self._clear_error_on_edit(self.amount, self.reason)
         self.amount.setFocus()
 
+    def _preset(self, index: int) -> None:
+        text = str(self.presets.itemData(index) or "")
+        if text:
+            self.reason.setText(text)
+            self.error.clear()
+            self.reason.setFocus()
+
     def validate(self) -> str:
-        value = _amount(self.amount.text())
-        if value is None:
+        raw = self.amount.text().strip()
+        value = _amount(raw)
+        if not raw or value is None:
             return self.tr("Enter the new fee in yuan.")
+        if value < 0:
+            return self.tr("The new fee cannot be negative.")
+        if value != value.quantize(Decimal("0.01")):
+            return self.tr("At most two decimals (fen).")
+        if value >= self.current:
+            return self.tr("The new fee must be less than the fee shown ({fee}).").format(
+                fee=yuan(self.current))
         if not self.reason.text().strip():
             return self.tr("A reason is required.")
-        return ""  # the command checks "strictly below" before anything is sent
+        return ""
 
     @property
     def new_amount(self) -> Decimal:
@@ -170,10 +461,10 @@ class OverrideDialog(_Base):
 class NoPlateDialog(_Base):
     """Vehicle type and plate type from the server's lists, and remarks."""
 
-    def __init__(self, parent: QWidget | None, lane_name: str, vehicle_types: Sequence[TypeChoice],
+    def __init__(self, parent: QWidget | None, subject: Subject, vehicle_types: Sequence[TypeChoice],
                  plate_types: Sequence[TypeChoice], prefix: str) -> None:
-        super().__init__(parent, self.tr("No-plate entry"))
-        self.form.addRow(self.tr("Lane"), QLabel(lane_name, self))
+        super().__init__(parent, self.tr("No-plate entry"), subject)
+        self.form.addRow(self.tr("Lane"), QLabel(subject.lane_name, self))
         self.form.addRow(self.tr("Virtual plate"),
                          QLabel(self.tr("generated: {prefix} + 6 characters").format(prefix=prefix), self))
         self.vehicle = QComboBox(self)
@@ -210,11 +501,16 @@ class NoPlateDialog(_Base):
 class NoPlateResultDialog(QDialog):
     """The virtual plate and the new OrderNo, large, to write on the ticket."""
 
-    def __init__(self, parent: QWidget | None, plate: str, order_no: str, msg: str) -> None:
+    def __init__(self, parent: QWidget | None, plate: str, order_no: str, msg: str,
+                 subject: Subject | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle(self.tr("No-plate entry created"))
+        subject = subject or Subject("", "", plate)
+        self.setWindowTitle(subject.title(self.tr("No-plate entry created")))
         self.setWindowModality(Qt.WindowModality.WindowModal)
         lay = QVBoxLayout(self)
+        self.header = QLabel(subject.header(), self)
+        self.header.setFont(big_font(20))
+        lay.addWidget(self.header)
         lay.addWidget(QLabel(self.tr("Virtual plate"), self))
         self.plate = BigLabel(56, plate, self)
         lay.addWidget(self.plate)
@@ -226,3 +522,87 @@ class NoPlateResultDialog(QDialog):
         box.accepted.connect(self.accept)
         lay.addWidget(box)
         box.button(QDialogButtonBox.StandardButton.Ok).setFocus()
+
+
+
+
+class HistoryWindow(QDialog):
+    """The messages the attendant was shown, newest first: time, lane, level, text.
+
+    Not modal: it stays open beside the lane (Ctrl+M opens it, Escape closes it) and new
+    messages appear as they come. ``lane_no`` limits it to one lane (and the booth's warnings
+    and errors); ``None`` shows every lane.
+    """
+
+    def __init__(self, parent: QWidget | None, bus: MessageBus, lane_no: str | None, title: str,
+                 lane_names: Callable[[str], str] = str) -> None:
+        super().__init__(parent)
+        self.bus = bus
+        self.lane_no = lane_no
+        self.lane_names = lane_names
+        self.setWindowTitle(title)
+        self.setFont(big_font(15, bold=False))
+        self.resize(900, 420)
+        self.table = QTableWidget(0, 4, self)
+        self.table.setHorizontalHeaderLabels(
+            [self.tr("Time"), self.tr("Lane"), self.tr("Level"), self.tr("Message")])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.table)
+        box = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        box.rejected.connect(self.close)
+        lay.addWidget(box)
+        for msg in bus.history:
+            self.add(msg)
+        bus.message.connect(self.add)
+
+    def wants(self, msg: Message) -> bool:
+        """Whether ``msg`` belongs in this history."""
+        if msg.level is Level.BUSY:
+            return False
+        if self.lane_no is None or msg.lane_no == self.lane_no:
+            return True
+        return not msg.lane_no and msg.level in (Level.ERROR, Level.WARNING, Level.SUCCESS)
+
+    def level_text(self, level: Level) -> str:
+        """The level in words (colour is never the only signal)."""
+        return {
+            Level.INFO: self.tr("Info"), Level.SUCCESS: self.tr("Done"),
+            Level.WARNING: self.tr("Warning"), Level.ERROR: self.tr("Error"),
+            Level.BUSY: self.tr("Working"),
+        }[level]
+
+    def add(self, msg: Message) -> None:
+        """Show ``msg`` at the top (if it belongs here)."""
+        if not self.wants(msg):
+            return
+        self.table.insertRow(0)
+        lane = self.lane_names(msg.lane_no) if msg.lane_no else self.tr("Booth")
+        cells = (f"{msg.at:%H:%M:%S}", lane, self.level_text(msg.level), msg.text)
+        colour = {Level.ERROR: "#b71c1c", Level.WARNING: "#e65100", Level.SUCCESS: "#1b5e20"}
+        for col, text in enumerate(cells):
+            item = QTableWidgetItem(text)
+            if msg.level in colour:
+                item.setForeground(QColor(colour[msg.level]))
+            self.table.setItem(0, col, item)
+        if self.table.rowCount() > 1000:
+            self.table.setRowCount(1000)
+
+    def rows(self) -> list[tuple[str, str, str, str]]:
+        """The table's texts, top row first."""
+        out = []
+        for row in range(self.table.rowCount()):
+            cells = [self.table.item(row, c) for c in range(4)]
+            t = tuple(c.text() if c is not None else "" for c in cells)
+            out.append((t[0], t[1], t[2], t[3]))
+        return out
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.hide()
+        event.ignore()

@@ -9,12 +9,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import time
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QSizePolicy,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +34,7 @@ from booth_console.app.booth import BoothService
 from booth_console.app.commands import CommandRunner, ConfirmationRequired
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import LaneController
-from booth_console.app.messages import Level, Message, MessageBus
+from booth_console.app.messages import Level, Message, MessageBus, error_text
 from booth_console.app.snapshots import (
     CaptureSnapshot,
     LaneKind,
@@ -43,10 +45,13 @@ from booth_console.app.snapshots import (
 from booth_console.config import BoothConfig
 from booth_console.errors import BoothError
 from booth_console.ui.dialogs import (
+    DEFAULT_METHOD_KEYS,
+    HistoryWindow,
     NoPlateDialog,
     NoPlateResultDialog,
     OverrideDialog,
     PaymentDialog,
+    Subject,
     yuan,
 )
 from booth_console.ui.widgets import (
@@ -64,10 +69,19 @@ __all__ = ["LaneWindow"]
 
 log = logging.getLogger("booth_console.ui.lane")
 
+#: below this size (client area) the lane window uses smaller type: it stays usable on a
+#: quarter of a 1920x1080 screen (960x540) and on a 1366x768 screen
+COMPACT_BELOW = (1100, 800)
+#: between this and COMPACT_BELOW the plate and amount stay large (a 1366x768 screen)
+MEDIUM_FROM = (1200, 640)
+
+
 def _fixed_by_layout(label: QLabel) -> None:
     """Let the layout, not the text, decide the label's width (height stays the text's)."""
     label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
+
+_WAITING_HEADER = "QFrame#header { background: #ffe082; }"
 
 _LEVEL_STYLE = {
     Level.BUSY: "background:#fff8e1; color:#6d4c00;",
@@ -110,6 +124,12 @@ class LaneWindow(QWidget):
         self.buttons: dict[str, QPushButton] = {}
         self.shortcuts: dict[str, QShortcut] = {}
         self.last_dialog: Any = None
+        self.history: HistoryWindow | None = None
+        self.compact: bool | None = None
+        self.density = ""  # "normal", "medium" (1366x768) or "compact" (a quarter of 1920x1080)
+        #: order no. -> who lowered its fee and why (shown beside the amount)
+        self.override_notes: dict[str, str] = {}
+        self._capture_hidden = False
         self._build()
         self._connect_signals()
         self._restore_geometry()
@@ -124,8 +144,9 @@ class LaneWindow(QWidget):
     # -- construction ----------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.setMinimumSize(980, 660)
+        self.setMinimumSize(640, 480)
         root = QVBoxLayout(self)
+        self._root = root
         root.setSpacing(8)
 
         self.header = QFrame(self)
@@ -161,6 +182,20 @@ class LaneWindow(QWidget):
         self.amount_caption.setFont(big_font(16, bold=False))
         self.amount = BigLabel(84, "—", self)
         self.amount.setStyleSheet("color: #b71c1c;")
+        # who lowered the fee and why (after an override)
+        self.override_label = QLabel("", self)
+        self.override_label.setFont(big_font(14))
+        self.override_label.setWordWrap(True)
+        self.override_label.setStyleSheet("color: #e65100;")
+        self.override_label.setVisible(False)
+        # what to do about a vehicle that waits without an order
+        self.prompt = QLabel("", self)
+        self.prompt.setObjectName("prompt")
+        self.prompt.setFont(big_font(20))
+        self.prompt.setWordWrap(True)
+        self.prompt.setStyleSheet("QLabel#prompt { background: #fff3e0; color: #bf360c;"
+                                  " border: 2px solid #ef6c00; border-radius: 4px; padding: 6px; }")
+        self.prompt.setVisible(False)
         # Texts that change with every vehicle do not size the layout (their width is ignored;
         # the columns keep their 3:2 share): a new plate or order number repaints its label,
         # not the whole window with the pictures moved and rescaled.
@@ -170,10 +205,13 @@ class LaneWindow(QWidget):
         left.addWidget(self.plate)
         left.addWidget(self.amount_caption)
         left.addWidget(self.amount)
+        left.addWidget(self.override_label)
+        left.addWidget(self.prompt)
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         grid.setVerticalSpacing(2)
         self.detail_labels: dict[str, QLabel] = {}
+        self._detail_caps: list[QLabel] = []
         rows = [
             ("entry_time", self.tr("Entry time")),
             ("entry_lane", self.tr("Entry lane")),
@@ -191,6 +229,7 @@ class LaneWindow(QWidget):
             val.setMinimumHeight(val.fontMetrics().height() + 2)
             val.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             _fixed_by_layout(val)
+            self._detail_caps.append(cap)
             grid.addWidget(cap, i, 0, Qt.AlignmentFlag.AlignRight)
             grid.addWidget(val, i, 1)
             self.detail_labels[key] = val
@@ -249,7 +288,16 @@ class LaneWindow(QWidget):
         self.message.setWordWrap(True)
         self.message.setMinimumHeight(40)
         self.message.setContentsMargins(8, 4, 8, 4)
-        root.addWidget(self.message)
+        _fixed_by_layout(self.message)
+        self.history_button = QToolButton(self)
+        self.history_button.setText(self.tr("History (Ctrl+M)"))
+        self.history_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar = QHBoxLayout()
+        bar.addWidget(self.message, 1)
+        bar.addWidget(self.history_button)
+        root.addLayout(bar)
+        self.history_shortcut = QShortcut(QKeySequence("Ctrl+M"), self)
+        self.history_shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
 
         self._flash_timer = QTimer(self)
         self._flash_timer.setInterval(400)
@@ -282,6 +330,8 @@ class LaneWindow(QWidget):
             self.buttons[name].clicked.connect(slot)
             if name in self.shortcuts:
                 self.shortcuts[name].activated.connect(slot)
+        self.history_shortcut.activated.connect(self.show_history)
+        self.history_button.clicked.connect(self.show_history)
         self.entry_image.clicked.connect(self.on_enlarge_entry)
         self.capture_image.clicked.connect(self.on_enlarge_capture)
 
@@ -296,7 +346,8 @@ class LaneWindow(QWidget):
             parts.append(self.tr("Charging"))
         self.title.setText(lane.name)
         self.subtitle.setText(" · ".join(parts))
-        self.setWindowTitle(f"{lane.name} ({lane.lane_no}) — Booth Console")
+        self.setWindowTitle(self.tr("{name} (lane {no}) — Booth Console").format(
+            name=lane.name, no=lane.lane_no))
         entry = lane.kind is LaneKind.ENTRY
         self.buttons["no_plate_entry"].setVisible(entry)
         self.buttons["confirm_payment"].setVisible(not entry or lane.charging)
@@ -315,6 +366,7 @@ class LaneWindow(QWidget):
         self.light_keep.set_state(*keep.get(s.keep_open, unknown))
         self.light_loop.set_state(*loop.get(s.loop, unknown))
         self.light_camera.set_state(*cam.get(s.camera, unknown))
+        self._render_capture_state()
 
     def _render_link(self, link: LinkSnapshot) -> None:
         if link.online:
@@ -326,7 +378,7 @@ class LaneWindow(QWidget):
         else:
             seen = link.last_seen.strftime("%H:%M:%S") if link.last_seen else self.tr("never")
             self.light_link.set_state("bad", self.tr("OFFLINE · last seen {t}").format(t=seen))
-            self.light_link.setToolTip(link.error)
+            self.light_link.setToolTip(link.error)  # translated (messages.error_text)
         self._update_enabled()
 
     def _render_order(self, order: OrderSnapshot | None) -> None:
@@ -352,7 +404,13 @@ class LaneWindow(QWidget):
             self.breakdown.setText("")
             self.entry_image.set_image(None)
             self._entry_source = ""
+            self._render_override_note(None)
+            self._hide_prompt()
+            self._render_capture_state()
             self._update_enabled()
+            return
+        if not order.order_no and not order.charge:
+            self._render_vehicle_without_order(order)
             return
         self.amount_caption.setText(self.tr("Amount due"))
         self.plate_caption.setText(self.tr("Plate"))
@@ -387,7 +445,79 @@ class LaneWindow(QWidget):
         elif not order.entry_image_url:
             self._entry_source = ""
             self.entry_image.set_image(None)
+        self._render_override_note(order)
+        self._hide_prompt()
+        self._render_capture_state()
         self._update_enabled()
+
+    def _render_vehicle_without_order(self, order: OrderSnapshot) -> None:
+        """A vehicle on the loop with no OrderNo: say so, and what the attendant can do."""
+        entry = self.ctl.lane.kind is LaneKind.ENTRY
+        self.plate_caption.setText(self.tr("Vehicle on the ground loop"))
+        self.plate.setText(order.plate or self.tr("No plate read"))
+        self.amount.setText("—")
+        if entry and order.plate:  # read, but not admitted (e.g. a blacklisted plate)
+            self.amount_caption.setText(self.tr("No entry order for this vehicle"))
+            hint = self.tr("{plate} was read but the parking server created no entry order (the "
+                           "barrier stays closed). Check the vehicle; {open} opens the barrier "
+                           "(recorded in the journal).").format(
+                plate=order.plate, open=self._key_text("open_gate"))
+        elif entry:
+            self.amount_caption.setText(self.tr("No entry order for this vehicle"))
+            hint = self.tr("No plate was read. Check the vehicle, then press {key} for a no-plate "
+                           "entry.").format(key=self._key_text("no_plate_entry"))
+        else:
+            self.amount_caption.setText(self.tr("No entry record — nothing to charge"))
+            what = (self.tr("No entry record for {plate}.").format(plate=order.plate) if order.plate
+                    else self.tr("The plate was not read, so no entry record can be found."))
+            hint = self.tr("{what} Check the vehicle and its ticket. {open} opens the barrier "
+                           "(recorded in the journal); {refresh} reads the lane again.").format(
+                what=what, open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
+        for lab in self.detail_labels.values():
+            lab.setText("—")
+        self.breakdown.setText("")
+        self.prompt.setText(hint)
+        self.prompt.setVisible(True)
+        self.amount.setVisible(False)  # nothing to charge: the prompt takes its place
+        self.entry_image.set_image(None)
+        self._entry_source = ""
+        self._render_override_note(None)
+        self._render_capture_state()
+        self._update_enabled()
+
+    def _key_text(self, command: str) -> str:
+        key = self.config.shortcut(command)
+        return QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) if key else ""
+
+    def _hide_prompt(self) -> None:
+        if self.prompt.isVisibleTo(self):
+            self.prompt.setVisible(False)
+            lane = self.ctl.lane
+            self.amount.setVisible(lane.kind is not LaneKind.ENTRY or lane.charging)
+
+    def _render_override_note(self, order: OrderSnapshot | None) -> None:
+        note = self.override_notes.get(order.order_no, "") if order is not None else ""
+        if self.override_label.text() != note:
+            self.override_label.setText(note)
+        self.override_label.setVisible(bool(note))
+
+    def _render_capture_state(self) -> None:
+        """Never show the previous vehicle's capture as the one now waiting."""
+        self._render_waiting_header()
+        ctl = self.ctl
+        stale = ctl.capture is not None and ctl.waiting_since is not None and not ctl.capture_is_current
+        if stale and not self._capture_hidden:
+            self._capture_hidden = True
+            cap = ctl.capture
+            assert cap is not None
+            self.capture_caption.setText(
+                self.tr("No capture of this vehicle yet (previous: {plate} {at})").format(
+                    plate=cap.plate or "—", at=cap.at))
+            self.capture_image.set_image(None, self.tr("No capture of this vehicle yet"))
+        elif not stale and self._capture_hidden:
+            self._capture_hidden = False
+            if ctl.capture is not None:
+                self._render_capture(ctl.capture)
 
     def _queue_capture(self, cap: CaptureSnapshot) -> None:
         first = self._pending_capture is None and not self._capture_timer.isActive()
@@ -404,8 +534,10 @@ class LaneWindow(QWidget):
             self._render_capture(cap)
 
     def _render_capture(self, cap: CaptureSnapshot) -> None:
+        self._capture_hidden = False
         caption = f"{cap.plate}  {cap.at}"
-        self.capture_caption.setText(self.tr("Latest capture at this lane") + f": {caption}")
+        self.capture_caption.setText(self.tr("Latest capture at this lane: {caption}").format(
+            caption=caption))
         self._capture_source = (cap.source, cap.data)
         if self.ctl.order is None and self.ctl.lane.kind is LaneKind.ENTRY and cap.plate:
             self._render_order(None)  # the last vehicle's plate, entry time, lane and order
@@ -461,6 +593,84 @@ class LaneWindow(QWidget):
             btn.setEnabled(True)
             self._update_enabled()
 
+    # -- dialogs name their lane ---------------------------------------------------------------
+
+    def subject(self, order: OrderSnapshot | None = None) -> Subject:
+        """This lane, and the plate and fee waiting at it (what a dialog acts on)."""
+        order = order if order is not None else self.ctl.order
+        charging = self.ctl.lane.kind is not LaneKind.ENTRY or self.ctl.lane.charging
+        fee = order.amount_due if order is not None and order.order_no and charging else None
+        plate = order.plate if order is not None else ""
+        return Subject(self.ctl.lane.name, self.ctl.lane_no, plate, fee)
+
+    async def ask(self, action: str, question: str) -> bool:
+        """A Yes/No question whose title and header name this lane, its plate and fee."""
+        subject = self.subject()
+        return await ask_yes_no(self, subject.title(action), question, subject.header())
+
+    # -- message history -----------------------------------------------------------------------
+
+    def show_history(self) -> HistoryWindow:
+        """The messages of this lane (and the booth's warnings), newest first (Ctrl+M)."""
+        if self.history is None:
+            names = {c.lane_no: c.lane.name for c in self.booth.controllers.values()}
+            self.history = HistoryWindow(
+                self, self.messages, self.ctl.lane_no,
+                self.subject().title(self.tr("Message history")),
+                lambda no: f"{names.get(no, no)} ({no})")
+        self.history.show()
+        self.history.raise_()
+        self.history.activateWindow()
+        return self.history
+
+    # -- size ----------------------------------------------------------------------------------
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        size = event.size()
+        w, h = size.width(), size.height()
+        if w >= COMPACT_BELOW[0] and h >= COMPACT_BELOW[1]:
+            self.set_density("normal")
+        elif w >= MEDIUM_FROM[0] and h >= MEDIUM_FROM[1]:
+            self.set_density("medium")
+        else:
+            self.set_density("compact")
+
+    def set_density(self, density: str) -> None:
+        """Type and button sizes for the window's size (done once per change, not per resize)."""
+        if density == self.density:
+            return
+        self.density = density
+        self.compact = c = density != "normal"
+        big = density == "medium"
+        self._root.setSpacing(3 if c else 8)
+        self._root.setContentsMargins(*((6, 4, 6, 4) if c else (11, 11, 11, 11)))
+        self.title.setFont(big_font(22 if c else 30))
+        self.subtitle.setFont(big_font(14 if c else 18, bold=False))
+        for lab in (self.plate_caption, self.amount_caption):
+            lab.setFont(big_font(13 if c else 16, bold=False))
+        self.plate.setFont(big_font(64 if big else 50 if c else 72))
+        self.amount.setFont(big_font(72 if big else 56 if c else 84))
+        self.prompt.setFont(big_font(16 if c else 20))
+        self.override_label.setFont(big_font(12 if c else 14))
+        for cap in self._detail_caps:
+            cap.setFont(big_font(12 if c else 14, bold=False))
+        for val in self.detail_labels.values():
+            val.setFont(big_font(14 if big else 13 if c else 16))
+            val.setMinimumHeight(val.fontMetrics().height() + 2)
+        self.breakdown.setFont(big_font(12 if c else 13, bold=False))
+        for cap_label in (self.entry_caption, self.capture_caption):
+            cap_label.setFont(big_font(12 if c else 14, bold=False))
+        for btn in self.buttons.values():
+            btn.setFont(big_font(13 if c else 16))
+            btn.setMinimumHeight(52 if big else 44 if c else 64)
+        self.message.setFont(big_font(14 if c else 17))
+        self.message.setMinimumHeight(26 if c else 40)
+        self.message.setContentsMargins(*((6, 2, 6, 2) if c else (8, 4, 8, 4)))
+        for light in (self.light_gate, self.light_keep, self.light_loop, self.light_camera,
+                      self.light_link):
+            light.set_compact(c)
+
     # -- attention ---------------------------------------------------------------------------
 
     def _attention(self, _order: OrderSnapshot) -> None:
@@ -477,25 +687,37 @@ class LaneWindow(QWidget):
         if self._flash_left <= 0:
             self._flash_timer.stop()
             self.header.setStyleSheet("")
+            self._render_waiting_header()
+
+    def _render_waiting_header(self) -> None:
+        """After the flash, the header stays tinted as long as a vehicle waits at this lane."""
+        if self._flash_timer.isActive():
+            return
+        style = _WAITING_HEADER if self.ctl.waiting_since is not None else ""
+        if self.header.styleSheet() != style:  # a style sheet re-polishes: only on a change
+            self.header.setStyleSheet(style)
 
     # -- commands (async; the slots below are one-liners) ----------------------------------
 
     async def open_gate(self) -> Any:
         """Open the barrier (F1)."""
         return await self.runner.run(self.ctl.lane_no, "open_gate", cmd.open_gate, self.ctl,
-                                     busy_text=self.tr("Opening the barrier…"))
+                                     busy_text=self.tr("Opening the barrier…"),
+                                     success_text=lambda _r: self.tr("The barrier opens."))
 
     async def close_gate(self) -> Any:
         """Close the barrier (F2), asking first while a vehicle is on the loop."""
         try:
             return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         busy_text=self.tr("Closing the barrier…"))
+                                         busy_text=self.tr("Closing the barrier…"),
+                                         success_text=lambda _r: self.tr("The barrier closes."))
         except ConfirmationRequired as q:
-            if not await ask_yes_no(self, self.tr("Close barrier"), str(q)):
+            if not await self.ask(self.tr("Close barrier"), str(q)):
                 self.messages.info(self.tr("Barrier not closed."), lane_no=self.ctl.lane_no)
                 return None
             return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         confirmed=True, busy_text=self.tr("Closing the barrier…"))
+                                         confirmed=True, busy_text=self.tr("Closing the barrier…"),
+                                         success_text=lambda _r: self.tr("The barrier closes."))
 
     async def toggle_keep_open(self) -> Any:
         """Switch keep-open on or off (F3) after a confirmation."""
@@ -503,12 +725,13 @@ class LaneWindow(QWidget):
             return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
                                          self.ctl)
         except ConfirmationRequired as q:
-            if not await ask_yes_no(self, self.tr("Keep open"), str(q)):
+            if not await self.ask(self.tr("Keep open"), str(q)):
                 self.messages.info(self.tr("Keep-open unchanged."), lane_no=self.ctl.lane_no)
                 return None
             return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
                                          self.ctl, confirmed=True,
-                                         busy_text=self.tr("Switching keep-open…"))
+                                         busy_text=self.tr("Switching keep-open…"),
+                                         success_text=lambda _r: self.tr("Keep-open switched."))
 
     async def confirm_payment(self) -> Any:
         """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite.
@@ -517,16 +740,26 @@ class LaneWindow(QWidget):
         changed while the dialog was open nothing is sent and the attendant is asked to take the
         payment again with the new amount.
         """
+        kept: tuple[Decimal, str, str] | None = None  # received, method, remarks typed before
+        changed_note = ""
         while True:
             order = self.ctl.order
             if order is None or not order.order_no:
                 self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
                 return None
-            dlg = PaymentDialog(self, order, self.language)
+            keys = self.config.payment_method_keys or DEFAULT_METHOD_KEYS
+            if kept is None:
+                dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
+                                    method_keys=keys)
+            else:
+                dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
+                                    received=kept[0], method=kept[1], remarks=kept[2], note=changed_note,
+                                    method_keys=keys)
             self.last_dialog = dlg
             if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
                 dlg.deleteLater()
                 return None
+            kept = (dlg.received_amount, dlg.method_code, dlg.remarks.text())
             payment = cmd.PaymentInput(
                 order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
                 method=dlg.method_code, remarks=dlg.remarks.text().strip(),
@@ -552,16 +785,20 @@ class LaneWindow(QWidget):
             changed = next((f for f in failures if isinstance(f, cmd.AmountChanged)), None)
             if result is not None or changed is None:
                 return result
-            if not await ask_yes_no(
-                self, self.tr("Amount due changed"),
+            if not await self.ask(
+                self.tr("Amount due changed"),
                 self.tr("The amount due is now {new} (it was {old}). Take the payment with the "
-                        "new amount?").format(new=yuan(changed.new), old=yuan(changed.old)),
+                        "new amount? The amount received ({received}) is kept.").format(
+                    new=yuan(changed.new), old=yuan(changed.old), received=yuan(kept[0])),
             ):
                 return None
+            changed_note = self.tr("The amount due changed from {old} to {new}: the amount received is "
+                           "kept and the change computed again.").format(
+                old=yuan(changed.old), new=yuan(changed.new))
             try:
                 await self.ctl.refresh_now()
             except BoothError as exc:
-                self.messages.error(str(exc), lane_no=self.ctl.lane_no)
+                self.messages.error(error_text(exc), lane_no=self.ctl.lane_no)
                 return None
 
     def _paid_text(self, change: Decimal) -> Callable[[Any], str]:
@@ -583,15 +820,57 @@ class LaneWindow(QWidget):
         if order is None or not order.order_no:
             self.messages.info(self.tr("No order at this lane."), lane_no=self.ctl.lane_no)
             return None
-        dlg = OverrideDialog(self, order)
+        reasons = self.config.override_reasons or self.default_reasons()
+        dlg = OverrideDialog(self, order, subject=self.subject(order), reasons=reasons)
         self.last_dialog = dlg
-        if await run_dialog(dlg) != OverrideDialog.DialogCode.Accepted.value:
-            dlg.deleteLater()
-            return None
-        amount, reason = dlg.new_amount, dlg.reason.text()
+        done: list[Any] = []
+
+        async def submit() -> str:
+            amount, reason = dlg.new_amount, dlg.reason.text().strip()
+            result, exc = await self._run_collect(
+                "override_fee", cmd.override_fee, self.ctl, amount, reason,
+                busy_text=self.tr("Changing the fee…"),
+                success_text=lambda _r: self.tr("Fee lowered to {new}.").format(new=yuan(amount)))
+            if result is None:
+                return (cmd.describe_error(exc, "override_fee") if exc is not None
+                        else self.tr("The fee was not changed."))
+            self.override_notes[order.order_no] = self.tr(
+                "Lowered from {old} to {new} by {who}: {why} ({at})").format(
+                old=yuan(order.amount_due), new=yuan(amount), who=self.runner.ctx.operator,
+                why=reason, at=time.strftime("%H:%M"))
+            self._render_override_note(self.ctl.order)
+            done.append(result)
+            return ""
+
+        dlg.submit = submit
+        await run_dialog(dlg)
         dlg.deleteLater()
-        return await self.runner.run(self.ctl.lane_no, "override_fee", cmd.override_fee, self.ctl,
-                                     amount, reason, busy_text=self.tr("Changing the fee…"))
+        return done[0] if done else None
+
+    def default_reasons(self) -> tuple[str, ...]:
+        """Fee override reasons offered when ``[booth] override_reasons`` is not set."""
+        return (
+            self.tr("Customer complaint: fee disputed"),
+            self.tr("Equipment fault: barrier or camera"),
+            self.tr("Grace period: short stay"),
+            self.tr("Approved by the supervisor"),
+        )
+
+    async def _run_collect(self, command: str, fn: Any, *args: Any, **kwargs: Any
+                           ) -> tuple[Any, BaseException | None]:
+        """Run a command; its result, or ``None`` and the exception it failed with."""
+        failures: list[BaseException] = []
+
+        def note(event: tuple[str, str, bool, Any]) -> None:
+            if event[0] == self.ctl.lane_no and event[1] == command and not event[2]:
+                failures.append(event[3])
+
+        self.runner.finished.connect(note)
+        try:
+            result = await self.runner.run(self.ctl.lane_no, command, fn, *args, **kwargs)
+        finally:
+            self.runner.finished.disconnect(note)
+        return result, (failures[0] if failures else None)
 
     async def no_plate_entry(self) -> Any:
         """Create an entry order for a vehicle without a plate (F7, entry lanes)."""
@@ -599,7 +878,7 @@ class LaneWindow(QWidget):
             self.messages.info(self.tr("No-plate entry is only possible at an entry lane."),
                                lane_no=self.ctl.lane_no)
             return None
-        dlg = NoPlateDialog(self, self.ctl.lane.name, self.booth.vehicle_types, self.booth.plate_types,
+        dlg = NoPlateDialog(self, self.subject(), self.booth.vehicle_types, self.booth.plate_types,
                             self.runner.ctx.virtual_plate_prefix)
         self.last_dialog = dlg
         if await run_dialog(dlg) != NoPlateDialog.DialogCode.Accepted.value:
@@ -615,7 +894,8 @@ class LaneWindow(QWidget):
                 plate=o.plate, order=o.order_no),
         )
         if out is not None:
-            res = NoPlateResultDialog(self, out.plate, out.order_no, out.result_msg)
+            res = NoPlateResultDialog(self, out.plate, out.order_no, out.result_msg,
+                                      Subject(self.ctl.lane.name, self.ctl.lane_no, out.plate))
             self.last_dialog = res
             await run_dialog(res)
             res.deleteLater()
@@ -630,7 +910,8 @@ class LaneWindow(QWidget):
         if not source and not data:
             return
         image = await self.images.load(source, data, 1600, 1200)
-        show_image(self, image, self.windowTitle())
+        show_image(self, image, self.subject().title(
+            self.tr("Entry image") if which == "entry" else self.tr("Latest capture at this lane")))
 
     @async_slot
     async def on_open_gate(self) -> None:
@@ -680,6 +961,10 @@ class LaneWindow(QWidget):
                 self.restoreGeometry(geo)
                 return
         self.resize(1180, 860)
+        screen = self.screen()
+        if screen is not None:  # never larger than the screen (1366x768: F-keys and messages)
+            avail = screen.availableGeometry()
+            self.resize(min(1180, avail.width()), min(860, avail.height() - 40))
 
     def save_geometry(self) -> None:
         """Remember position and size for this lane."""
@@ -703,8 +988,8 @@ class LaneWindow(QWidget):
 
     async def _ask_close(self) -> None:
         try:
-            yes = await ask_yes_no(
-                self, self.tr("Close lane window"),
+            yes = await self.ask(
+                self.tr("Close lane window"),
                 self.tr("A vehicle is on the ground loop of {lane}. Close this window anyway?")
                 .format(lane=self.ctl.lane.name),
             )

@@ -143,6 +143,14 @@ class StatusLight(QWidget):
         """The state text."""
         return self._text.text()
 
+    def set_compact(self, compact: bool) -> None:
+        """Smaller type for small windows."""
+        self._caption.setFont(big_font(12 if compact else 15, bold=False))
+        self._text.setFont(big_font(14 if compact else 17))
+        self._text.setMinimumWidth(0)
+        need = self._text.fontMetrics().horizontalAdvance(self._text.text()) + 4
+        self._text.setMinimumWidth(need)
+
 
 class BigLabel(QLabel):
     """A label in very large type (readable from a metre away)."""
@@ -228,10 +236,13 @@ async def run_dialog(dialog: QDialog) -> int:
         dialog.finished.disconnect(done)
 
 
-async def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    """A Yes/No question (No is the default); ``True`` for Yes."""
-    box = QMessageBox(QMessageBox.Icon.Warning, title, text,
+async def ask_yes_no(parent: QWidget, title: str, text: str, header: str = "") -> bool:
+    """A Yes/No question (No is the default); ``True`` for Yes. ``header`` (lane, plate, fee)
+    is shown in large type above the question."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, header or text,
                       QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    if header:
+        box.setInformativeText(text)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setEscapeButton(QMessageBox.StandardButton.No)
     box.setFont(big_font(16, bold=False))

@@ -166,6 +166,21 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Waiting (Enter: go to the lane)</source>
+        <translation>等待处理（回车：转到该车道）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Fee</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Waiting since</source>
+        <translation>等待开始</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Free spaces</source>
         <translation>空余车位</translation>
     </message>
@@ -216,6 +231,16 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Arrange lanes (Ctrl+Shift+A)</source>
+        <translation>排列车道窗口（Ctrl+Shift+A）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>History (Ctrl+M)</source>
+        <translation>消息记录（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Entry</source>
         <translation>入口</translation>
     </message>
@@ -258,6 +283,26 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Empty</source>
         <translation>无车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no plate read</source>
+        <translation>未识别车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no order</source>
+        <translation>无订单</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>{n} min</source>
+        <translation>{n} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Message history — booth</source>
+        <translation>消息记录 — 岗亭</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -517,6 +562,39 @@
     </message>
 </context>
 <context>
+    <name>Dialogs</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>{action} · {lane} (lane {no})</source>
+        <translation>{action} · {lane}（车道 {no}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>{lane} (lane {no})</source>
+        <translation>{lane}（车道 {no}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>no plate</source>
+        <translation>无车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>All methods: Space opens the list</source>
+        <translation>全部支付方式：按空格键打开列表</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Other:</source>
+        <translation>其他：</translation>
+    </message>
+</context>
+<context>
     <name>FinishPage</name>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -542,6 +620,59 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>Cannot save</source>
         <translation>无法保存</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryWindow</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Level</source>
+        <translation>级别</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Info</source>
+        <translation>提示</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Done</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Working</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Booth</source>
+        <translation>岗亭</translation>
     </message>
 </context>
 <context>
@@ -673,6 +804,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>History (Ctrl+M)</source>
+        <translation>消息记录（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Entry</source>
         <translation>入口</translation>
     </message>
@@ -695,6 +831,11 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Charging</source>
         <translation>收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{name} (lane {no}) — Booth Console</source>
+        <translation>{name}（车道 {no}）— 岗亭收费台</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -788,13 +929,88 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Vehicle on the ground loop</source>
+        <translation>地感上有车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No plate read</source>
+        <translation>未识别到车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No entry order for this vehicle</source>
+        <translation>该车辆没有入场订单</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{plate} was read but the parking server created no entry order (the barrier stays closed). Check the vehicle; {open} opens the barrier (recorded in the journal).</source>
+        <translation>已识别车牌 {plate}，但停车场服务器未生成入场订单（道闸保持关闭）。请核实车辆；按 {open} 抬杆（记入操作日志）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No plate was read. Check the vehicle, then press {key} for a no-plate entry.</source>
+        <translation>未识别到车牌。请核实车辆，然后按 {key} 办理无牌车入场。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No entry record — nothing to charge</source>
+        <translation>无入场记录 — 无可收费订单</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No entry record for {plate}.</source>
+        <translation>车牌 {plate} 没有入场记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The plate was not read, so no entry record can be found.</source>
+        <translation>未识别到车牌，因此无法查到入场记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>{what} Check the vehicle and its ticket. {open} opens the barrier (recorded in the journal); {refresh} reads the lane again.</source>
+        <translation>{what}请核实车辆及其票据。按 {open} 抬杆（记入操作日志）；按 {refresh} 重新读取车道。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No capture of this vehicle yet (previous: {plate} {at})</source>
+        <translation>尚无该车辆的抓拍（上一辆：{plate} {at}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No capture of this vehicle yet</source>
+        <translation>尚无该车辆的抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Latest capture at this lane: {caption}</source>
+        <translation>本车道最新抓拍：{caption}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Message history</source>
+        <translation>消息记录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Opening the barrier…</source>
         <translation>正在开闸…</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The barrier opens.</source>
+        <translation>道闸已抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Closing the barrier…</source>
         <translation>正在落闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The barrier closes.</source>
+        <translation>道闸已落下。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -813,6 +1029,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Keep-open switched.</source>
+        <translation>常开状态已切换。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>No order to pay at this lane.</source>
         <translation>本车道没有待支付的订单。</translation>
     </message>
@@ -828,8 +1049,13 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The amount due is now {new} (it was {old}). Take the payment with the new amount?</source>
-        <translation>应收金额现为 {new}（原为 {old}）。按新金额收款吗？</translation>
+        <source>The amount due is now {new} (it was {old}). Take the payment with the new amount? The amount received ({received}) is kept.</source>
+        <translation>应收金额已变为 {new}（原为 {old}）。按新金额收款吗？已输入的实收金额（{received}）将保留。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The amount due changed from {old} to {new}: the amount received is kept and the change computed again.</source>
+        <translation>应收金额已从 {old} 变为 {new}：实收金额保留，找零已重新计算。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -855,6 +1081,41 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Changing the fee…</source>
         <translation>正在修改金额…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Fee lowered to {new}.</source>
+        <translation>金额已改为 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The fee was not changed.</source>
+        <translation>金额未修改。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Lowered from {old} to {new} by {who}: {why} ({at})</source>
+        <translation>已由 {who} 从 {old} 降为 {new}：{why}（{at}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Customer complaint: fee disputed</source>
+        <translation>客户投诉：对收费有异议</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Equipment fault: barrier or camera</source>
+        <translation>设备故障：道闸或相机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Grace period: short stay</source>
+        <translation>免费时段：短时停留</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Approved by the supervisor</source>
+        <translation>主管批准</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -954,6 +1215,74 @@
     </message>
 </context>
 <context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>the parking server cannot be reached</source>
+        <translation>无法连接停车场服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>the parking server did not answer in time</source>
+        <translation>停车场服务器未及时响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>the parking server's answer could not be understood</source>
+        <translation>无法识别停车场服务器的应答</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>the connection to the parking server was lost</source>
+        <translation>与停车场服务器的连接中断</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>signature rejected: check AppId, AppSecret and ParkKey</source>
+        <translation>签名被拒绝：请检查 AppId、AppSecret 和 ParkKey</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>invalid request parameters</source>
+        <translation>请求参数无效</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>internal error of the parking server</source>
+        <translation>停车场服务器内部错误</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>this interface is not enabled on the parking server</source>
+        <translation>停车场服务器未启用此接口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>refused by the parking server</source>
+        <translation>停车场服务器拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>request failed</source>
+        <translation>请求失败</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>{meaning}: “{msg}” (code {code})</source>
+        <translation>{meaning}：“{msg}”（代码 {code}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>{meaning} (code {code})</source>
+        <translation>{meaning}（代码 {code}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/messages.py"/>
+        <source>unexpected error (details in the log)</source>
+        <translation>意外错误（详情见日志）</translation>
+    </message>
+</context>
+<context>
     <name>NoPlateDialog</name>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -1043,6 +1372,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>— choose a preset reason (Space) —</source>
+        <translation>— 选择预设原因（空格键）—</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>New fee (¥)</source>
         <translation>新金额（¥）</translation>
     </message>
@@ -1053,8 +1387,28 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Preset reasons</source>
+        <translation>预设原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Enter the new fee in yuan.</source>
         <translation>请输入新金额（元）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>The new fee cannot be negative.</source>
+        <translation>新金额不能为负数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>At most two decimals (fen).</source>
+        <translation>最多两位小数（分）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>The new fee must be less than the fee shown ({fee}).</source>
+        <translation>新金额必须低于当前显示的金额（{fee}）。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -1081,6 +1435,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Amount received</source>
         <translation>实收金额</translation>
     </message>
@@ -1088,11 +1447,6 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Change</source>
         <translation>找零</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/dialogs.py"/>
-        <source>Method</source>
-        <translation>支付方式</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -1184,6 +1538,11 @@
         <location filename="../../booth_console/app/session.py"/>
         <source>MQTT callbacks are not available: {error}</source>
         <translation>MQTT 回调不可用：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>The MQTT broker restarted without this booth's subscription: callbacks sent while it was away may be missing. Lanes are read again now; check recent entries and payments.</source>
+        <translation>MQTT 代理重启后丢失了本岗亭的订阅：代理中断期间发送的回调可能缺失。正在重新读取车道，请核对最近的入场和支付记录。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>

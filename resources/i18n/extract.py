@@ -20,6 +20,7 @@ from xml.sax.saxutils import escape
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 MODULE_CONTEXT = {"commands.py": "Commands", "booth.py": "BoothService", "session.py": "Session",
+                  "messages.py": "Messages", "dialogs.py": "Dialogs",
                   "demo.py": "Demo"}
 
 

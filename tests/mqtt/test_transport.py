@@ -70,6 +70,11 @@ def test_round_trip_adds_route_and_request_id_unsigned(loop: asyncio.AbstractEve
             # the caller's envelope is not modified
             assert "RequestId" not in envelope and "Route" not in envelope
             # the published body: Route + RequestId added, signature still valid without them
+            # (the spy is another client: the broker may deliver its copy after the answer)
+            for _ in range(100):
+                if seen:
+                    break
+                await asyncio.sleep(0.02)
             assert len(seen) == 1
             assert seen[0].qos == 1
             body = loads(seen[0].payload)
