@@ -22,6 +22,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "call": ("booth_console.tools.call", "call any endpoint of the parking server and print the answer"),
     "callbacks": ("booth_console.listener.cli", "show or set the server's callback table, re-pull failed callbacks"),
     "self-test": ("booth_console.tools.selftest", "check that this installation can run (Qt, loop, listener, translation)"),
+    "setup": ("booth_console.tools.setup", "first-run setup wizard, or --check a configuration headless"),
+    "autostart": ("booth_console.tools.autostart", "start the console at login: on, off or status"),
+    "diagnose": ("booth_console.tools.diagnose", "write a zip for support: versions, masked configuration, logs, journal check"),
 }
 
 

@@ -452,7 +452,9 @@ def load_config(path: str | os.PathLike[str]) -> Config:
         data = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"config file {p} is not valid TOML: {exc}") from None
-    return parse_config(data, str(p))
+    from booth_console.secrets import resolve_secrets  # keyring: references, environment
+
+    return resolve_secrets(parse_config(data, str(p)), p)
 
 
 def with_overrides(cfg: Config, **server: Any) -> Config:

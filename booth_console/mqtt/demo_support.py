@@ -15,8 +15,8 @@ process (demo only: no persistence).
 
 from __future__ import annotations
 
-import inspect
 import logging
+import types
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -113,12 +113,28 @@ async def start_demo_mqtt(
 
 
 def _session_subscribes() -> bool:
+    # Looks through the compiled code rather than the source text: a frozen build (PyInstaller)
+    # ships no .py files, so inspect.getsource() fails there.
     try:
         from booth_console.app import session
-
-        return "attach_console" in inspect.getsource(session)
     except Exception:
         return False
+
+    def uses(code: types.CodeType) -> bool:
+        if "attach_console" in code.co_names or "attach_console" in code.co_varnames:
+            return True
+        return any(uses(c) for c in code.co_consts if isinstance(c, types.CodeType))
+
+    codes: list[types.CodeType] = []
+    for obj in vars(session).values():
+        if getattr(obj, "__module__", None) != session.__name__:
+            continue
+        members = vars(obj).values() if isinstance(obj, type) else [obj]
+        for member in members:
+            fn = getattr(member, "__func__", member)  # classmethod / staticmethod
+            if isinstance(fn, types.FunctionType):
+                codes.append(fn.__code__)
+    return any(uses(code) for code in codes)
 
 
 async def start_demo_stack(

@@ -247,6 +247,9 @@ def run_console(opts: ConsoleRun) -> int:
     except StartupError as exc:
         print(f"booth-console: {exc}", file=sys.stderr)
         return 1
+    from booth_console.secrets import flush_warnings
+
+    flush_warnings()  # e.g. a plain AppSecret in a file others can read, noticed while loading it
     sys.excepthook = _excepthook
 
     from PySide6.QtCore import QSettings, QTimer
@@ -258,6 +261,18 @@ def run_console(opts: ConsoleRun) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName("Booth Console")
     app.setQuitOnLastWindowClosed(False)
+    from booth_console.instance import ALREADY_RUNNING_EXIT, InstanceGuard, bring_to_front
+
+    guard = InstanceGuard(opts.data_dir)  # one console per data directory: before the journal
+    if not guard.acquire():
+        shown = guard.notify_running()
+        pid = guard.holder_pid()
+        msg = (f"another console is already running with data directory {opts.data_dir}"
+               + (f" (process {pid})" if pid else "")
+               + ("; its booth window was brought to the front" if shown else ""))
+        log.warning("%s", msg)
+        print(f"booth-console: {msg}", file=sys.stderr)
+        return ALREADY_RUNNING_EXIT
     from booth_console.app.gc_guard import GuiThreadCollector
 
     collector = GuiThreadCollector(app)  # no collection on paho's or the listener's threads
@@ -268,8 +283,15 @@ def run_console(opts: ConsoleRun) -> int:
     from booth_console.ui.booth_window import BoothWindow
 
     settings = QSettings(str(opts.data_dir / "windows.ini"), QSettings.Format.IniFormat)
+    from booth_console.ui.screens import use_arrangement
+
+    use_arrangement(settings)  # window positions per screen arrangement
     booth_window = BoothWindow(opts.cfg.booth.operator, settings)
     booth_window.show()
+    guard.raise_requested.connect(lambda: bring_to_front(booth_window))
+    from booth_console.ui.about import install_about
+
+    install_about(booth_window, opts.data_dir, str(getattr(opts.cfg, "source", "")))
     app.processEvents()
 
     from booth_console.ui.console import Console
@@ -348,6 +370,7 @@ def run_console(opts: ConsoleRun) -> int:
         runner.run(main())
     quit_limit.cancel()
     collector.stop()
+    guard.release()
     faulthandler.cancel_dump_traceback_later()
     log.info("console stopped (exit code %d)", result["code"])
     return result["code"]

@@ -18,7 +18,8 @@ __all__ = ["add_arguments", "run"]
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Options of ``booth-console run``."""
-    parser.add_argument("--config", "-c", required=True, metavar="FILE", help="TOML configuration file")
+    parser.add_argument("--config", "-c", metavar="FILE", help="TOML configuration file (default: the "
+                        "per-user one written by `booth-console setup`; the setup wizard opens if it is missing)")
     parser.add_argument("--lang", choices=("en", "zh_CN"), help="language (default: [booth] language "
                         "or the system locale)")
     parser.add_argument("--data-dir", metavar="DIR", help="journal, captures, window positions and log "
@@ -36,6 +37,13 @@ def run(args: argparse.Namespace) -> int:
     from booth_console.config import data_dir, load_config, require_credentials, with_environment
     from booth_console.errors import ConfigError
 
+    if not args.config:  # first run: no configuration yet -> the setup wizard writes one
+        from booth_console.tools.setup import config_or_wizard
+
+        found = config_or_wizard(args.lang or "")
+        if found is None:
+            return 2
+        args.config = str(found)
     try:
         cfg = with_environment(load_config(args.config))
         require_credentials(cfg)

@@ -2,6 +2,59 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN" sourcelanguage="en">
 <context>
+    <name>About</name>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>About Booth Console…</source>
+        <translation>关于岗亭收费台…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Booth Console {version}</source>
+        <translation>岗亭收费台 {version}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Python {py}, PySide6 {pyside}, Qt {qt}</source>
+        <translation>Python {py}，PySide6 {pyside}，Qt {qt}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Platform: {platform}</source>
+        <translation>平台：{platform}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Data directory: {path}</source>
+        <translation>数据目录：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Configuration: {path}</source>
+        <translation>配置文件：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>Frozen build: {frozen}</source>
+        <translation>打包版本：{frozen}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/about.py"/>
+        <source>About Booth Console</source>
+        <translation>关于岗亭收费台</translation>
+    </message>
+</context>
+<context>
     <name>BoothService</name>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
@@ -672,6 +725,34 @@
     </message>
 </context>
 <context>
+    <name>FinishPage</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Finish writes the configuration and starts the console.</source>
+        <translation>点击“完成”将写入配置并启动收费台。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Configuration &amp;file:</source>
+        <translation>配置文件(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Keep the AppSecret and broker password in the &amp;OS keyring ({store})</source>
+        <translation>将 AppSecret 和 MQTT 密码保存在系统密钥库中(&amp;O)（{store}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Cannot save</source>
+        <translation>无法保存</translation>
+    </message>
+</context>
+<context>
     <name>HistoryWindow</name>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -1298,6 +1379,77 @@
     </message>
 </context>
 <context>
+    <name>LanesPage</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Lanes of this booth</source>
+        <translation>本岗亭的车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Tick the lanes this booth serves (Space ticks).</source>
+        <translation>勾选本岗亭负责的车道（空格键勾选）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>entry</source>
+        <translation>入口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>exit</source>
+        <translation>出口</translation>
+    </message>
+</context>
+<context>
+    <name>ListenerPage</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Callbacks from the parking server</source>
+        <translation>停车场服务器的回调</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>The parking software posts vehicle and payment events to this PC's address; choose the one on the parking network.</source>
+        <translation>停车场软件会把车辆和支付事件发送到本机地址；请选择停车场网络上的那个地址。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>This PC's &amp;address:</source>
+        <translation>本机地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Port:</source>
+        <translation>端口(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Register these callbacks with the parking server now</source>
+        <translation>立即向停车场服务器注册这些回调(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Warning: SetCallbackParams replaces the parking server's WHOLE callback table. Callback addresses set by other programs (another booth, a display board) stop receiving events. Leave this unticked if anything else uses callbacks.</source>
+        <translation>警告：SetCallbackParams 会替换停车场服务器的整张回调表。其他程序（另一个岗亭、显示屏）设置的回调地址将不再收到事件。如有其他程序使用回调，请不要勾选。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Start Booth Console when I &amp;log in</source>
+        <translation>登录时自动启动岗亭收费台(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Free: {detail}</source>
+        <translation>可用：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Not usable: {detail}</source>
+        <translation>不可用：{detail}</translation>
+    </message>
+</context>
+<context>
     <name>ManualOpenDialog</name>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -1591,6 +1743,74 @@
     </message>
 </context>
 <context>
+    <name>ServerPage</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Parking server</source>
+        <translation>停车场服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Copy these from the parking software's System Settings page.</source>
+        <translation>请从停车场软件的“系统设置”页面抄录以下各项。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>HTTP (V2.0)</source>
+        <translation>HTTP（V2.0）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>MQTT (V3.0)</source>
+        <translation>MQTT（V3.0）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Server address:</source>
+        <translation>服务器地址(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>App&amp;Id:</source>
+        <translation>AppId(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>App&amp;Secret:</source>
+        <translation>AppSecret(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;ParkKey:</source>
+        <translation>ParkKey(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Transport:</source>
+        <translation>通信方式(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Broker host:</source>
+        <translation>MQTT 服务器地址(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Broker p&amp;ort:</source>
+        <translation>MQTT 服务器端口(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Broker &amp;user:</source>
+        <translation>MQTT 用户名(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Broker pass&amp;word:</source>
+        <translation>MQTT 密码(&amp;W)：</translation>
+    </message>
+</context>
+<context>
     <name>Session</name>
     <message>
         <location filename="../../booth_console/app/session.py"/>
@@ -1649,6 +1869,47 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Say how the difference was settled.</source>
         <translation>请说明差额的处理方式。</translation>
+    </message>
+</context>
+<context>
+    <name>SetupWizard</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console setup</source>
+        <translation>岗亭收费台设置</translation>
+    </message>
+</context>
+<context>
+    <name>TestPage</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Connection test</source>
+        <translation>连接测试</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console signs a Lane query with these credentials.</source>
+        <translation>岗亭收费台用这些凭据签名并发送一次车道查询。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>&amp;Test again</source>
+        <translation>重新测试(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>All checks passed.</source>
+        <translation>全部检查通过。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>A check failed: correct the settings (Back) and test again.</source>
+        <translation>有检查未通过：请返回（上一步）修改设置后重新测试。</translation>
     </message>
 </context>
 </TS>

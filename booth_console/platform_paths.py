@@ -1,0 +1,105 @@
+"""Paths and choices that differ between Windows and Linux (and macOS), as small functions.
+
+Each takes the platform (``sys.platform`` values), the environment and the home folder as
+optional arguments, so the Windows branch is tested on Linux and the other way round.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
+
+__all__ = [
+    "APP_DIR_NAME",
+    "autostart_file",
+    "config_file",
+    "data_dir",
+    "keyring_backend_note",
+    "launch_command",
+    "loop_kind",
+]
+
+#: folder name under the per-user data/config folders (Windows) / XDG folders (Linux)
+APP_DIR_NAME = {"win32": "BoothConsole", "darwin": "Booth Console"}
+_XDG_NAME = "booth-console"
+
+
+def _plat(platform: str | None) -> str:
+    return sys.platform if platform is None else platform
+
+
+def _path(platform: str, text: str | PurePath) -> PurePath:
+    return PureWindowsPath(text) if platform == "win32" else PurePosixPath(text)
+
+
+def data_dir(platform: str | None = None, environ: Mapping[str, str] | None = None,
+             home: str | PurePath | None = None) -> PurePath:
+    """Journals, logs, window positions: ``BOOTH_CONSOLE_DATA``, else ``%LOCALAPPDATA%\\BoothConsole``
+    on Windows, ``~/Library/Application Support/Booth Console`` on macOS, else
+    ``$XDG_DATA_HOME/booth-console`` (``~/.local/share/booth-console``)."""
+    plat, env = _plat(platform), os.environ if environ is None else environ
+    home_p = _path(plat, Path.home() if home is None else home)
+    if env.get("BOOTH_CONSOLE_DATA"):
+        return _path(plat, env["BOOTH_CONSOLE_DATA"])
+    if plat == "win32":
+        base = _path(plat, env.get("LOCALAPPDATA") or home_p / "AppData" / "Local")
+        return base / APP_DIR_NAME["win32"]
+    if plat == "darwin":
+        return home_p / "Library" / "Application Support" / APP_DIR_NAME["darwin"]
+    return _path(plat, env.get("XDG_DATA_HOME") or home_p / ".local" / "share") / _XDG_NAME
+
+
+def config_file(platform: str | None = None, environ: Mapping[str, str] | None = None,
+                home: str | PurePath | None = None) -> PurePath:
+    """Where ``booth-console setup`` writes the configuration and ``run`` looks for it by default:
+    ``BOOTH_CONSOLE_CONFIG``, else ``%APPDATA%\\BoothConsole\\booth.toml`` on Windows, else
+    ``$XDG_CONFIG_HOME/booth-console/booth.toml`` (macOS: under Application Support)."""
+    plat, env = _plat(platform), os.environ if environ is None else environ
+    home_p = _path(plat, Path.home() if home is None else home)
+    if env.get("BOOTH_CONSOLE_CONFIG"):
+        return _path(plat, env["BOOTH_CONSOLE_CONFIG"])
+    if plat == "win32":
+        base = _path(plat, env.get("APPDATA") or home_p / "AppData" / "Roaming")
+        return base / APP_DIR_NAME["win32"] / "booth.toml"
+    if plat == "darwin":
+        return home_p / "Library" / "Application Support" / APP_DIR_NAME["darwin"] / "booth.toml"
+    return _path(plat, env.get("XDG_CONFIG_HOME") or home_p / ".config") / _XDG_NAME / "booth.toml"
+
+
+def autostart_file(platform: str | None = None, environ: Mapping[str, str] | None = None,
+                   home: str | PurePath | None = None) -> PurePath:
+    """The entry that starts the console at login: a ``.cmd`` in the user's Startup folder on
+    Windows, a LaunchAgent ``.plist`` on macOS, an XDG autostart ``.desktop`` file elsewhere."""
+    plat, env = _plat(platform), os.environ if environ is None else environ
+    home_p = _path(plat, Path.home() if home is None else home)
+    if plat == "win32":
+        base = _path(plat, env.get("APPDATA") or home_p / "AppData" / "Roaming")
+        return base / "Microsoft" / "Windows" / "Start Menu" / "Programs" / "Startup" / "booth-console.cmd"
+    if plat == "darwin":
+        return home_p / "Library" / "LaunchAgents" / "com.booth-console.plist"
+    return _path(plat, env.get("XDG_CONFIG_HOME") or home_p / ".config") / "autostart" / "booth-console.desktop"
+
+
+def launch_command(frozen: bool | None = None, executable: str | None = None) -> list[str]:
+    """The command that starts this installation of the console (without sub-command)."""
+    frozen = bool(getattr(sys, "frozen", False)) if frozen is None else frozen
+    exe = sys.executable if executable is None else executable
+    return [exe] if frozen else [exe, "-m", "booth_console"]
+
+
+def keyring_backend_note(platform: str | None = None) -> str:
+    """Which OS store keeps the AppSecret here (for the wizard and the documentation)."""
+    plat = _plat(platform)
+    if plat == "win32":
+        return "Windows Credential Manager"
+    if plat == "darwin":
+        return "macOS Keychain"
+    return "Secret Service (GNOME Keyring or KWallet; needs a desktop session)"
+
+
+def loop_kind(platform: str | None = None) -> str:
+    """``"proactor"`` on Windows (qasync's IOCP loop: needed for subprocesses such as the demo's
+    broker), ``"selector"`` elsewhere."""
+    return "proactor" if _plat(platform) == "win32" else "selector"

@@ -1,0 +1,286 @@
+"""First-run setup: the wizard driven by keyboard against the simulator, and ``setup --check``."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from booth_console.config import load_config
+from booth_console.ui.setup_wizard import SetupWizard
+from tests.app.helpers import simulator_api
+from tests.boothpc.keyring_backend import FileKeyring
+from tests.ui.test_main import _wait_for
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1",
+                PYTHONPATH=os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]))
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port some other program listens on."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        yield int(s.getsockname()[1])
+
+
+# --- headless -----------------------------------------------------------------------------------
+
+def _check(tmp_path: Path, text: str) -> subprocess.CompletedProcess[str]:
+    cfg = tmp_path / "check.toml"
+    cfg.write_text(text, encoding="utf-8")
+    cfg.chmod(0o600)
+    return subprocess.run([sys.executable, "-m", "booth_console", "setup", "--check", "--config", str(cfg)],
+                          capture_output=True, text=True, timeout=60, env=_env())
+
+
+def _toml(url: str, app_id: str, secret: str, park_key: str, port: int = 0) -> str:
+    return (f'[server]\nbase_url = "{url}"\napp_id = "{app_id}"\napp_secret = "{secret}"\n'
+            f'park_key = "{park_key}"\n[listener]\nhost = "127.0.0.1"\nport = {port}\n')
+
+
+@pytest.mark.slow
+def test_check_headless(tmp_path: Path, simulator_in_thread: Any, busy_port: int) -> None:
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    url = str(simulator_in_thread.base_url)
+    good = _check(tmp_path, _toml(url, app_id, secret, park_key))
+    assert good.returncode == 0, good.stdout
+    lines = good.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == ["ok"] * len(lines)  # a 600 file: no warning
+    assert any("credentials: AppId, AppSecret and ParkKey accepted" in line for line in lines)
+    assert any(line.startswith("ok    lanes: ") for line in lines)
+
+    wrong_secret = _check(tmp_path, _toml(url, app_id, "not-the-secret", park_key))
+    assert wrong_secret.returncode == 1
+    assert "FAIL  credentials: ResultCode 1001" in wrong_secret.stdout
+    assert "clocks agree, so the AppSecret (or AppId) is wrong" in wrong_secret.stdout
+    assert "not-the-secret" not in wrong_secret.stdout + wrong_secret.stderr
+
+    wrong_key = _check(tmp_path, _toml(url, app_id, secret, "999999"))
+    assert wrong_key.returncode == 1 and "ResultCode 1002" in wrong_key.stdout
+    assert "wrong ParkKey" in wrong_key.stdout
+
+    port = _free_port()
+    closed = _check(tmp_path, _toml(f"http://127.0.0.1:{port}", app_id, secret, park_key))
+    assert closed.returncode == 1
+    assert f"FAIL  server reachable: nothing listens on port {port} at 127.0.0.1" in closed.stdout
+
+    taken = _check(tmp_path, _toml(url, app_id, secret, park_key, port=busy_port))
+    assert taken.returncode == 1
+    assert f"FAIL  listener: port {busy_port} on 127.0.0.1 is in use by another program" in taken.stdout
+
+    (tmp_path / "check.toml").chmod(0o644)
+    shared = subprocess.run([sys.executable, "-m", "booth_console", "setup", "--check", "--config",
+                             str(tmp_path / "check.toml")], capture_output=True, text=True, timeout=60, env=_env())
+    assert "warn  secrets: [server] app_secret in plain text" in shared.stdout
+
+    bad = _check(tmp_path, "[server\n")
+    assert bad.returncode == 2 and bad.stdout.startswith("FAIL  configuration:")
+
+
+# --- the wizard ---------------------------------------------------------------------------------
+
+def _fill_server_page(qtbot: Any, wizard: SetupWizard, url: str, app_id: str, secret: str, park_key: str) -> None:
+    page = wizard.server_page
+    page.url.setFocus()
+    page.url.selectAll()
+    qtbot.keyClicks(page.url, url)
+    for edit, text in ((page.app_id, app_id), (page.app_secret, secret), (page.park_key, park_key)):
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Tab)
+        assert wizard.focusWidget() is edit  # the tab order follows the form
+        qtbot.keyClicks(edit, text)
+
+
+def _next(qtbot: Any, wizard: SetupWizard) -> None:
+    """Alt+N, as an installer would press it."""
+    before = wizard.currentId()
+    qtbot.keyClick(wizard, Qt.Key.Key_N, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: wizard.currentId() != before, timeout=3000)
+
+
+def _wait_report(qtbot: Any, wizard: SetupWizard) -> str:
+    qtbot.waitUntil(lambda: wizard.test_page.report is not None, timeout=20000)
+    return wizard.test_page.output.toPlainText()
+
+
+@pytest.fixture
+def wizard(qtbot: Any, tmp_path: Path, test_keyring: FileKeyring) -> SetupWizard:
+    w = SetupWizard(tmp_path / "conf" / "booth.toml", language="en")
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+@pytest.mark.slow
+def test_wizard_reports_each_mistake_exactly(
+    qtbot: Any, wizard: SetupWizard, simulator_in_thread: Any, busy_port: int,
+) -> None:
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    url = str(simulator_in_thread.base_url)
+    next_button = wizard.button(QWizard.WizardButton.NextButton)
+    cases = [
+        (url, "wrong-secret", park_key, "ResultCode 1001"),
+        (url, secret, "424242", "wrong ParkKey"),
+        (f"http://127.0.0.1:{_free_port()}", secret, park_key, "nothing listens on port"),
+    ]
+    for case_url, case_secret, case_key, expected in cases:
+        wizard.restart()
+        page = wizard.server_page
+        for edit in (page.url, page.app_id, page.app_secret, page.park_key):
+            edit.clear()
+        _fill_server_page(qtbot, wizard, case_url, app_id, case_secret, case_key)
+        _next(qtbot, wizard)
+        text = _wait_report(qtbot, wizard)
+        assert expected in text, text
+        assert not next_button.isEnabled()
+        assert "FAIL" in wizard.test_page.status.text() or "failed" in wizard.test_page.status.text()
+    # a port in use is refused on the listener page
+    wizard.restart()
+    page = wizard.server_page
+    for edit in (page.url, page.app_id, page.app_secret, page.park_key):
+        edit.clear()
+    _fill_server_page(qtbot, wizard, url, app_id, secret, park_key)
+    _next(qtbot, wizard)
+    assert "FAIL" not in _wait_report(qtbot, wizard)
+    _next(qtbot, wizard)
+    _next(qtbot, wizard)
+    listener = wizard.listener_page
+    listener.host.setCurrentText("127.0.0.1")
+    listener.port.setValue(busy_port)
+    assert "in use by another program" in listener.port_status.text()
+    assert not next_button.isEnabled()
+    listener.port.setValue(_free_port())
+    assert listener.port_status.text().startswith("Free")
+    assert next_button.isEnabled()
+
+
+@pytest.mark.slow
+def test_wizard_writes_a_configuration_that_run_uses(
+    qtbot: Any, wizard: SetupWizard, simulator_in_thread: Any, tmp_path: Path, test_keyring: FileKeyring,
+) -> None:
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    _fill_server_page(qtbot, wizard, str(simulator_in_thread.base_url), app_id, secret, park_key)
+    _next(qtbot, wizard)
+    assert "FAIL" not in _wait_report(qtbot, wizard)
+    _next(qtbot, wizard)
+    # lanes: all ticked; untick the first with the keyboard
+    lanes = wizard.lanes_page
+    assert lanes.list.count() >= 2
+    all_lanes = lanes.lanes()
+    qtbot.keyClick(lanes.list, Qt.Key.Key_Space)
+    assert lanes.lanes() == all_lanes[1:]
+    _next(qtbot, wizard)
+    listener = wizard.listener_page
+    assert "127.0.0.1" in [listener.host.itemText(i) for i in range(listener.host.count())]
+    assert "SetCallbackParams replaces the parking server's WHOLE callback table" in listener.warning.text()
+    listener.host.setCurrentText("127.0.0.1")
+    listener.port.setValue(_free_port())
+    _next(qtbot, wizard)
+    assert wizard.button(QWizard.WizardButton.FinishButton).isDefault()
+    qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)  # Enter presses Finish
+    qtbot.waitUntil(lambda: wizard.written is not None, timeout=5000)
+    path = wizard.written
+    assert path is not None and path.exists()
+    text = path.read_text(encoding="utf-8")
+    assert secret not in text and 'app_secret = "keyring:app_secret"' in text
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    cfg = load_config(path)
+    assert cfg.server.app_secret == secret and cfg.booth.lanes == all_lanes[1:]
+    assert cfg.listener.register_callbacks
+
+    data = tmp_path / "data"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "booth_console", "run", "--config", str(path), "--data-dir", str(data)],
+        env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert _wait_for(data / "booth-console.log", "booth ready", 30), proc.poll()
+        assert simulator_in_thread.engine.pusher.targets  # registered with the keyring's secret
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(20) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
+
+
+def test_wizard_speaks_chinese(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
+    from booth_console.app.i18n import install_translators
+
+    assert install_translators(qapp, "zh_CN")
+    try:
+        w = SetupWizard(tmp_path / "booth.toml", language="zh_CN")
+        qtbot.addWidget(w)
+        assert w.windowTitle() == "岗亭收费台设置"
+        assert w.server_page.title() == "停车场服务器"
+        assert "整张回调表" in w.listener_page.warning.text()
+    finally:
+        install_translators(qapp, "en")
+
+
+def test_run_without_a_configuration_points_to_setup(tmp_path: Path) -> None:
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(tmp_path / "none" / "booth.toml"))
+    done = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert done.returncode == 2
+    assert f"no configuration at {tmp_path / 'none' / 'booth.toml'}" in done.stderr
+    assert "booth-console setup" in done.stderr
+
+
+def test_run_finds_the_configuration_setup_wrote(tmp_path: Path) -> None:
+    # the default file exists but is broken: run reads it (and says what is wrong in it)
+    path = tmp_path / "conf" / "booth.toml"
+    path.parent.mkdir()
+    path.write_text("[booth]\nlanguage = 'fr'\n", encoding="utf-8")
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(path))
+    done = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
+                          timeout=60, env=env)
+    assert done.returncode == 2 and "language" in done.stderr
+
+
+def test_without_a_usable_keyring_the_secret_stays_in_a_private_file(
+    qtbot: Any, wizard: SetupWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    import booth_console.ui.setup_wizard as sw
+
+    shown: list[str] = []
+    monkeypatch.setattr(sw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    keyring.set_keyring(fail.Keyring())
+    page = wizard.server_page
+    page.url.setText("http://192.0.2.10:8888")
+    page.app_id.setText("app")
+    page.app_secret.setText("plain-but-private")
+    page.park_key.setText("7")
+    target = tmp_path / "conf" / "booth.toml"
+    assert not wizard.finish_page.validatePage()  # the keyring cannot be used: say so, write nothing
+    assert shown and "keyring cannot be used" in shown[0] and not target.exists()
+    wizard.finish_page.use_keyring.setChecked(False)
+    assert wizard.finish_page.validatePage()
+    assert 'app_secret = "plain-but-private"' in target.read_text(encoding="utf-8")
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert load_config(target).server.app_secret == "plain-but-private"
