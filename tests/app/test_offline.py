@@ -274,3 +274,50 @@ def test_journal_of_schema_2_is_migrated_and_keeps_its_pending_payments(
         assert version == len(MIGRATIONS) == 3
 
     loop.run_until_complete(scenario())
+
+
+def test_offline_payment_left_by_a_closed_console_is_checked_and_sent_at_the_next_start(
+        loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        from booth_console.client import ParkingClient
+        from booth_console.journal import Journal
+        from tests.app.helpers import simulator_api
+
+        _s, _c, (app_id, secret, park_key) = simulator_api()
+        sim = await start_simulator(tmp_path)
+        client = ParkingClient.for_http(sim.base_url, app_id=app_id, app_secret=secret,
+                                        park_key=park_key, timeout=2.0)
+        try:
+            await sim.seed_in_park("琼Z3505X", 95)
+            page = await client.query_parking_orders(
+                [condition("LicensePlateNumber", 0, "琼Z3505X")])
+            order_no = page.results[0].order_no
+            price = await client.get_order_price(order_no)
+            fee = Decimal(str(price.total_amount_paid))
+        finally:
+            await client.aclose()
+            await sim.stop()
+        # the console closed (or crashed) while the server was unreachable
+        journal = await Journal.open(tmp_path / "journal.sqlite3")
+        request = {"OrderNo": order_no, "TotalAmountDue": str(fee), "TotalAmountPaid": str(fee),
+                   "DiscountAmount": "0", "PaymentTime": "2026-01-01 10:00:00",
+                   "PaymentMethod": "79001", "PaymentOrderNo": "BC-OFF-1", "Remarks": None,
+                   "PlateCouponNos": [], "_Offline": True, "_Plate": "琼Z3505X"}
+        await journal.add_pending_payment(payment_order_no="BC-OFF-1", lane_no="2",
+                                          order_no=order_no, request=request, operator="tester",
+                                          offline=True)
+        await journal.close()
+        stack = await start_stack(tmp_path)  # the same simulator database, now reachable
+        try:
+            ctx = stack.session.ctx
+            await wait_until(lambda: any("BC-OFF-1" in m.text and "confirmed" in m.text
+                                         for m in stack.session.messages.history), 10)
+            assert await ctx.journal.open_payments() == []
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order_no)])
+            assert [r.no for r in page.results] == ["BC-OFF-1"]
+            [check] = await ctx.journal.recent_actions(action="offline_payment_check")
+            assert check.request["Review"] is None
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
