@@ -34,6 +34,7 @@ import collections
 import gc
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import sys
 import tempfile
@@ -380,6 +381,8 @@ async def soak(args: argparse.Namespace) -> list[dict[str, Any]]:
         sim_stop.set()
         sim_proc.join(15)
         collector.stop()
+        if not args.keep_data:
+            shutil.rmtree(tmp, ignore_errors=True)
     print(f"attendant: {stats['paid']} payments confirmed, {stats['not_paid']} not "
           f"(amount changed, vehicle gone, ...)")
     return sampler.rows
@@ -398,6 +401,8 @@ def main() -> int:
                         help="tracemalloc: top allocation sites per hour (slow)")
     parser.add_argument("--no-windows", action="store_true",
                         help="the session only, no windows (to tell UI growth from the rest)")
+    parser.add_argument("--keep-data", action="store_true",
+                        help="keep the journal and the simulator's database afterwards")
     parser.add_argument("--details", action="store_true",
                         help="also resident anonymous memory by kind of mapping (smaps)")
     parser.add_argument("--warm-up", type=int, default=2,
