@@ -83,7 +83,8 @@ def _host_port(url: str) -> tuple[str, int] | None:
 async def _tcp(host: str, port: int) -> str | None:
     """None when something accepts a connection at host:port, else why not."""
     try:
-        _r, writer = await asyncio.wait_for(asyncio.open_connection(host, port), CONNECT_TIMEOUT)
+        async with asyncio.timeout(CONNECT_TIMEOUT):
+            _r, writer = await asyncio.open_connection(host, port)
     except ConnectionRefusedError:
         return f"nothing listens on port {port} at {host} (wrong port, or the service is not running)"
     except TimeoutError:

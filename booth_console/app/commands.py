@@ -11,6 +11,10 @@ attendant. Safety rules (DESIGN.md section 6):
   explicit ``confirmed=True`` (the UI asks first);
 * a payment is journaled as pending *before* ``PaySuccess`` is sent and is retried with the same
   PaymentOrderNo until the server answers definitively;
+* only a definite refusal (1001, 1002, 1004, or a 1005 that is not "already recorded") rejects
+  a payment. A 1003 or any other code may come after the server recorded it: the PaymentOrderNo
+  is looked up (``Query`` route ``PaymentOrder``) before anything is decided, and the payment
+  stays pending while that lookup cannot be made;
 * offline (the server unreachable) a cash payment is recorded with the last known order and fee
   (:func:`record_offline_payment`) and sent only after it was checked against the order once the
   server answers again (:func:`reconcile_offline_payments`); a difference is not sent but kept
@@ -53,6 +57,7 @@ __all__ = [
     "OfflinePayment",
     "Payable",
     "PaymentInput",
+    "PaymentNotRecorded",
     "PaymentOutcome",
     "RetryPolicy",
     "ServerOffline",
@@ -128,6 +133,9 @@ class RetryPolicy:
     max_delay: float = 30.0
     give_up_after: float | None = None
     foreground_wait: float = 20.0
+    #: answers of 1003 (or another code that is no definite refusal) after which a payment
+    #: that the PaymentOrder lookup does not find is given up as not recorded
+    server_error_tries: int = 3
 
     def delay(self, attempt: int) -> float:
         """Back-off before attempt number ``attempt + 1``."""
@@ -296,6 +304,8 @@ class PaymentOutcome:
     result_id: str | None = None
     #: confirmed by a 1005 "already recorded" answer: an earlier attempt had gone through
     already_recorded: bool = False
+    #: confirmed by the PaymentOrder lookup after the server answered with an error
+    found_by_lookup: bool = False
 
 
 def new_payment_order_no() -> str:
@@ -522,6 +532,10 @@ def start_delivery(
 
 
 def _outcome_text(out: PaymentOutcome) -> str:
+    if out.found_by_lookup:
+        return _tr("Payment {pno} confirmed: the parking server answered with an error "
+                   "(code {code}) but its payment records hold it.").format(
+            pno=out.payment_order_no, code=out.result_code)
     if out.already_recorded:
         return _tr("Payment {pno} had already been recorded by the parking server.").format(
             pno=out.payment_order_no)
@@ -569,6 +583,102 @@ def already_recorded(message: str, order_no: str) -> bool:
     return True
 
 
+#: ResultCodes that refuse a payment for certain, with nothing recorded: 1001 (signature),
+#: 1002 (parameters), 1004 (interface off) and 1005 (a business refusal; after an uncertain
+#: attempt only once the lookup shows the payment is not recorded). Anything else, 1003 first,
+#: may come after the server recorded the payment.
+DEFINITE_REFUSALS = frozenset({1001, 1002, 1004, 1005})
+
+
+class PaymentNotRecorded(CommandError):
+    """The server answered a payment with errors and its PaymentOrder records do not hold it.
+
+    Attributes:
+        result_code, result_msg, result_id: the server's last answer to the payment.
+    """
+
+    def __init__(self, message: str, error: ApiError) -> None:
+        super().__init__(message)
+        self.result_code = error.result_code
+        self.result_msg = error.result_msg
+        self.result_id = error.result_id
+
+
+async def look_up_payment(ctx: CommandContext, pno: str, order_no: str) -> str:
+    """What the server's PaymentOrder records say about PaymentOrderNo ``pno``.
+
+    Returns:
+        ``"recorded"`` (a successful payment of ``order_no``), ``"absent"`` (no record) or
+        ``"other"`` (recorded for another order, or not as a success).
+
+    Raises:
+        BoothError: the server cannot be asked (unreachable, timeout, an error answer).
+    """
+    from booth_console.client import condition
+
+    page = await ctx.client.query_payments([condition("No", 0, pno)], page_size=10)
+    rows = [r for r in (field(page, "results") or []) if str(field(r, "no", default="")) == pno]
+    if not rows:
+        return "absent"
+    for r in rows:
+        if (str(field(r, "order_no", default="") or "") == order_no
+                and int(field(r, "payment_status", default=0) or 0) == 1):
+            return "recorded"
+    return "other"
+
+
+async def _pause(wake: asyncio.Event | None, delay: float) -> None:
+    """Wait ``delay`` seconds, or less if ``wake`` is set (a manual "Send again")."""
+    if wake is None:
+        await asyncio.sleep(delay)
+        return
+    await wait_event(wake, delay)  # a cancel (quit) is never lost
+    wake.clear()
+
+
+async def _look_up_until_known(
+    ctx: CommandContext, lane_no: str, pno: str, order_no: str, answer: ApiError,
+    started: float, wake: asyncio.Event | None,
+) -> str:
+    """:func:`look_up_payment`, repeated with the payment's back-off until the server tells.
+
+    Raises:
+        BoothError: ``give_up_after`` passed without an answer (the payment stays pending).
+    """
+    policy = ctx.payment_retry
+    tries = 0
+    ctx.messages.busy(
+        _tr("The parking server answered “{msg}” (code {code}) to payment {pno}; asking it "
+            "whether the payment was recorded…").format(
+            msg=answer.result_msg, code=answer.result_code, pno=pno),
+        lane_no=lane_no, command="confirm_payment",
+    )
+    while True:
+        tries += 1
+        request = {"PaymentOrderNo": pno, "OrderNo": order_no,
+                   "AfterResultCode": answer.result_code}
+        try:
+            state = await look_up_payment(ctx, pno, order_no)
+        except BoothError as exc:
+            await ctx.journal_action(lane_no, "payment_lookup", request, error=exc)
+            elapsed = time.monotonic() - started
+            if policy.give_up_after is not None and elapsed >= policy.give_up_after:
+                raise
+            delay = policy.delay(tries)
+            ctx.messages.busy(
+                _tr("Payment {pno} is waiting for the server: cannot check whether it was "
+                    "recorded ({error}); asking again in {s:.0f} s").format(
+                    pno=pno, error=error_text(exc), s=delay),
+                lane_no=lane_no, command="confirm_payment",
+            )
+            log.warning("payment %s lookup %d: %s", pno, tries, exc)
+            await _pause(wake, delay)
+            continue
+        log.info("payment %s after ResultCode %s: lookup says %s", pno, answer.result_code, state)
+        await ctx.journal_action(lane_no, "payment_lookup", dict(request, Found=state))
+        return state
+
+
 async def _deliver_payment(
     ctx: CommandContext, lane_no: str, pno: str, request: dict[str, Any], *,
     uncertain: bool = False, wake: asyncio.Event | None = None,
@@ -578,6 +688,7 @@ async def _deliver_payment(
     order_no = str(request.get("OrderNo") or "")
     started = time.monotonic()
     attempts = 0
+    server_errors = 0
     while True:
         attempts += 1
         if ctx.journal is not None:
@@ -585,15 +696,48 @@ async def _deliver_payment(
         try:
             result = await ctx.client.pay_success(model)
         except ApiError as exc:
-            if (exc.result_code == 1005 and uncertain
-                    and already_recorded(exc.result_msg or "", order_no)):
+            code = exc.result_code
+            if code == 1005 and uncertain and already_recorded(exc.result_msg or "", order_no):
                 log.info("payment %s: %s after an uncertain attempt: confirmed", pno, exc.result_msg)
                 out = await _resolve(ctx, lane_no, pno, request, True, attempts, exc.result_code,
                                      exc.result_msg, exc.result_id)
                 return dataclasses.replace(out, already_recorded=True)
-            await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
-                           exc.result_msg, exc.result_id)
-            raise
+            if code in DEFINITE_REFUSALS and not (code == 1005 and uncertain):
+                await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
+                               exc.result_msg, exc.result_id)
+                raise
+            # 1003, an unknown code, or a refusal after an attempt that may have gone through:
+            # the server may hold the payment. Ask before deciding anything.
+            uncertain = True
+            state = await _look_up_until_known(ctx, lane_no, pno, order_no, exc, started, wake)
+            if state == "recorded":
+                out = await _resolve(ctx, lane_no, pno, request, True, attempts, exc.result_code,
+                                     exc.result_msg, exc.result_id)
+                return dataclasses.replace(out, found_by_lookup=True)
+            if code == 1005:
+                await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
+                               exc.result_msg, exc.result_id)
+                raise
+            server_errors += 1
+            if state == "other" or server_errors >= policy.server_error_tries:
+                await _resolve(ctx, lane_no, pno, request, False, attempts, exc.result_code,
+                               exc.result_msg, exc.result_id)
+                raise PaymentNotRecorded(
+                    _tr("The parking server did not record payment {pno}: it answered “{msg}” "
+                        "(code {code}) and its payment records do not hold it. The order is "
+                        "not paid: confirm the payment again or give the money back.").format(
+                        pno=pno, msg=exc.result_msg, code=exc.result_code),
+                    exc,
+                ) from exc
+            delay = policy.delay(server_errors)
+            ctx.messages.busy(
+                _tr("The parking server did not record payment {pno} (code {code}); sending "
+                    "it again in {s:.0f} s (attempt {n})").format(
+                    pno=pno, code=exc.result_code, s=delay, n=attempts + 1),
+                lane_no=lane_no, command="confirm_payment",
+            )
+            await _pause(wake, delay)
+            continue
         except TransportError as exc:
             uncertain = uncertain or exc.sent or isinstance(exc, ServerTimeout)
             elapsed = time.monotonic() - started
@@ -607,11 +751,7 @@ async def _deliver_payment(
                 lane_no=lane_no, command="confirm_payment",
             )
             log.warning("payment %s attempt %d: %s", pno, attempts, exc)
-            if wake is None:
-                await asyncio.sleep(delay)
-            else:
-                await wait_event(wake, delay)  # a cancel (quit) is never lost
-                wake.clear()
+            await _pause(wake, delay)
             continue
         return await _resolve(ctx, lane_no, pno, request, True, attempts, result.result_code,
                               result.result_msg, result.result_id)

@@ -65,15 +65,20 @@ def _read_source(source: str) -> bytes:
 
 
 class ImageLoader(QObject):
-    """Loads images by URL, file path or bytes; caches the small decoded results.
+    """Loads images by URL, file path or bytes; caches the decoded results.
 
     Args:
         http: an ``httpx.AsyncClient`` (made here when not given; then closed by :meth:`aclose`).
         workers: decoding threads.
+        cache: most images kept decoded.
+        cache_bytes: most bytes of decoded pixels kept (oldest dropped first). Images are
+            decoded at the size of the view that shows them: on a booth PC with large lane
+            windows one capture is megabytes, and a cache bounded by count only held the
+            last 64 of them (hundreds of MB) after the first hour of a shift.
     """
 
     def __init__(self, http: Any = None, *, workers: int = 2, cache: int = 64,
-                 parent: QObject | None = None) -> None:
+                 cache_bytes: int = 16 << 20, parent: QObject | None = None) -> None:
         super().__init__(parent)
         if http is None:
             # made now, at start-up: making an httpx client loads the TLS certificates (tens
@@ -88,10 +93,13 @@ class ImageLoader(QObject):
         self._pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="images")
         self._cache: OrderedDict[tuple[str, int, int], QImage] = OrderedDict()
         self._cache_size = cache
+        self._cache_budget = cache_bytes
+        self._cache_bytes = 0
         self.decoded = 0
 
     def __repr__(self) -> str:
-        return f"<ImageLoader cached={len(self._cache)} decoded={self.decoded}>"
+        return (f"<ImageLoader cached={len(self._cache)} ({self._cache_bytes >> 10} KiB) "
+                f"decoded={self.decoded}>")
 
     async def _fetch(self, url: str) -> bytes:
         if self._http is None:
@@ -128,9 +136,17 @@ class ImageLoader(QObject):
             return None
         self.decoded += 1
         self._cache[key] = image
-        while len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
+        self._cache_bytes += image.sizeInBytes()
+        while len(self._cache) > 1 and (len(self._cache) > self._cache_size
+                                        or self._cache_bytes > self._cache_budget):
+            _key, old = self._cache.popitem(last=False)
+            self._cache_bytes -= old.sizeInBytes()
         return image
+
+    @property
+    def cached_bytes(self) -> int:
+        """Bytes of decoded pixels held by the cache."""
+        return self._cache_bytes
 
     async def aclose(self) -> None:
         """Close the HTTP client (if ours) and drop the worker threads without waiting."""

@@ -17,6 +17,30 @@ Numbers are signed with their literal JSON text, so parse bodies with
 :func:`booth_console.protocol.jsonutil.loads`. Booleans print as .NET does (``True``), which
 lower-cases to ``true``. The callback image fields, ``Sign``, ``RequestId`` and ``Route`` are not
 signed.
+
+Two steps are .NET's, not Python's (:func:`dotnet_lower`, :func:`dotnet_utf8`):
+
+* **Lower-casing** is C#'s ``string.ToLower()`` (the server's current culture, not Turkish):
+  each code point gets its Unicode *simple* lowercase mapping, alone. No final-sigma rule
+  (``ΟΔΟΣ`` gives ``οδοσ``, Python gives ``οδος``) and no one-to-many expansion (``İ`` U+0130
+  gives ``i``, Python gives ``i`` + U+0307). Surrogate pairs are lowered as the code point they
+  encode (Deseret ``𐐀`` U+10400 gives ``𐐨`` U+10428); a lone surrogate stays as it is.
+  Evidence: .NET 5+ (ICU; the default on Linux and on Windows 10 1903+) lowers in
+  ``GlobalizationNative_ChangeCase`` (dotnet/runtime ``pal_casing.c``), which decodes each code
+  point with ``U16_NEXT`` (a lone surrogate decodes to itself), maps it with ICU's
+  ``u_tolower`` (the simple mapping) and writes it back with ``U16_APPEND`` at the same
+  length; only the *invariant* culture keeps U+0130 unchanged, and only Turkish/Azeri map
+  ``I`` to ``ı``. Windows NLS (``LCMapStringEx``) also lowers ``İ`` to ``i`` for non-Turkish
+  cultures (the .NET ``String.ToLower(CultureInfo)`` documentation sample, en-US) and also
+  cases the Deseret pairs (dotnet/runtime PR 134149). Python's ``str.lower()`` differs from
+  this only for U+0130 and the final sigma (checked over every code point for this Python's
+  Unicode version), so those two are mapped first.
+* **UTF-8** is .NET's ``UTF8Encoding`` with its default replacement fallback: a lone surrogate
+  (JSON ``"\ud800"``) is written as U+FFFD (``EF BF BD``) instead of failing, so such a Data
+  string has a signed form.
+
+An empty AppSecret is a valid HMAC key here (it is for the vendor's code too); refusing to run
+without a secret is the caller's job (configuration, ``run``), not the signer's.
 """
 
 from __future__ import annotations
@@ -24,6 +48,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 import time
 from collections.abc import Mapping
@@ -41,6 +66,8 @@ __all__ = [
     "VerifyResult",
     "compute_sign",
     "data_md5",
+    "dotnet_lower",
+    "dotnet_utf8",
     "explain",
     "hmac_sign",
     "make_nonce",
@@ -67,6 +94,51 @@ def _ordinal_key(text: str) -> bytes:
     # .NET's StringComparer.Ordinal compares UTF-16 code units; big-endian UTF-16 bytes sort
     # the same way (code points above U+FFFF sort as their surrogates, below U+E000..U+FFFF).
     return text.encode("utf-16-be", "surrogatepass")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _join_surrogates(text: str) -> str:
+    """``text`` with adjacent surrogate halves joined into the code point they encode (as a
+    UTF-16 string holds them); lone surrogates stay."""
+    return text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "surrogatepass")
+
+
+def _simple_first(text: str) -> str:
+    # the two code points whose Python lowercase is not their simple mapping:
+    # İ U+0130 -> i U+0069 (Python: i + U+0307); Σ U+03A3 -> σ always (Python: ς at word end)
+    if "\u0130" in text:
+        text = text.replace("\u0130", "i")
+    if "\u03a3" in text:
+        text = text.replace("\u03a3", "\u03c3")
+    return text
+
+
+def dotnet_lower(text: str) -> str:
+    """``text`` lower-cased as C#'s ``string.ToLower()`` does (see the module notes).
+
+    Each code point gets its simple lowercase mapping; the result has as many UTF-16 code
+    units as ``text``. ASCII-only text takes Python's fast path.
+    """
+    if text.isascii():
+        return text.lower()
+    if _SURROGATE.search(text):
+        text = _join_surrogates(text)
+    text = _simple_first(text)
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a one-to-many mapping of a newer Unicode version: keep it
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered
+
+
+def dotnet_utf8(text: str) -> bytes:
+    """``text`` encoded as .NET's ``UTF8Encoding`` does: a lone surrogate becomes U+FFFD."""
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        fixed = text.encode("utf-16-le", "surrogatepass").decode("utf-16-le", "replace")
+        return fixed.encode("utf-8")
 
 
 def _scalar_text(value: Any) -> str:
@@ -114,7 +186,7 @@ def normalize_data(data: Any) -> str:
 
 def data_md5(data: Any) -> str:
     """MD5 (lower-case hex) of the lower-cased normalised Data string."""
-    return hashlib.md5(normalize_data(data).lower().encode("utf-8")).hexdigest()
+    return hashlib.md5(dotnet_utf8(dotnet_lower(normalize_data(data)))).hexdigest()
 
 
 def _param_text(value: Any) -> str | None:
@@ -146,7 +218,7 @@ def presign_string(
 def hmac_sign(presign: str, app_secret: str) -> str:
     """Lower-case the pre-sign string, HMAC-SHA256 it with the AppSecret, Base64, lower-case."""
     digest = hmac.new(
-        app_secret.encode("utf-8"), presign.lower().encode("utf-8"), hashlib.sha256
+        dotnet_utf8(app_secret), dotnet_utf8(dotnet_lower(presign)), hashlib.sha256
     ).digest()
     return base64.b64encode(digest).decode("ascii").lower()
 
@@ -214,13 +286,13 @@ class SignatureDetails:
 def explain(envelope: Mapping[str, Any], app_secret: str) -> SignatureDetails:
     """All the steps of the signature of an envelope (its own Sign is ignored)."""
     data = envelope.get("Data")
-    data_string = normalize_data(data)
-    digest = hashlib.md5(data_string.lower().encode("utf-8")).hexdigest()
+    data_string = dotnet_lower(normalize_data(data))
+    digest = hashlib.md5(dotnet_utf8(data_string)).hexdigest()
     presign = presign_string(
         envelope.get("AppId"), digest, envelope.get("ParkKey"), envelope.get("TimeStamp"),
         envelope.get("Nonce"),
     )
-    return SignatureDetails(data_string.lower(), digest, presign.lower(), hmac_sign(presign, app_secret))
+    return SignatureDetails(data_string, digest, dotnet_lower(presign), hmac_sign(presign, app_secret))
 
 
 def verify_envelope(envelope: Mapping[str, Any], app_secret: str) -> bool:

@@ -76,6 +76,10 @@ class Faults:
     slow_ms: int = 0
     fail_rate: float = 0.0
     drop_callbacks: bool = False
+    #: the next N PaySuccess requests are recorded, then answered 1003 anyway
+    pay_recorded_then_1003: int = 0
+    #: the next N PaySuccess requests are answered 1003 without being recorded
+    pay_1003: int = 0
 
 
 class Simulator:
@@ -248,7 +252,9 @@ class Simulator:
     def set_fault(self, *, camera_offline: str | None = None, camera_online: str | None = None,
                   gate_stuck: str | None = None, gate_ok: str | None = None,
                   slow_ms: int | None = None, fail_rate: float | None = None,
-                  drop_callbacks: bool | None = None, clear: bool = False) -> None:
+                  drop_callbacks: bool | None = None,
+                  pay_recorded_then_1003: int | None = None, pay_1003: int | None = None,
+                  clear: bool = False) -> None:
         """Inject or clear device and service faults.
 
         Args:
@@ -257,6 +263,10 @@ class Simulator:
             slow_ms: delay added to every vendor API answer.
             fail_rate: share (0-1) of vendor API requests answered with ResultCode 1003.
             drop_callbacks: callbacks are not delivered (recorded as failed attempts).
+            pay_recorded_then_1003: the next N valid PaySuccess requests are recorded (payment
+                order, detail, OnPayResult, barrier) and then answered 1003 all the same.
+            pay_1003: the next N signed PaySuccess requests are answered 1003 without being
+                recorded.
             clear: reset every fault first.
         """
         engine = self.engine
@@ -281,12 +291,18 @@ class Simulator:
             self.faults.fail_rate = max(0.0, min(float(fail_rate), 1.0))
         if drop_callbacks is not None:
             self.faults.drop_callbacks = bool(drop_callbacks)
+        if pay_recorded_then_1003 is not None:
+            self.faults.pay_recorded_then_1003 = max(0, min(int(pay_recorded_then_1003), 1000))
+        if pay_1003 is not None:
+            self.faults.pay_1003 = max(0, min(int(pay_1003), 1000))
 
     def dump_state(self) -> dict[str, Any]:
         """Lanes, clock, occupancy, faults, callback table and recent callbacks."""
         state = self.engine.dump()
         state["Faults"] = dict(SlowMs=self.faults.slow_ms, FailRate=self.faults.fail_rate,
-                               DropCallbacks=self.faults.drop_callbacks)
+                               DropCallbacks=self.faults.drop_callbacks,
+                               PayRecordedThen1003=self.faults.pay_recorded_then_1003,
+                               Pay1003=self.faults.pay_1003)
         assert self._pusher is not None
         state["Callbacks"] = self._pusher.summary()
         state["RecentCallbacks"] = self._pusher.recent(20)
@@ -539,6 +555,11 @@ class Simulator:
             return answer(1001, "Signature verification failed")
         if "Data" not in envelope:
             return answer(1002, "Data is required")
+        paying = endpoint.name == "VehiclePaymentNotify"
+        if paying and self.faults.pay_1003:
+            self.faults.pay_1003 -= 1
+            return answer(1003, "Interface service processing exception, please contact "
+                                "administrator (simulated fault: payment not recorded)")
         try:
             msg, data = self._dispatch(endpoint, envelope["Data"])
         except ParamError as exc:
@@ -547,6 +568,10 @@ class Simulator:
             return answer(1005, str(exc))
         except OverflowError:
             return answer(1002, "A number in Data is out of range")
+        if paying and self.faults.pay_recorded_then_1003:
+            self.faults.pay_recorded_then_1003 -= 1
+            return answer(1003, "Interface service processing exception, please contact "
+                                "administrator (simulated fault after recording)")
         return answer(200, msg, data)
 
     def _dispatch(self, endpoint: Endpoint, data: Any) -> tuple[str, Any]:
@@ -632,6 +657,9 @@ class Simulator:
                     fail_rate=float(body["FailRate"]) if "FailRate" in body else None,
                     drop_callbacks=bool(body["DropCallbacks"]) if "DropCallbacks" in body
                     else None,
+                    pay_recorded_then_1003=int(body["PayRecordedThen1003"])
+                    if "PayRecordedThen1003" in body else None,
+                    pay_1003=int(body["Pay1003"]) if "Pay1003" in body else None,
                     clear=bool(body.get("Clear", False)))
                 return _sim_answer(True, "faults set", self.dump_state()["Faults"])
         except SimError as exc:

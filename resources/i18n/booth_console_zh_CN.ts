@@ -499,6 +499,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} confirmed: the parking server answered with an error (code {code}) but its payment records hold it.</source>
+        <translation>支付 {pno} 已确认：停车场服务器答复了错误（代码 {code}），但其支付记录中有该笔支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
         <source>Payment {pno} had already been recorded by the parking server.</source>
         <translation>支付 {pno} 已被停车场服务器记录。</translation>
     </message>
@@ -511,6 +516,26 @@
         <location filename="../../booth_console/app/commands.py"/>
         <source>No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.</source>
         <translation>停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The parking server answered “{msg}” (code {code}) to payment {pno}; asking it whether the payment was recorded…</source>
+        <translation>停车场服务器对支付 {pno} 答复“{msg}”（代码 {code}）；正在向其查询该支付是否已记录…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} is waiting for the server: cannot check whether it was recorded ({error}); asking again in {s:.0f} s</source>
+        <translation>支付 {pno} 正在等待服务器：无法查询其是否已记录（{error}）；{s:.0f} 秒后再次查询</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The parking server did not record payment {pno}: it answered “{msg}” (code {code}) and its payment records do not hold it. The order is not paid: confirm the payment again or give the money back.</source>
+        <translation>停车场服务器未记录支付 {pno}：其答复为“{msg}”（代码 {code}），且其支付记录中没有该笔支付。该订单未支付：请再次确认收费，或退还款项。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>The parking server did not record payment {pno} (code {code}); sending it again in {s:.0f} s (attempt {n})</source>
+        <translation>停车场服务器未记录支付 {pno}（代码 {code}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>

@@ -182,6 +182,12 @@ TRANSLATIONS: dict[str, str] = {
     "The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.": "应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。",
     "Amount due changed": "应收金额已变化",
     "The amount due is now {new} (it was {old}). Take the payment with the new amount?": "应收金额现为 {new}（原为 {old}）。按新金额收款吗？",
+    # payments answered with an error: looked up before deciding
+    "The parking server answered “{msg}” (code {code}) to payment {pno}; asking it whether the payment was recorded…": "停车场服务器对支付 {pno} 答复“{msg}”（代码 {code}）；正在向其查询该支付是否已记录…",
+    "Payment {pno} is waiting for the server: cannot check whether it was recorded ({error}); asking again in {s:.0f} s": "支付 {pno} 正在等待服务器：无法查询其是否已记录（{error}）；{s:.0f} 秒后再次查询",
+    "The parking server did not record payment {pno}: it answered “{msg}” (code {code}) and its payment records do not hold it. The order is not paid: confirm the payment again or give the money back.": "停车场服务器未记录支付 {pno}：其答复为“{msg}”（代码 {code}），且其支付记录中没有该笔支付。该订单未支付：请再次确认收费，或退还款项。",
+    "The parking server did not record payment {pno} (code {code}); sending it again in {s:.0f} s (attempt {n})": "停车场服务器未记录支付 {pno}（代码 {code}）；{s:.0f} 秒后重新发送（第 {n} 次）",
+    "Payment {pno} confirmed: the parking server answered with an error (code {code}) but its payment records hold it.": "支付 {pno} 已确认：停车场服务器答复了错误（代码 {code}），但其支付记录中有该笔支付。",
     # demo
     "Demo: simulator at {url}, {n} vehicles/min. Data in {folder}": "演示：模拟器位于 {url}，每分钟 {n} 辆车。数据保存在 {folder}",
     "MQTT is unavailable ({error}); using HTTP V2.0.": "MQTT 不可用（{error}），改用 HTTP V2.0。",

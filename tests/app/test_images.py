@@ -62,3 +62,36 @@ def test_loader_decodes_on_a_worker_thread(loop: Any, tmp_path: Path, monkeypatc
     loop.run_until_complete(scenario())
     assert threads and all(name.startswith("images") for name in threads)
     assert threading.main_thread().name not in threads
+
+
+def test_cache_holds_at_most_its_byte_budget_of_large_captures(loop: Any, tmp_path: Path) -> None:
+    # a shift of 1080p captures shown in large lane windows: each decoded image is ~5.9 MB
+    paths = []
+    for i in range(12):
+        path = tmp_path / f"cap{i}.jpg"
+        path.write_bytes(_jpeg(1920, 1080))
+        paths.append(path)
+
+    async def scenario() -> None:
+        loader = ImageLoader(cache_bytes=16 << 20)
+        try:
+            for path in paths:
+                img = await loader.load(str(path), max_w=1920, max_h=1080)
+                assert img is not None and img.sizeInBytes() == 1920 * 1080 * 4
+                assert loader.cached_bytes <= 16 << 20
+            # the newest ones are still served from the cache, the oldest were dropped
+            assert await loader.load(str(paths[-1]), max_w=1920, max_h=1080) is not None
+            assert loader.decoded == 12
+            await loader.load(str(paths[0]), max_w=1920, max_h=1080)
+            assert loader.decoded == 13
+            # a single image larger than the budget is still returned (and kept alone)
+            small = ImageLoader(cache_bytes=1 << 20)
+            try:
+                assert await small.load(str(paths[0]), max_w=1920, max_h=1080) is not None
+                assert small.cached_bytes == 1920 * 1080 * 4
+            finally:
+                await small.aclose()
+        finally:
+            await loader.aclose()
+
+    loop.run_until_complete(scenario())

@@ -51,12 +51,38 @@ def convert(data: Any) -> str:
     return "&".join(k + "=" + v for k, v in pairs)
 
 
+def lowered_utf8(s: str, *, lower: bool = True) -> bytes:
+    """C#'s ToLower (unless ``lower`` is false) then UTF8Encoding, one code point at a time.
+
+    Each code point is lowered alone (so no final sigma), keeping only the first character of
+    a one-to-many mapping (U+0130 gives i, its simple mapping); a lone surrogate is written as
+    U+FFFD.
+    """
+    units = _utf16(s)
+    out = bytearray()
+    i = 0
+    while i < len(units):
+        u = units[i]
+        if 0xD800 <= u < 0xDC00 and i + 1 < len(units) and 0xDC00 <= units[i + 1] < 0xE000:
+            cp = 0x10000 + ((u - 0xD800) << 10) + (units[i + 1] - 0xDC00)
+            i += 2
+        else:
+            cp = u
+            i += 1
+        if 0xD800 <= cp < 0xE000:
+            out += "\ufffd".encode()
+            continue
+        low = chr(cp).lower() if lower else chr(cp)
+        out += low[0].encode()
+    return bytes(out)
+
+
 def sign_body(body: dict[str, Any], secret: str) -> str:
-    md5 = hashlib.md5(convert(body.get("Data")).lower().encode()).hexdigest()
+    md5 = hashlib.md5(lowered_utf8(convert(body.get("Data")))).hexdigest()
     items = [("AppId", body.get("AppId")), ("Data", md5), ("ParkKey", body.get("ParkKey")),
              ("TimeStamp", body.get("TimeStamp")), ("Nonce", body.get("Nonce"))]
-    pre = "&".join(f"{k}={v}" for k, v in items if v is not None).lower()
-    mac = hmac.new(secret.encode(), pre.encode(), hashlib.sha256).digest()
+    pre = "&".join(f"{k}={v}" for k, v in items if v is not None)
+    mac = hmac.new(lowered_utf8(secret, lower=False), lowered_utf8(pre), hashlib.sha256).digest()
     return base64.b64encode(mac).decode().lower()
 
 
