@@ -321,3 +321,32 @@ def test_offline_payment_left_by_a_closed_console_is_checked_and_sent_at_the_nex
             await stack.aclose()
 
     loop.run_until_complete(scenario())
+
+
+def test_offline_payment_answered_1003_after_the_server_recorded_it_is_found_by_the_lookup(
+        loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl = stack.session.ctx, stack.lane("2")
+            spy = PaySpy(ctx.client)
+            order = await exit_with_fee(stack, "琼Z3606X")
+            port = await go_offline(stack)
+            out = await cmd.record_offline_payment(
+                ctx, ctl, cmd.PaymentInput(order_no=order.order_no, amount_due=order.charge,
+                                           received=order.charge), plate=order.plate)
+            stack.sim = await start_simulator(tmp_path, port)
+            # the server records the payment but answers 1003 (before the console can ask)
+            stack.sim.set_fault(pay_recorded_then_1003=1)
+            await wait_until(lambda: any(out.payment_order_no in m.text and "confirmed" in m.text
+                                         for m in stack.session.messages.history), 10)
+            assert spy.paid == [out.payment_order_no]  # not sent a second time
+            assert await ctx.journal.open_payments() == []
+            page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])
+            assert [r.no for r in page.results] == [out.payment_order_no]
+            lookups = await ctx.journal.recent_actions(action="payment_lookup")
+            assert any(a.request.get("Found") == "recorded" for a in lookups)
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
