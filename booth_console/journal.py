@@ -1023,15 +1023,22 @@ class Journal:
              "offline" if offline else "pending", 1 if offline else 0),
         ))
 
-    async def mark_offline_checked(self, payment_order_no: str, *, review: str = "") -> None:
+    async def mark_offline_checked(self, payment_order_no: str, *, review: str = "") -> bool:
         """An offline payment was checked against its order: to deliver (``review`` empty,
-        status ``pending``) or not to send (status ``review``, with the difference found)."""
+        status ``pending``) or not to send (status ``review``, with the difference found).
+        Returns whether this call made the change (``False``: it was checked already, e.g. by
+        a check running at the same time; the caller then does nothing)."""
         now = time.time()
-        await self._submit(lambda c: c.execute(
-            "UPDATE pending_payments SET status = ?, review = ?, checked_at = ?"
-            " WHERE payment_order_no = ? AND status = 'offline'",
-            ("review" if review else "pending", review or None, now, payment_order_no),
-        ))
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE pending_payments SET status = ?, review = ?, checked_at = ?"
+                " WHERE payment_order_no = ? AND status = 'offline'",
+                ("review" if review else "pending", review or None, now, payment_order_no))
+            return cur.rowcount > 0
+
+        result: bool = await self._submit(job)
+        return result
 
     async def settle_review(self, payment_order_no: str, *, note: str) -> bool:
         """Close a payment that needs review without sending it (the attendant or supervisor

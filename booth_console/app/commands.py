@@ -908,8 +908,9 @@ async def reconcile_offline_payments(ctx: CommandContext) -> int:
         except ApiError as exc:
             log.warning("offline payment %s not checked: %s", p.payment_order_no, exc)
             continue
+        if not await ctx.journal.mark_offline_checked(p.payment_order_no, review=review):
+            continue  # another check got there first (it reports and delivers)
         checked += 1
-        await ctx.journal.mark_offline_checked(p.payment_order_no, review=review)
         await ctx.journal_action(p.lane_no, "offline_payment_check", {
             "PaymentOrderNo": p.payment_order_no, "OrderNo": p.order_no,
             "Recorded": p.request.get("TotalAmountPaid"), "Review": review or None,

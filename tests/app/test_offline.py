@@ -350,3 +350,34 @@ def test_offline_payment_answered_1003_after_the_server_recorded_it_is_found_by_
             await stack.aclose()
 
     loop.run_until_complete(scenario())
+
+
+def test_two_checks_at_once_deliver_an_offline_payment_once(loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        import asyncio
+
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl = stack.session.ctx, stack.lane("2")
+            spy = PaySpy(ctx.client)
+            order = await exit_with_fee(stack, "琼Z3707X")
+            port = await go_offline(stack)
+            out = await cmd.record_offline_payment(
+                ctx, ctl, cmd.PaymentInput(order_no=order.order_no, amount_due=order.charge,
+                                           received=order.charge))
+            stack.sim = await start_simulator(tmp_path, port)
+            # "Send again" pressed as the link comes back: a second check runs beside the
+            # session's own
+            counts = await asyncio.gather(cmd.reconcile_offline_payments(ctx),
+                                          cmd.reconcile_offline_payments(ctx))
+            assert sum(counts) <= 1
+            await wait_until(lambda: not ctx.deliveries and spy.paid != [], 10)
+            await wait_until(lambda: any(out.payment_order_no in m.text and "confirmed" in m.text
+                                         for m in stack.session.messages.history), 10)
+            await asyncio.sleep(0.3)
+            assert spy.paid == [out.payment_order_no]
+            assert await ctx.journal.open_payments() == []
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
