@@ -424,8 +424,13 @@ class LaneWindow(QWidget):
         if link.online:
             if self.offline_label.isVisibleTo(self):
                 self.offline_label.setVisible(False)
+                self._render_order(self.ctl.order)  # the captions of a live order again
             return
         order = self.ctl.order
+        if order is not None and order.order_no:
+            caption = self.tr("Amount due") + " — " + self.tr("last known, not live")
+            if self.amount_caption.text() != caption:
+                self.amount_caption.setText(caption)
         if order is not None and order.order_no:
             shown = self.tr("The plate and fee shown are the last known. {pay}: offline cash "
                             "payment; {open}: open with the barrier's manual switch.")

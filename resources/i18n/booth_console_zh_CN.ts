@@ -1064,6 +1064,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>last known, not live</source>
+        <translation>最后已知，非实时</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>The plate and fee shown are the last known. {pay}: offline cash payment; {open}: open with the barrier's manual switch.</source>
         <translation>显示的车牌和金额为最后已知数据。{pay}：离线现金收费；{open}：用道闸手动开关抬杆。</translation>
     </message>

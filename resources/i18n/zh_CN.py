@@ -357,4 +357,5 @@ TRANSLATIONS: dict[str, str] = {
     'Settle offline payment': '结清离线支付',
     'e.g. the driver paid the difference; supervisor': '例如：车主已补交差额；主管',
     'How it was settled': '处理方式',
+    "last known, not live": "最后已知，非实时",
 }
