@@ -368,6 +368,13 @@ async def confirm_payment(
         raise CommandError(_tr("The amount due is negative."))
     if payment.received < payment.amount_due:
         raise CommandError(_tr("The amount received is less than the amount due."))
+    if ctx.journal is not None and payment_order_no is None:
+        for p in await ctx.journal.open_payments():
+            if p.offline and p.order_no == payment.order_no:
+                raise CommandError(
+                    _tr("Payment {pno} of this order was taken offline and waits for the parking "
+                        "server (see “Payments waiting for the server”): not taken twice.")
+                    .format(pno=p.payment_order_no))
     if lane is not None:
         payment = await _checked_against_server(ctx, lane, payment)
     pno = payment_order_no or new_payment_order_no()

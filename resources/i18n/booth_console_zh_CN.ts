@@ -484,6 +484,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.</source>
+        <translation>该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
         <source>Cannot check the amount due with the parking server ({error}). The payment was not sent.</source>
         <translation>无法向停车场服务器核对应收金额（{error}）。支付未发送。</translation>
     </message>

@@ -358,4 +358,5 @@ TRANSLATIONS: dict[str, str] = {
     'e.g. the driver paid the difference; supervisor': '例如：车主已补交差额；主管',
     'How it was settled': '处理方式',
     "last known, not live": "最后已知，非实时",
+    "Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.": "该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。",
 }

@@ -119,6 +119,10 @@ def test_offline_cash_payment_is_delivered_once_when_the_server_returns(
                     ctx, ctl, cmd.PaymentInput(order_no=order.order_no, amount_due=order.charge,
                                                received=order.charge))
             assert spy.paid == []  # nothing is sent while offline
+            # nor is the same order paid again online while the offline payment waits
+            with pytest.raises(cmd.CommandError, match="taken offline"):
+                await cmd.confirm_payment(ctx, None, cmd.PaymentInput(
+                    order_no=order.order_no, amount_due=order.charge, received=order.charge))
             stack.sim = await start_simulator(tmp_path, port)
             await wait_until(lambda: bool(shown) and shown[-1] == [], 10)
             assert spy.paid == [out.payment_order_no]  # checked, then sent once
