@@ -59,6 +59,7 @@ from booth_console.threadsafe import settle
 __all__ = [
     "MAX_BATCH",
     "MIGRATIONS",
+    "OPEN_PAYMENT_STATUSES",
     "ActionRow",
     "CallbackRow",
     "CallbackWrite",
@@ -143,6 +144,14 @@ MIGRATIONS: tuple[str, ...] = (
     UPDATE callbacks SET processed = 1, processed_at = received_at WHERE processed = 0;
     CREATE INDEX callbacks_unprocessed ON callbacks(id) WHERE processed = 0 AND result_code = 200;
     """,
+    # 3: offline cash payments (recorded while the server was unreachable, status 'offline'
+    # until checked against the order; 'review' when the check found a difference, with the
+    # reason; 'settled' once the attendant closed a review without sending).
+    """
+    ALTER TABLE pending_payments ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE pending_payments ADD COLUMN review TEXT;
+    ALTER TABLE pending_payments ADD COLUMN checked_at REAL;
+    """,
 )
 
 _SECRET_KEYS = frozenset({"appsecret", "app_secret", "password", "pin", "secret", "sign"})
@@ -202,7 +211,8 @@ def _salvage(copy: Path, fresh: sqlite3.Connection) -> tuple[int, int]:
             old.execute("PRAGMA busy_timeout=1000")
         callbacks = _readable_rows(old, "callbacks", _SALVAGE_COLUMNS,
                                    "processed = 0 AND result_code = 200")
-        payments = _readable_rows(old, "pending_payments", _PAYMENT_COLUMNS, "status = 'pending'")
+        payments = _readable_rows(old, "pending_payments", _PAYMENT_COLUMNS,
+                                  "status IN ('pending', 'offline', 'review')")
     finally:
         old.close()
     fresh.execute("BEGIN IMMEDIATE")
@@ -315,6 +325,17 @@ class PendingPayment:
     operator: str
     created_at: float
     attempts: int
+    #: ``pending`` (to deliver), ``offline`` (recorded offline, not checked against the order
+    #: yet) or ``review`` (the check found a difference: not sent, see ``review``)
+    status: str = "pending"
+    #: taken while the parking server was unreachable (an offline cash payment)
+    offline: bool = False
+    #: why an offline payment was not sent (the difference found), for the attendant
+    review: str = ""
+
+
+#: statuses of payments not settled yet (listed in the booth window)
+OPEN_PAYMENT_STATUSES = ("pending", "offline", "review")
 
 
 @dataclass(frozen=True, slots=True)
@@ -985,19 +1006,54 @@ class Journal:
 
     async def add_pending_payment(
         self, *, payment_order_no: str, lane_no: str, order_no: str, request: dict[str, Any],
-        operator: str,
+        operator: str, offline: bool = False,
     ) -> None:
         """Journal a PaySuccess before it is sent; committed when this returns.
 
         Adding the same PaymentOrderNo again keeps the first entry (the retry reuses it).
+        ``offline``: taken while the server was unreachable; it stays ``offline`` (never sent)
+        until :meth:`mark_offline_checked` says how the check against the order went.
         """
         now = time.time()
         text = _dumps(request)
         await self._submit(lambda c: c.execute(
             "INSERT OR IGNORE INTO pending_payments (payment_order_no, lane_no, order_no, request,"
-            " operator, created_at) VALUES (?,?,?,?,?,?)",
-            (payment_order_no, lane_no, order_no, text, operator, now),
+            " operator, created_at, status, offline) VALUES (?,?,?,?,?,?,?,?)",
+            (payment_order_no, lane_no, order_no, text, operator, now,
+             "offline" if offline else "pending", 1 if offline else 0),
         ))
+
+    async def mark_offline_checked(self, payment_order_no: str, *, review: str = "") -> bool:
+        """An offline payment was checked against its order: to deliver (``review`` empty,
+        status ``pending``) or not to send (status ``review``, with the difference found).
+        Returns whether this call made the change (``False``: it was checked already, e.g. by
+        a check running at the same time; the caller then does nothing)."""
+        now = time.time()
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE pending_payments SET status = ?, review = ?, checked_at = ?"
+                " WHERE payment_order_no = ? AND status = 'offline'",
+                ("review" if review else "pending", review or None, now, payment_order_no))
+            return cur.rowcount > 0
+
+        result: bool = await self._submit(job)
+        return result
+
+    async def settle_review(self, payment_order_no: str, *, note: str) -> bool:
+        """Close a payment that needs review without sending it (the attendant or supervisor
+        settled the difference); ``note`` says how. Returns whether a row was closed."""
+        now = time.time()
+
+        def job(conn: sqlite3.Connection) -> bool:
+            cur = conn.execute(
+                "UPDATE pending_payments SET status = 'settled', resolved_at = ?, result_msg = ?"
+                " WHERE payment_order_no = ? AND status = 'review'",
+                (now, note, payment_order_no))
+            return cur.rowcount > 0
+
+        result: bool = await self._submit(job)
+        return result
 
     async def resolve_pending_payment(
         self, payment_order_no: str, *, status: str, result_code: int | None, result_msg: str | None
@@ -1017,14 +1073,27 @@ class Journal:
         ))
 
     async def pending_payments(self) -> list[PendingPayment]:
-        """Payments not yet answered definitively, oldest first."""
+        """Payments to deliver (not yet answered definitively), oldest first."""
+        return await self._payments("status = 'pending'")
 
+    async def open_payments(self) -> list[PendingPayment]:
+        """Every payment not settled yet (to deliver, offline, needing review), oldest first."""
+        return await self._payments(
+            "status IN (" + ", ".join(f"'{s}'" for s in OPEN_PAYMENT_STATUSES) + ")")
+
+    async def offline_payments(self) -> list[PendingPayment]:
+        """Offline payments not yet checked against their order, oldest first."""
+        return await self._payments("status = 'offline'")
+
+    async def _payments(self, where: str) -> list[PendingPayment]:
         def job(conn: sqlite3.Connection) -> list[PendingPayment]:
             rows = conn.execute(
-                "SELECT payment_order_no, lane_no, order_no, request, operator, created_at, attempts"
-                " FROM pending_payments WHERE status = 'pending' ORDER BY created_at, rowid"
+                "SELECT payment_order_no, lane_no, order_no, request, operator, created_at,"
+                " attempts, status, offline, review"
+                f" FROM pending_payments WHERE {where} ORDER BY created_at, rowid"
             ).fetchall()
-            return [PendingPayment(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6])
+            return [PendingPayment(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7],
+                                   bool(r[8]), r[9] or "")
                     for r in rows]
 
         result: list[PendingPayment] = await self._submit(job)

@@ -76,7 +76,8 @@ class BoothService(QObject):
             lanes' links).
         listener_changed(ListenerSnapshot): the listener's address, counts, last callback.
         feed_added(list[FeedItem]): new live-feed items (batched, newest last).
-        pending_changed(list[PendingPayment]): payments still waiting for a definite answer.
+        pending_changed(list[PendingPayment]): payments not settled yet: waiting for a definite
+            answer, offline payments not checked yet, and offline payments needing review.
     """
 
     lanes_loaded = Signal(object)
@@ -275,19 +276,26 @@ class BoothService(QObject):
         self.areas_changed.emit(list(areas.values()))
 
     async def reload_pending(self, *, announce: bool = False) -> None:
-        """Read payments still pending from the journal and show them (``announce``: say so)."""
+        """Read payments not settled from the journal and show them (``announce``: say so)."""
         if self.journal is None:
             return
         try:
-            pending = await self.journal.pending_payments()
+            pending = await self.journal.open_payments()
         except Exception:
             log.exception("cannot read pending payments")
             return
-        if pending and announce:
+        to_send = [p for p in pending if getattr(p, "status", "pending") != "review"]
+        review = len(pending) - len(to_send)
+        if to_send and announce:
             self.messages.warning(
                 _tr("{n} payment(s) were not confirmed by the parking server yet; they are "
-                    "sent again automatically.").format(n=len(pending))
+                    "sent again automatically.").format(n=len(to_send))
             )
+        if review and announce:
+            self.messages.warning(
+                _tr("{n} offline payment(s) need review: their order changed while the parking "
+                    "server could not be reached (see “Payments waiting for the server”).")
+                .format(n=review))
         self.pending_changed.emit(pending)
 
     # -- link ------------------------------------------------------------------------------

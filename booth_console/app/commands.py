@@ -14,7 +14,12 @@ attendant. Safety rules (DESIGN.md section 6):
 * only a definite refusal (1001, 1002, 1004, or a 1005 that is not "already recorded") rejects
   a payment. A 1003 or any other code may come after the server recorded it: the PaymentOrderNo
   is looked up (``Query`` route ``PaymentOrder``) before anything is decided, and the payment
-  stays pending while that lookup cannot be made.
+  stays pending while that lookup cannot be made;
+* offline (the server unreachable) a cash payment is recorded with the last known order and fee
+  (:func:`record_offline_payment`) and sent only after it was checked against the order once the
+  server answers again (:func:`reconcile_offline_payments`); a difference is not sent but kept
+  for review. The barrier is then opened with its manual switch and the opening journaled
+  (:func:`record_manual_opening`); gate commands are never queued (docs/OFFLINE.md).
 """
 
 from __future__ import annotations
@@ -49,11 +54,13 @@ __all__ = [
     "ConfirmationRequired",
     "Delivery",
     "NoPlateOutcome",
+    "OfflinePayment",
     "Payable",
     "PaymentInput",
     "PaymentNotRecorded",
     "PaymentOutcome",
     "RetryPolicy",
+    "ServerOffline",
     "already_recorded",
     "close_gate",
     "confirm_payment",
@@ -62,9 +69,13 @@ __all__ = [
     "open_gate",
     "override_fee",
     "read_payable",
+    "reconcile_offline_payments",
+    "record_manual_opening",
+    "record_offline_payment",
     "refresh",
     "resume_in_background",
     "resume_payment",
+    "settle_offline_payment",
     "start_delivery",
     "toggle_keep_open",
 ]
@@ -85,6 +96,8 @@ COMMANDS: dict[str, str] = {
 
 DATE_FMT = "%Y-%m-%d %H:%M:%S"
 _PLATE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"
+#: PaymentMethod "Offline Cash Payment": the only method recorded offline
+OFFLINE_CASH = "79001"
 _ALREADY = re.compile(r"already|processing|processed|duplicate|重复|处理中|已处理", re.IGNORECASE)
 
 
@@ -98,6 +111,11 @@ class CommandError(BoothError):
 
 class ConfirmationRequired(CommandError):
     """The command needs ``confirmed=True`` (the UI asks the attendant first)."""
+
+
+class ServerOffline(CommandError):
+    """The parking server cannot be reached (a transport error, not an error answer): nothing
+    was sent. Offline the console records cash payments and manual openings instead."""
 
 
 @dataclass(frozen=True)
@@ -350,6 +368,13 @@ async def confirm_payment(
         raise CommandError(_tr("The amount due is negative."))
     if payment.received < payment.amount_due:
         raise CommandError(_tr("The amount received is less than the amount due."))
+    if ctx.journal is not None and payment_order_no is None:
+        for p in await ctx.journal.open_payments():
+            if p.offline and p.order_no == payment.order_no:
+                raise CommandError(
+                    _tr("Payment {pno} of this order was taken offline and waits for the parking "
+                        "server (see “Payments waiting for the server”): not taken twice.")
+                    .format(pno=p.payment_order_no))
     if lane is not None:
         payment = await _checked_against_server(ctx, lane, payment)
     pno = payment_order_no or new_payment_order_no()
@@ -423,7 +448,7 @@ async def _checked_against_server(
     try:
         now = await read_payable(ctx, lane.lane_no)
     except TransportError as exc:
-        raise CommandError(
+        raise ServerOffline(
             _tr("Cannot check the amount due with the parking server ({error}). The payment was "
                 "not sent.").format(error=error_text(exc))
         ) from None
@@ -764,6 +789,203 @@ def _jsonable(request: dict[str, Any]) -> dict[str, Any]:
     for k, v in request.items():
         out[k] = str(v) if isinstance(v, Decimal) else v
     return out
+
+
+# -- offline ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OfflinePayment:
+    """A cash payment recorded while the server was unreachable (not sent yet)."""
+
+    payment_order_no: str
+    order_no: str
+    amount: Decimal
+    change: Decimal
+
+
+def _when(at: dt.datetime | None) -> str | None:
+    return at.strftime(DATE_FMT) if at is not None else None
+
+
+async def record_offline_payment(
+    ctx: CommandContext, lane: LaneController, payment: PaymentInput, *,
+    plate: str = "", known_at: dt.datetime | None = None,
+) -> OfflinePayment:
+    """Record a cash payment taken while the parking server cannot be reached.
+
+    The last known order and fee are journaled (status ``offline``, a fresh PaymentOrderNo)
+    before anything else and nothing is sent. Once the server answers again
+    :func:`reconcile_offline_payments` checks the order and delivers it with the same
+    PaymentOrderNo, or keeps it for review when the fee or the order changed.
+
+    Raises:
+        CommandError: no order known, not cash, less received than due, no journal, or a
+            payment of this order still waiting for the server (a duplicate).
+    """
+    if not payment.order_no:
+        raise CommandError(_tr("No order is known at this lane: an offline payment needs the "
+                               "last known order."))
+    if payment.method != OFFLINE_CASH:
+        raise CommandError(_tr("Offline only cash payments can be recorded."))
+    if payment.amount_due < 0:
+        raise CommandError(_tr("The amount due is negative."))
+    if payment.received < payment.amount_due:
+        raise CommandError(_tr("The amount received is less than the amount due."))
+    if ctx.journal is None:
+        raise CommandError(_tr("Offline payments need the journal, and it is not open."))
+    for p in await ctx.journal.open_payments():
+        if p.order_no == payment.order_no:
+            raise CommandError(
+                _tr("Payment {pno} of this order is already recorded and waits for the parking "
+                    "server: not recorded twice.").format(pno=p.payment_order_no))
+    pno = new_payment_order_no()
+    request = _pay_request(payment, pno, ctx.operator)
+    request.update({"_Offline": True, "_Plate": plate, "_KnownAt": _when(known_at)})
+    await ctx.journal.add_pending_payment(
+        payment_order_no=pno, lane_no=lane.lane_no, order_no=payment.order_no,
+        request=_jsonable(request), operator=ctx.operator, offline=True,
+    )
+    _pending_changed(ctx)
+    await ctx.journal_action(lane.lane_no, "offline_payment", _jsonable(request))
+    log.info("lane %s: offline payment %s of order %s recorded (%s)", lane.lane_no, pno,
+             payment.order_no, payment.amount_due)
+    return OfflinePayment(pno, payment.order_no, payment.amount_due, payment.change)
+
+
+async def check_offline_payment(ctx: CommandContext, pending: Any) -> str:
+    """Check an offline payment against its order now: ``""`` when it can be sent as recorded,
+    otherwise what differs (the attendant's text).
+
+    Raises:
+        TransportError: the server cannot be reached (the payment stays offline).
+        ApiError: an error answer other than "no such order" (it stays offline).
+    """
+    from booth_console.app.snapshots import to_decimal, to_int
+    from booth_console.client import condition
+
+    order_no = pending.order_no
+    recorded = Decimal(str(pending.request.get("TotalAmountPaid") or 0))
+    page = await ctx.client.query_parking_orders([condition("OrderNo", 0, order_no)], page_size=1)
+    rows = field(page, "results") or []
+    if not rows:
+        return _tr("order {order} is not known to the parking server").format(order=order_no)
+    status = to_int(field(rows[0], "order_status"))
+    if status not in (199, 200):
+        return _tr("order {order} is closed at the parking server (status {status})").format(
+            order=order_no, status=status)
+    now: Decimal | None = None
+    if pending.lane_no:
+        lane_order = await ctx.client.get_lane_order(pending.lane_no)
+        if str(field(lane_order, "order_no", default="") or "") == order_no:
+            now = to_decimal(field(lane_order, "charge_money"))  # the lane's fee (overrides too)
+    if now is None:
+        try:
+            price = await ctx.client.get_order_price(order_no)
+        except ApiError as exc:
+            if exc.result_code == 1005:
+                return _tr("the parking server cannot price order {order}: {msg}").format(
+                    order=order_no, msg=exc.result_msg)
+            raise
+        now = to_decimal(field(price, "total_amount_paid"))  # payable now
+    if now != recorded:
+        return _tr("the fee is now ¥{now}; ¥{recorded} was taken offline (difference "
+                   "¥{diff})").format(now=f"{now:.2f}", recorded=f"{recorded:.2f}",
+                                      diff=f"{now - recorded:+.2f}")
+    return ""
+
+
+async def reconcile_offline_payments(ctx: CommandContext) -> int:
+    """Check every offline payment against its order and deliver those that match, with their
+    own PaymentOrderNo; a difference is kept for review (never sent) and the attendant told.
+
+    Stops at the first transport error (the server went away again; the rest stay offline).
+    Returns how many were checked.
+    """
+    if ctx.journal is None:
+        return 0
+    checked = 0
+    for p in await ctx.journal.offline_payments():
+        plate = str(p.request.get("_Plate") or "")
+        try:
+            review = await check_offline_payment(ctx, p)
+        except TransportError as exc:
+            log.info("offline payments stay offline: %s", exc)
+            break
+        except ApiError as exc:
+            log.warning("offline payment %s not checked: %s", p.payment_order_no, exc)
+            continue
+        if not await ctx.journal.mark_offline_checked(p.payment_order_no, review=review):
+            continue  # another check got there first (it reports and delivers)
+        checked += 1
+        await ctx.journal_action(p.lane_no, "offline_payment_check", {
+            "PaymentOrderNo": p.payment_order_no, "OrderNo": p.order_no,
+            "Recorded": p.request.get("TotalAmountPaid"), "Review": review or None,
+        })
+        if review:
+            ctx.messages.warning(
+                _tr("Offline payment {pno} ({plate}, order {order}) was NOT sent: {why}. It is "
+                    "listed for review in the booth window.").format(
+                    pno=p.payment_order_no, plate=plate or "—", order=p.order_no, why=review),
+                lane_no=p.lane_no, command="confirm_payment")
+            _pending_changed(ctx)
+            continue
+        ctx.messages.info(
+            _tr("Offline payment {pno} matches order {order}: sending it.").format(
+                pno=p.payment_order_no, order=p.order_no),
+            lane_no=p.lane_no, command="confirm_payment")
+        start_delivery(ctx, p.lane_no, p.payment_order_no, _request_from_journal(p))
+        _pending_changed(ctx)
+    return checked
+
+
+async def settle_offline_payment(ctx: CommandContext, payment_order_no: str, note: str) -> bool:
+    """Close an offline payment that needs review without sending it; ``note`` (required)
+    says how the difference was settled. Journaled with the operator.
+
+    Raises:
+        CommandError: no note, no journal, or no such payment needing review.
+    """
+    if not note.strip():
+        raise CommandError(_tr("Say how the difference was settled."))
+    if ctx.journal is None:
+        raise CommandError(_tr("Offline payments need the journal, and it is not open."))
+    if not await ctx.journal.settle_review(payment_order_no, note=note.strip()):
+        raise CommandError(_tr("Payment {pno} does not need review.").format(pno=payment_order_no))
+    await ctx.journal_action(None, "offline_payment_settled",
+                             {"PaymentOrderNo": payment_order_no, "Note": note.strip()})
+    _pending_changed(ctx)
+    return True
+
+
+async def record_manual_opening(
+    ctx: CommandContext, lane: LaneController, reason: str,
+) -> int:
+    """Journal that the attendant opened ``lane``'s barrier with its manual switch (the server
+    could not be reached). Nothing is sent, now or later. Returns the journal row.
+
+    Raises:
+        CommandError: no reason, or no journal.
+    """
+    if not reason.strip():
+        raise CommandError(_tr("A reason is required for a manual opening."))
+    if ctx.journal is None:
+        raise CommandError(_tr("Manual openings need the journal, and it is not open."))
+    order = lane.order
+    request = {
+        "LaneNo": lane.lane_no, "LaneName": lane.lane.name,
+        "Plate": order.plate if order is not None else "",
+        "OrderNo": order.order_no if order is not None else "",
+        "LastKnownFee": str(order.charge) if order is not None else None,
+        "Reason": reason.strip(), "OperatorName": ctx.operator,
+        "OpenedAt": dt.datetime.now().strftime(DATE_FMT),
+        "ServerLastSeen": _when(lane.link.last_seen),
+    }
+    row: int = await ctx.journal.record_action(
+        operator=ctx.operator, lane_no=lane.lane_no, action="manual_open", request=request,
+        result_code=None, result_msg=None, result_id=None)
+    log.info("lane %s: manual opening journaled (%s)", lane.lane_no, reason.strip())
+    return row
 
 
 # -- fee override ----------------------------------------------------------------------------

@@ -215,7 +215,8 @@ class Session:
 
     def _on_pending(self, pending: list[Any]) -> None:
         if self.booth.link.online and any(
-            p.payment_order_no not in self.ctx.deliveries for p in pending
+            p.payment_order_no not in self.ctx.deliveries
+            and getattr(p, "status", "pending") in ("pending", "offline") for p in pending
         ):
             self.resume_pending_soon()
 
@@ -232,6 +233,8 @@ class Session:
         try:
             if self.ctx.journal is None:
                 return
+            # offline payments are checked against their order first (docs/OFFLINE.md)
+            await cmd.reconcile_offline_payments(self.ctx)
             for p in await self.ctx.journal.pending_payments():
                 if p.payment_order_no not in self.ctx.deliveries and not self._closing:
                     log.info("delivering pending payment %s in the background", p.payment_order_no)

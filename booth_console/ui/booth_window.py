@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QCloseEvent,
+    QColor,
     QIcon,
     QKeySequence,
     QPixmap,
@@ -24,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListWidget,
+    QListWidgetItem,
     QPushButton,
     QSizePolicy,
     QTableView,
@@ -44,13 +47,14 @@ from booth_console.app.snapshots import (
     LinkSnapshot,
     ListenerSnapshot,
 )
-from booth_console.ui.dialogs import HistoryWindow, yuan
+from booth_console.ui.dialogs import HistoryWindow, SettleDialog, Subject, yuan
 from booth_console.ui.widgets import (
     BigLabel,
     StatusLight,
     ask_yes_no,
     async_slot,
     big_font,
+    run_dialog,
     set_text_color,
 )
 
@@ -144,6 +148,7 @@ class BoothWindow(QWidget):
         self.controllers: list[LaneController] = []
         self.waiting_lanes: list[str] = []  # lane numbers in the waiting list, first come first
         self.history: HistoryWindow | None = None
+        self.last_dialog: Any = None
         self.setWindowTitle(self.tr("Booth Console"))
         self._build(operator)
         geo = settings.value("booth/geometry") if settings is not None else None
@@ -226,10 +231,18 @@ class BoothWindow(QWidget):
         pb = QVBoxLayout(pend_box)
         self.pending_list = QListWidget(self)
         self.pending_list.setFont(big_font(14, bold=False))
+        self.pending_list.setWordWrap(True)  # an offline payment's review reason is long
         self.retry_button = QPushButton(self.tr("Send again"), self)
         self.retry_button.setEnabled(False)
+        self.settle_button = QPushButton(self.tr("Settle review…"), self)
+        self.settle_button.setToolTip(self.tr("Close the selected offline payment that needs "
+                                              "review, without sending it"))
+        self.settle_button.setEnabled(False)
         pb.addWidget(self.pending_list)
-        pb.addWidget(self.retry_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.retry_button)
+        buttons.addWidget(self.settle_button)
+        pb.addLayout(buttons)
         right.addWidget(pend_box)
         middle.addLayout(right, 2)
         root.addLayout(middle, 3)
@@ -305,6 +318,8 @@ class BoothWindow(QWidget):
         s.booth.pending_changed.connect(self._on_pending)
         s.messages.attach(self._on_message)
         self.retry_button.clicked.connect(self.on_retry_pending)
+        self.settle_button.clicked.connect(self.on_settle_review)
+        self.pending_list.currentRowChanged.connect(lambda _r: self._update_settle())
 
     # -- rendering -------------------------------------------------------------------------
 
@@ -508,11 +523,41 @@ class BoothWindow(QWidget):
         self.pending_list.clear()
         for p in self.pending:
             amount = p.request.get("TotalAmountPaid", "")
-            self.pending_list.addItem(
-                self.tr("{pno} · lane {lane} · order {order} · ¥{amount}").format(
-                    pno=p.payment_order_no, lane=p.lane_no, order=p.order_no, amount=amount)
-            )
-        self.retry_button.setEnabled(bool(self.pending))
+            text = self.tr("{pno} · lane {lane} · order {order} · ¥{amount}").format(
+                pno=p.payment_order_no, lane=p.lane_no, order=p.order_no, amount=amount)
+            status = getattr(p, "status", "pending")
+            plate = str(p.request.get("_Plate") or "")
+            # the mark first: the list is narrow and what matters is whether it was sent
+            mark = ""
+            if status == "review":
+                mark = self.tr("NEEDS REVIEW (not sent): {why}").format(why=p.review)
+            elif status == "offline":
+                mark = self.tr("offline, pending")
+            elif getattr(p, "offline", False):
+                mark = self.tr("offline, checked: sending")
+            if mark:
+                text = " · ".join(x for x in (mark.split(":")[0].split("：")[0], plate, text) if x)
+                if status == "review":
+                    text += " · " + p.review
+            item = QListWidgetItem(text)
+            item.setToolTip(text)
+            if status == "review":
+                item.setForeground(QColor("#b71c1c"))
+            elif status == "offline":
+                item.setForeground(QColor("#e65100"))
+            self.pending_list.addItem(item)
+        self.retry_button.setEnabled(any(getattr(p, "status", "pending") != "review"
+                                         for p in self.pending))
+        self._update_settle()
+
+    def _update_settle(self) -> None:
+        p = self.selected_payment()
+        self.settle_button.setEnabled(p is not None and getattr(p, "status", "") == "review")
+
+    def selected_payment(self) -> Any:
+        """The payment selected in "Payments waiting for the server" (``None``: none)."""
+        row = self.pending_list.currentRow()
+        return self.pending[row] if 0 <= row < len(self.pending) else None
 
     def _on_message(self, msg: Message) -> None:
         if msg.lane_no and msg.level is Level.BUSY:
@@ -526,10 +571,15 @@ class BoothWindow(QWidget):
     # -- actions ---------------------------------------------------------------------------
 
     async def retry_pending(self) -> None:
-        """Send every pending payment again with its own PaymentOrderNo."""
+        """Send every pending payment again with its own PaymentOrderNo. Offline payments are
+        checked against their order first; those needing review are never sent from here."""
         if self.session is None:
             return
+        if any(getattr(p, "status", "pending") == "offline" for p in self.pending):
+            await cmd.reconcile_offline_payments(self.session.ctx)
         for p in list(self.pending):
+            if getattr(p, "status", "pending") != "pending":
+                continue
             await self.session.runner.run(
                 p.lane_no, "confirm_payment", cmd.resume_payment, p,
                 busy_text=self.tr("Sending payment {pno} again…").format(pno=p.payment_order_no),
@@ -546,6 +596,34 @@ class BoothWindow(QWidget):
     @async_slot
     async def on_retry_pending(self) -> None:
         await self.retry_pending()
+
+    async def settle_review(self) -> Any:
+        """Close the selected offline payment that needs review, with a note (not sent)."""
+        p = self.selected_payment()
+        if self.session is None or p is None or getattr(p, "status", "") != "review":
+            return None
+        plate = str(p.request.get("_Plate") or "")
+        lane = self.session.booth.controllers.get(p.lane_no)
+        subject = Subject(lane.lane.name if lane is not None else p.lane_no, p.lane_no, plate,
+                          Decimal(str(p.request.get("TotalAmountPaid") or 0)))
+        dlg = SettleDialog(self, subject, self.tr(
+            "Offline payment {pno} (order {order}) was not sent: {why}. Settle the difference "
+            "with the driver or the supervisor, then say how.").format(
+            pno=p.payment_order_no, order=p.order_no, why=p.review))
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != SettleDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            return None
+        note = dlg.note.text().strip()
+        dlg.deleteLater()
+        return await self.session.runner.run(
+            p.lane_no, "settle_payment", cmd.settle_offline_payment, p.payment_order_no, note,
+            success_text=lambda _r: self.tr("Offline payment {pno} settled: {note}").format(
+                pno=p.payment_order_no, note=note))
+
+    @async_slot
+    async def on_settle_review(self) -> None:
+        await self.settle_review()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:

@@ -46,11 +46,13 @@ from booth_console.ui.widgets import BigLabel, big_font
 __all__ = [
     "DEFAULT_METHOD_KEYS",
     "HistoryWindow",
+    "ManualOpenDialog",
     "MethodPicker",
     "NoPlateDialog",
     "NoPlateResultDialog",
     "OverrideDialog",
     "PaymentDialog",
+    "SettleDialog",
     "Subject",
     "yuan",
 ]
@@ -312,19 +314,34 @@ class MethodPicker(QWidget):
         super().keyPressEvent(event)
 
 
+def offline_banner(parent: QWidget, text: str) -> QLabel:
+    """A warning that the server cannot be reached, in white on dark red (not only colour: the
+    text starts with OFFLINE)."""
+    label = QLabel(text, parent)
+    label.setObjectName("offlineBanner")
+    label.setWordWrap(True)
+    label.setFont(big_font(15))
+    label.setStyleSheet("QLabel#offlineBanner { background: #b71c1c; color: #ffffff;"
+                        " padding: 6px 10px; border-radius: 4px; }")
+    return label
+
+
 class PaymentDialog(_Base):
     """Method first (number keys for the common ones), then amount received, change, remarks.
 
     ``received``, ``method`` and ``remarks`` pre-fill the dialog (the payment is taken again after
     the amount due changed: what the attendant typed is kept, the change is computed anew).
+    ``offline`` (the server cannot be reached; the text says as of when the order and fee are
+    known): an offline cash payment, the method fixed to cash and a warning saying what happens.
     """
 
     def __init__(self, parent: QWidget | None, order: OrderSnapshot, language: str = "en", *,
                  subject: Subject | None = None, received: Decimal | None = None,
                  method: str = "79001", remarks: str = "", note: str = "",
-                 method_keys: Sequence[str] = DEFAULT_METHOD_KEYS) -> None:
+                 method_keys: Sequence[str] = DEFAULT_METHOD_KEYS, offline: str = "") -> None:
         subject = subject or Subject("", "", order.plate, order.amount_due)
-        super().__init__(parent, self.tr("Confirm payment"), subject)
+        super().__init__(parent, self.tr("Offline cash payment") if offline
+                         else self.tr("Confirm payment"), subject)
         self.order = order
         self.due = order.amount_due
         due = BigLabel(48, yuan(self.due), self)
@@ -355,13 +372,30 @@ class PaymentDialog(_Base):
         QWidget.setTabOrder(self.remarks, ok)
         QWidget.setTabOrder(ok, cancel)
         self.method.chosen.connect(self._to_received)
-        for n in range(1, len(self.method.keys) + 1):  # Alt+number anywhere in the dialog
-            sc = QShortcut(QKeySequence(f"Alt+{n}"), self)
-            sc.activated.connect(lambda n=n: self.method.choose_key(n))
+        self.offline: QLabel | None = None
+        if offline:
+            self.offline = offline_banner(self, offline)
+            self.lay.insertWidget(1, self.offline)
+            self.method.set_code("79001")  # offline: cash only
+            self.method.setEnabled(False)
+        else:
+            for n in range(1, len(self.method.keys) + 1):  # Alt+number anywhere in the dialog
+                sc = QShortcut(QKeySequence(f"Alt+{n}"), self)
+                sc.activated.connect(lambda n=n: self.method.choose_key(n))
         self.received.textChanged.connect(self._update_change)
         self._clear_error_on_edit(self.received, self.remarks)
-        self.method.setFocus()
+        if offline:
+            self._to_received()
+            self._fit_banner(self.offline)
+        else:
+            self.method.setFocus()
         self._update_change()
+
+    def _fit_banner(self, banner: QLabel | None) -> None:
+        """A wrapped banner gets the height its text needs (dialogs size before wrapping)."""
+        if banner is not None:
+            width = max(self.minimumWidth(), self.sizeHint().width()) - 24
+            banner.setMinimumHeight(banner.heightForWidth(width))
 
     def _to_received(self) -> None:
         self.received.setFocus()
@@ -456,6 +490,72 @@ class OverrideDialog(_Base):
     def new_amount(self) -> Decimal:
         """The new fee (yuan)."""
         return _amount(self.amount.text()) or Decimal(0)
+
+
+class ManualOpenDialog(_Base):
+    """The server cannot be reached: open the barrier with its manual switch, then record why.
+
+    OK means "I opened it with the manual switch"; a reason is required (presets or text).
+    Nothing is sent to the parking server, now or later.
+    """
+
+    def __init__(self, parent: QWidget | None, subject: Subject, *, warning: str,
+                 reasons: Sequence[str] = (), reason: str = "") -> None:
+        super().__init__(parent, self.tr("Manual opening"), subject)
+        self.warning = offline_banner(self, warning)
+        self.lay.insertWidget(1, self.warning)
+        width = max(self.minimumWidth(), self.sizeHint().width()) - 24
+        self.warning.setMinimumHeight(self.warning.heightForWidth(width))
+        self.reason = QLineEdit(reason, self)
+        self.reason.setPlaceholderText(self.tr("required"))
+        self.presets = _NoArrowCombo(self)
+        self.presets.addItem(self.tr("— choose a preset reason (Space) —"), "")
+        for text in reasons:
+            self.presets.addItem(text, text)
+        self.presets.setEnabled(bool(reasons))
+        self.presets.activated.connect(self._preset)
+        self.form.addRow(self.tr("Preset reasons"), self.presets)
+        self.form.addRow(self.tr("Reason"), self.reason)
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("I opened it with the manual switch"))
+        self._clear_error_on_edit(self.reason)
+        QWidget.setTabOrder(self.presets, self.reason)
+        if reason:
+            self.reason.setFocus()
+        else:
+            self.presets.setFocus()
+
+    def _preset(self, index: int) -> None:
+        text = str(self.presets.itemData(index) or "")
+        if text:
+            self.reason.setText(text)
+            self.error.clear()
+            self.reason.setFocus()
+
+    def validate(self) -> str:
+        if not self.reason.text().strip():
+            return self.tr("A reason is required.")
+        return ""
+
+
+class SettleDialog(_Base):
+    """Close an offline payment that needs review without sending it: how it was settled."""
+
+    def __init__(self, parent: QWidget | None, subject: Subject, detail: str) -> None:
+        super().__init__(parent, self.tr("Settle offline payment"), subject)
+        text = QLabel(detail, self)
+        text.setWordWrap(True)
+        self.lay.insertWidget(2, text)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("e.g. the driver paid the difference; supervisor"))
+        self.form.addRow(self.tr("How it was settled"), self.note)
+        self._clear_error_on_edit(self.note)
+        self.note.setFocus()
+
+    def validate(self) -> str:
+        if not self.note.text().strip():
+            return self.tr("Say how the difference was settled.")
+        return ""
 
 
 class NoPlateDialog(_Base):

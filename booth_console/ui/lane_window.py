@@ -43,10 +43,11 @@ from booth_console.app.snapshots import (
     StatusSnapshot,
 )
 from booth_console.config import BoothConfig
-from booth_console.errors import BoothError
+from booth_console.errors import BoothError, ServerTimeout, TransportError
 from booth_console.ui.dialogs import (
     DEFAULT_METHOD_KEYS,
     HistoryWindow,
+    ManualOpenDialog,
     NoPlateDialog,
     NoPlateResultDialog,
     OverrideDialog,
@@ -129,6 +130,8 @@ class LaneWindow(QWidget):
         self.density = ""  # "normal", "medium" (1366x768) or "compact" (a quarter of 1920x1080)
         #: order no. -> who lowered its fee and why (shown beside the amount)
         self.override_notes: dict[str, str] = {}
+        #: the offline payment recorded last at this lane (its reason offered for F1)
+        self.last_offline_payment: cmd.OfflinePayment | None = None
         self._capture_hidden = False
         self._build()
         self._connect_signals()
@@ -172,6 +175,15 @@ class LaneWindow(QWidget):
             lights.addWidget(w)
         lights.addStretch(1)
         root.addLayout(lights)
+        # the server cannot be reached: what is shown is the last known state, and what to do
+        self.offline_label = QLabel("", self)
+        self.offline_label.setObjectName("offline")
+        self.offline_label.setFont(big_font(16))
+        self.offline_label.setWordWrap(True)
+        self.offline_label.setStyleSheet("QLabel#offline { background: #b71c1c; color: #ffffff;"
+                                         " padding: 4px 8px; border-radius: 4px; }")
+        self.offline_label.setVisible(False)
+        root.addWidget(self.offline_label)
 
         middle = QHBoxLayout()
         left = QVBoxLayout()
@@ -181,7 +193,8 @@ class LaneWindow(QWidget):
         self.amount_caption = QLabel(self.tr("Amount due"), self)
         self.amount_caption.setFont(big_font(16, bold=False))
         self.amount = BigLabel(84, "—", self)
-        self.amount.setStyleSheet("color: #b71c1c;")
+        # greyed while what it shows may be out of date (stale or offline)
+        self.amount.setStyleSheet("QLabel { color: #b71c1c; } QLabel:disabled { color: #9e9e9e; }")
         # who lowered the fee and why (after an override)
         self.override_label = QLabel("", self)
         self.override_label.setFont(big_font(14))
@@ -370,10 +383,19 @@ class LaneWindow(QWidget):
 
     def _render_link(self, link: LinkSnapshot) -> None:
         stale = link.online and link.stale_s is not None
-        # what is shown may be out of date: the amount is greyed (and says why)
-        self.amount.setEnabled(not stale)
+        offline = not link.online
+        # what is shown may be out of date: plate, amount and lights are greyed (and say why)
+        self.amount.setEnabled(not stale and not offline)
+        self.plate.setEnabled(not offline)
+        lights = (self.light_gate, self.light_keep, self.light_loop, self.light_camera)
+        if stale or offline:  # the last known state, grey: not a live "Online" in green
+            for light in lights:
+                light.set_state("unknown", light.text())
+        elif any(light.state == "unknown" for light in lights):
+            self._render_status(self.ctl.status)
         self.amount.setToolTip(
             self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}") if stale else "")
+        self._render_offline(link)
         if stale and link.stale_s is not None:
             self.light_link.set_state(
                 "warn", self.tr("No answer for {n} s").format(n=f"{link.stale_s:.0f}"))
@@ -392,6 +414,36 @@ class LaneWindow(QWidget):
             self.light_link.set_state("bad", self.tr("OFFLINE · last seen {t}").format(t=seen))
             self.light_link.setToolTip(link.error)  # translated (messages.error_text)
         self._update_enabled()
+
+    def offline_since(self, link: LinkSnapshot | None = None) -> str:
+        """When the lane last had an answer (HH:MM:SS), or "never"."""
+        link = link or self.ctl.link
+        return link.last_seen.strftime("%H:%M:%S") if link.last_seen else self.tr("never")
+
+    def _render_offline(self, link: LinkSnapshot) -> None:
+        if link.online:
+            if self.offline_label.isVisibleTo(self):
+                self.offline_label.setVisible(False)
+                self._render_order(self.ctl.order)  # the captions of a live order again
+            return
+        order = self.ctl.order
+        if order is not None and order.order_no:
+            caption = self.tr("Amount due") + " — " + self.tr("last known, not live")
+            if self.amount_caption.text() != caption:
+                self.amount_caption.setText(caption)
+        if order is not None and order.order_no:
+            shown = self.tr("The plate and fee shown are the last known. {pay}: offline cash "
+                            "payment; {open}: open with the barrier's manual switch.")
+        else:
+            shown = self.tr("No order known at this lane. {open}: open with the barrier's "
+                            "manual switch.")
+        text = self.tr("OFFLINE since {t}: the parking server cannot be reached.").format(
+            t=self.offline_since(link)) + " " + shown.format(
+            pay=self._key_text("confirm_payment"), open=self._key_text("open_gate"))
+        if self.offline_label.text() != text:
+            self.offline_label.setText(text)
+        if not self.offline_label.isVisibleTo(self):
+            self.offline_label.setVisible(True)
 
     def _render_order(self, order: OrderSnapshot | None) -> None:
         d = self.detail_labels
@@ -580,7 +632,8 @@ class LaneWindow(QWidget):
         order = self.ctl.order
         has_order = order is not None and bool(order.order_no)
         self.buttons["confirm_payment"].setEnabled(has_order)
-        self.buttons["override_fee"].setEnabled(has_order and order is not None and order.amount_due > 0)
+        self.buttons["override_fee"].setEnabled(
+            has_order and order is not None and order.amount_due > 0 and self.ctl.link.online)
         self.buttons["no_plate_entry"].setEnabled(self.ctl.lane.kind is LaneKind.ENTRY)
 
     def _on_message(self, msg: Message) -> None:
@@ -712,10 +765,57 @@ class LaneWindow(QWidget):
     # -- commands (async; the slots below are one-liners) ----------------------------------
 
     async def open_gate(self) -> Any:
-        """Open the barrier (F1)."""
-        return await self.runner.run(self.ctl.lane_no, "open_gate", cmd.open_gate, self.ctl,
-                                     busy_text=self.tr("Opening the barrier…"),
-                                     success_text=lambda _r: self.tr("The barrier opens."))
+        """Open the barrier (F1). Offline (or when the command gets no answer) the attendant is
+        told to use the barrier's manual switch and the opening is journaled with a reason."""
+        if not self.ctl.link.online:
+            return await self.manual_open()
+        result, exc = await self._run_collect(
+            "open_gate", cmd.open_gate, self.ctl, busy_text=self.tr("Opening the barrier…"),
+            success_text=lambda _r: self.tr("The barrier opens."))
+        if (result is None and isinstance(exc, TransportError) and not exc.sent
+                and not isinstance(exc, ServerTimeout)):
+            # certainly not sent (the server refused the connection): offer the manual switch.
+            # After a timeout the barrier may have moved: the attendant checks it first.
+            return await self.manual_open()
+        return result
+
+    def manual_open_reasons(self) -> tuple[str, ...]:
+        """Reasons offered for a manual opening."""
+        return (
+            self.tr("Paid cash offline"),
+            self.tr("Nothing to pay (free time, monthly or free vehicle)"),
+            self.tr("Emergency or official vehicle"),
+            self.tr("Approved by the supervisor"),
+        )
+
+    async def manual_open(self) -> Any:
+        """The server cannot be reached: ask the attendant to open the barrier with its manual
+        switch and, once they say they did, journal the opening with a reason. Nothing is sent
+        to the server, now or later."""
+        order = self.ctl.order
+        pending = self.last_offline_payment
+        reason = ""
+        if pending is not None and order is not None and pending.order_no == order.order_no:
+            reason = self.tr("Paid cash offline (payment {pno})").format(
+                pno=pending.payment_order_no)
+        warning = self.tr(
+            "OFFLINE since {t}: the parking server cannot be reached, so this console cannot open "
+            "the barrier, and the command is not kept for later. Open the barrier with its manual "
+            "switch, then confirm here with the reason: the opening is recorded in the journal "
+            "(lane, plate, last known order, your name, time).").format(t=self.offline_since())
+        dlg = ManualOpenDialog(self, self.subject(), warning=warning,
+                               reasons=self.manual_open_reasons(), reason=reason)
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != ManualOpenDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            self.messages.info(self.tr("No manual opening recorded."), lane_no=self.ctl.lane_no)
+            return None
+        why = dlg.reason.text().strip()
+        dlg.deleteLater()
+        return await self.runner.run(
+            self.ctl.lane_no, "manual_open", cmd.record_manual_opening, self.ctl, why,
+            busy_text=self.tr("Recording the manual opening…"),
+            success_text=lambda _r: self.tr("Manual opening recorded: {why}").format(why=why))
 
     async def close_gate(self) -> Any:
         """Close the barrier (F2), asking first while a vehicle is on the loop."""
@@ -752,6 +852,8 @@ class LaneWindow(QWidget):
         changed while the dialog was open nothing is sent and the attendant is asked to take the
         payment again with the new amount.
         """
+        if not self.ctl.link.online:
+            return await self.offline_payment()
         kept: tuple[Decimal, str, str] | None = None  # received, method, remarks typed before
         changed_note = ""
         while True:
@@ -795,6 +897,10 @@ class LaneWindow(QWidget):
             finally:
                 self.runner.finished.disconnect(note)
             changed = next((f for f in failures if isinstance(f, cmd.AmountChanged)), None)
+            offline = next((f for f in failures if isinstance(f, cmd.ServerOffline)), None)
+            if result is None and offline is not None:  # the server went away mid-payment
+                return await self.offline_payment(received=kept[0], remarks=kept[2],
+                                                  method=kept[1], order=order)
             if result is not None or changed is None:
                 return result
             if not await self.ask(
@@ -812,6 +918,63 @@ class LaneWindow(QWidget):
             except BoothError as exc:
                 self.messages.error(error_text(exc), lane_no=self.ctl.lane_no)
                 return None
+
+    async def offline_payment(self, *, received: Decimal | None = None, remarks: str = "",
+                              method: str = cmd.OFFLINE_CASH,
+                              order: OrderSnapshot | None = None) -> Any:
+        """Record an offline cash payment with the last known order and fee (F4 while the
+        server cannot be reached, or after it stopped answering mid-payment)."""
+        order = order if order is not None else self.ctl.order
+        if order is None or not order.order_no:
+            self.messages.info(
+                self.tr("OFFLINE: no order is known at this lane, so no payment can be "
+                        "recorded."), lane_no=self.ctl.lane_no)
+            return None
+        if received is not None:  # typed already: ask before recording it offline
+            if method != cmd.OFFLINE_CASH:
+                self.messages.error(
+                    self.tr("The parking server does not answer, and offline only cash payments "
+                            "can be recorded: nothing was recorded."), lane_no=self.ctl.lane_no)
+                return None
+            if not await self.ask(
+                self.tr("Offline cash payment"),
+                self.tr("The parking server does not answer: nothing was sent. Record this cash "
+                        "payment offline ({fee}, order {order})? It is sent when the server "
+                        "answers again, after checking the fee.").format(
+                    fee=yuan(order.amount_due), order=order.order_no),
+            ):
+                return None
+        warning = self.tr(
+            "OFFLINE since {t}: the parking server cannot be reached. This cash payment is "
+            "recorded in this console with the last known order and fee (as of {t}) and sent "
+            "with the same payment number when the server answers again. If the fee or the order "
+            "has changed by then, it is NOT sent and is listed for review. Open the barrier with "
+            "its manual switch ({open}).").format(
+            t=self.offline_since(), open=self._key_text("open_gate"))
+        keys = self.config.payment_method_keys or DEFAULT_METHOD_KEYS
+        dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
+                            received=received, remarks=remarks, method_keys=keys, offline=warning)
+        self.last_dialog = dlg
+        if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
+            dlg.deleteLater()
+            return None
+        payment = cmd.PaymentInput(
+            order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
+            method=cmd.OFFLINE_CASH, remarks=dlg.remarks.text().strip(),
+            total_due=order.total_due, discount=order.discount,
+            coupon_nos=order.coupon_nos)
+        dlg.deleteLater()
+        out = await self.runner.run(
+            self.ctl.lane_no, "confirm_payment", cmd.record_offline_payment, self.ctl, payment,
+            plate=order.plate, known_at=self.ctl.link.last_seen,
+            busy_text=self.tr("Recording the offline payment…"),
+            success_text=lambda o: self.tr(
+                "OFFLINE payment recorded ({pno}), not sent yet. Change: {change}. Open the "
+                "barrier with its manual switch and press {open}.").format(
+                pno=o.payment_order_no, change=yuan(o.change), open=self._key_text("open_gate")))
+        if out is not None:
+            self.last_offline_payment = out
+        return out
 
     def _paid_text(self, change: Decimal) -> Callable[[Any], str]:
         def text(out: Any) -> str:

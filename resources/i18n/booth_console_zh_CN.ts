@@ -73,6 +73,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
+        <source>{n} offline payment(s) need review: their order changed while the parking server could not be reached (see “Payments waiting for the server”).</source>
+        <translation>有 {n} 笔离线支付需要复核：停车场服务器无法连接期间，其订单已发生变化（见“等待服务器确认的支付”）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/booth.py"/>
         <source>The parking server answers again.</source>
         <translation>停车场服务器已恢复响应。</translation>
     </message>
@@ -208,6 +213,16 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Send again</source>
         <translation>重新发送</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Settle review…</source>
+        <translation>处理复核…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Close the selected offline payment that needs review, without sending it</source>
+        <translation>结清所选需要复核的离线支付，不发送给服务器</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -381,6 +396,21 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>NEEDS REVIEW (not sent): {why}</source>
+        <translation>需要复核（未发送）：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>offline, pending</source>
+        <translation>离线，待发送</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>offline, checked: sending</source>
+        <translation>离线，已核对：发送中</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Lane {no}: </source>
         <translation>车道 {no}：</translation>
     </message>
@@ -398,6 +428,16 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Payment {pno} confirmed.</source>
         <translation>支付 {pno} 已确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Offline payment {pno} (order {order}) was not sent: {why}. Settle the difference with the driver or the supervisor, then say how.</source>
+        <translation>离线支付 {pno}（订单 {order}）未发送：{why}。请与车主或主管结清差额，然后填写处理方式。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Offline payment {pno} settled: {note}</source>
+        <translation>离线支付 {pno} 已结清：{note}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -441,6 +481,11 @@
         <location filename="../../booth_console/app/commands.py"/>
         <source>The amount received is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.</source>
+        <translation>该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>
@@ -501,6 +546,76 @@
         <location filename="../../booth_console/app/commands.py"/>
         <source>Payment not answered yet ({error}); sending it again in {s:.0f} s (attempt {n})</source>
         <translation>支付尚未得到答复（{error}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>No order is known at this lane: an offline payment needs the last known order.</source>
+        <translation>本车道没有已知订单：离线支付需要最后已知的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Offline only cash payments can be recorded.</source>
+        <translation>离线时只能记录现金支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Offline payments need the journal, and it is not open.</source>
+        <translation>离线支付需要操作日志，但日志未打开。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} of this order is already recorded and waits for the parking server: not recorded twice.</source>
+        <translation>该订单的支付 {pno} 已记录并在等待停车场服务器：不重复记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>order {order} is not known to the parking server</source>
+        <translation>停车场服务器上不存在订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>order {order} is closed at the parking server (status {status})</source>
+        <translation>订单 {order} 在停车场服务器上已结束（状态 {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>the parking server cannot price order {order}: {msg}</source>
+        <translation>停车场服务器无法计算订单 {order} 的费用：{msg}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>the fee is now ¥{now}; ¥{recorded} was taken offline (difference ¥{diff})</source>
+        <translation>当前应收 ¥{now}；离线时收取 ¥{recorded}（差额 ¥{diff}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Offline payment {pno} ({plate}, order {order}) was NOT sent: {why}. It is listed for review in the booth window.</source>
+        <translation>离线支付 {pno}（{plate}，订单 {order}）未发送：{why}。已列入岗亭窗口待复核。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Offline payment {pno} matches order {order}: sending it.</source>
+        <translation>离线支付 {pno} 与订单 {order} 一致：正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Say how the difference was settled.</source>
+        <translation>请说明差额的处理方式。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Payment {pno} does not need review.</source>
+        <translation>支付 {pno} 无需复核。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>A reason is required for a manual opening.</source>
+        <translation>手动抬杆必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands.py"/>
+        <source>Manual openings need the journal, and it is not open.</source>
+        <translation>手动抬杆记录需要操作日志，但日志未打开。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands.py"/>
@@ -954,6 +1069,26 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>last known, not live</source>
+        <translation>最后已知，非实时</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The plate and fee shown are the last known. {pay}: offline cash payment; {open}: open with the barrier's manual switch.</source>
+        <translation>显示的车牌和金额为最后已知数据。{pay}：离线现金收费；{open}：用道闸手动开关抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No order known at this lane. {open}: open with the barrier's manual switch.</source>
+        <translation>本车道没有已知订单。{open}：用道闸手动开关抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE since {t}: the parking server cannot be reached.</source>
+        <translation>自 {t} 起离线：无法连接停车场服务器。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Last vehicle</source>
         <translation>最近车辆</translation>
     </message>
@@ -1064,6 +1199,51 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Paid cash offline</source>
+        <translation>离线现金已收</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Nothing to pay (free time, monthly or free vehicle)</source>
+        <translation>无需缴费（免费时段、月租车或免费车）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Approved by the supervisor</source>
+        <translation>主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Paid cash offline (payment {pno})</source>
+        <translation>离线现金已收（支付 {pno}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE since {t}: the parking server cannot be reached, so this console cannot open the barrier, and the command is not kept for later. Open the barrier with its manual switch, then confirm here with the reason: the opening is recorded in the journal (lane, plate, last known order, your name, time).</source>
+        <translation>自 {t} 起离线：无法连接停车场服务器，本机无法抬杆，该指令也不会保留到之后执行。请用道闸手动开关抬杆，然后在此填写原因并确认：本次抬杆将记入操作日志（车道、车牌、最后已知订单、操作员、时间）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>No manual opening recorded.</source>
+        <translation>未记录手动抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Recording the manual opening…</source>
+        <translation>正在记录手动抬杆…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Manual opening recorded: {why}</source>
+        <translation>已记录手动抬杆：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Closing the barrier…</source>
         <translation>正在落闸…</translation>
     </message>
@@ -1119,6 +1299,41 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE: no order is known at this lane, so no payment can be recorded.</source>
+        <translation>离线：本车道没有已知订单，无法记录支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The parking server does not answer, and offline only cash payments can be recorded: nothing was recorded.</source>
+        <translation>停车场服务器无响应，离线时只能记录现金支付：未记录任何支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Offline cash payment</source>
+        <translation>离线现金收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>The parking server does not answer: nothing was sent. Record this cash payment offline ({fee}, order {order})? It is sent when the server answers again, after checking the fee.</source>
+        <translation>停车场服务器无响应：未发送任何数据。是否将这笔现金支付记为离线支付（{fee}，订单 {order}）？服务器恢复后，核对金额无误即会发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE since {t}: the parking server cannot be reached. This cash payment is recorded in this console with the last known order and fee (as of {t}) and sent with the same payment number when the server answers again. If the fee or the order has changed by then, it is NOT sent and is listed for review. Open the barrier with its manual switch ({open}).</source>
+        <translation>自 {t} 起离线：无法连接停车场服务器。这笔现金支付将按最后已知的订单和金额（截至 {t}）记录在本机，服务器恢复后以同一支付单号发送。若届时金额或订单已变化，则不发送，并列入待复核。请用道闸手动开关抬杆（{open}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>Recording the offline payment…</source>
+        <translation>正在记录离线支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
+        <source>OFFLINE payment recorded ({pno}), not sent yet. Change: {change}. Open the barrier with its manual switch and press {open}.</source>
+        <translation>已记录离线支付（{pno}），尚未发送。找零：{change}。请用道闸手动开关抬杆，并按 {open}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Payment confirmed ({pno}). Change: {change}</source>
         <translation>支付已确认（{pno}）。找零：{change}</translation>
     </message>
@@ -1171,11 +1386,6 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Grace period: short stay</source>
         <translation>免费时段：短时停留</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Approved by the supervisor</source>
-        <translation>主管批准</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -1272,6 +1482,44 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>Not usable: {detail}</source>
         <translation>不可用：{detail}</translation>
+    </message>
+</context>
+<context>
+    <name>ManualOpenDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Manual opening</source>
+        <translation>手动抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>— choose a preset reason (Space) —</source>
+        <translation>— 选择预设原因（空格键）—</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Preset reasons</source>
+        <translation>预设原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>I opened it with the manual switch</source>
+        <translation>我已用手动开关抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
     </message>
 </context>
 <context>
@@ -1480,6 +1728,11 @@
     <name>PaymentDialog</name>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Offline cash payment</source>
+        <translation>离线现金收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Confirm payment</source>
         <translation>确认收费</translation>
     </message>
@@ -1628,6 +1881,29 @@
         <location filename="../../booth_console/app/session.py"/>
         <source>Callbacks registered at {url} (this replaced the server's whole callback table).</source>
         <translation>回调已注册到 {url}（已替换服务器上的整个回调表）。</translation>
+    </message>
+</context>
+<context>
+    <name>SettleDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Settle offline payment</source>
+        <translation>结清离线支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>e.g. the driver paid the difference; supervisor</source>
+        <translation>例如：车主已补交差额；主管</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>How it was settled</source>
+        <translation>处理方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Say how the difference was settled.</source>
+        <translation>请说明差额的处理方式。</translation>
     </message>
 </context>
 <context>

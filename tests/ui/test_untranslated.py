@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QListWidget,
     QTableView,
     QWidget,
 )
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from booth_console.app.i18n import install_translators
 from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
-from booth_console.ui.dialogs import NoPlateDialog, OverrideDialog, PaymentDialog
+from booth_console.ui.dialogs import ManualOpenDialog, NoPlateDialog, OverrideDialog, PaymentDialog
 from tests.app.helpers import Stack, park_and_exit, start_stack, wait_until
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
@@ -71,6 +72,8 @@ def _texts(widget: QWidget) -> list[str]:
             out.append(w.placeholderText())
         elif isinstance(w, QComboBox):
             out += [w.itemText(i) for i in range(w.count())] + [w.toolTip()]
+        elif isinstance(w, QListWidget):
+            out += [w.item(i).text() for i in range(min(w.count(), 30))]
         if isinstance(w, QTableView) and w.model() is not None:
             m = w.model()
             out += [str(m.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(m.columnCount())]
@@ -175,10 +178,22 @@ def test_chinese_ui_and_messages_have_no_english(
         # failures: the server stops answering in time (lanes offline, a gate command fails)
         stack.sim.set_fault(slow_ms=2600)  # the client's timeout is 2 s
         await wait_until(lambda: not stack.session.booth.link.online, 10)
+        # offline, F1 asks for the barrier's manual switch and F4 records an offline payment
         await activate(win)
-        fut = asyncio.ensure_future(_finished(stack, "open_gate", 10))
         qtbot.keyClick(win, Qt.Key.Key_F1)
-        assert not (await fut)[2]
+        manual = await _dialog(win, ManualOpenDialog)
+        grab_all()
+        qtbot.keyClick(manual, Qt.Key.Key_Escape)
+        await wait_until(lambda: not manual.isVisible())
+        await activate(win)
+        qtbot.keyClick(win, Qt.Key.Key_F4)
+        offline = await _dialog(win, PaymentDialog)
+        assert offline.offline is not None
+        grab_all()
+        fut = asyncio.ensure_future(_finished(stack, "confirm_payment", 10))
+        qtbot.keyClick(offline.received, Qt.Key.Key_Return)
+        assert (await fut)[2]
+        await wait_until(lambda: console.booth_window.pending_list.count() == 1)
         grab_all()
         win.show_history()
         console.booth_window.show_history()
