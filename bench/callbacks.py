@@ -107,7 +107,7 @@ async def _control_app(extra: dict[str, Any]) -> tuple[Any, int]:
     return runner, runner.addresses[0][1]
 
 
-async def _serve_bare() -> None:
+async def _serve_bare(lowlevel: bool = False) -> None:
     from aiohttp import web
 
     from booth_console.protocol import jsonutil
@@ -116,15 +116,19 @@ async def _serve_bare() -> None:
     ok = jsonutil.dumps_bytes({"ResultCode": 200, "ResultMsg": "Operation successful"})
     bad = jsonutil.dumps_bytes({"ResultCode": 1001, "ResultMsg": "signature mismatch"})
 
-    async def handle(request: web.Request) -> web.Response:
+    async def handle(request: web.BaseRequest) -> web.Response:
         raw = await request.read()
         env = jsonutil.loads(raw)
         good = isinstance(env, dict) and verify_envelope(env, SECRET)
         return web.Response(body=ok if good else bad, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", handle)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner: web.BaseRunner
+    if lowlevel:  # aiohttp's low-level server, as the listener uses (no Application, router)
+        runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
+    else:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", handle)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -429,6 +433,7 @@ async def _bench(args: argparse.Namespace) -> int:
     bare_runs: list[dict[str, float]] = []
     listener_runs: list[dict[str, float]] = []
     qasync_runs: list[dict[str, float]] = []
+    lowlevel_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="booth-bench-") as tmp:
         for i in range(args.rounds):
             journal_dir = Path(tmp) / f"round{i}"
@@ -437,6 +442,8 @@ async def _bench(args: argparse.Namespace) -> int:
             listener_runs.append(await _measure("listener", args, str(journal_dir)))
             if args.qasync_bare:
                 qasync_runs.append(await _measure("bare-qasync", args, tmp))
+            if args.lowlevel_bare:
+                lowlevel_runs.append(await _measure("bare-lowlevel", args, tmp))
     bare, listener = _median(bare_runs), _median(listener_runs)
     print(f"Callbacks: {args.n} with {args.concurrency} in flight; latency at {args.rate:g}/s for "
           f"{args.seconds:g} s; burst of 2000; median of {args.rounds} alternating rounds; "
@@ -479,6 +486,16 @@ async def _bench(args: argparse.Namespace) -> int:
             ratio = statistics.median(
                 q[key] / b[key] for q, b in zip(qasync_runs, bare_runs, strict=True))
             print(f"  {title:30}{_median(qasync_runs)[key]:>10.0f}{ratio:>8.2f}x")
+    if lowlevel_runs:
+        print("The bare handler on aiohttp's low-level server (as the listener serves), and the "
+              "listener against it:")
+        for title, key, _fmt in rows[:2]:
+            ratio = statistics.median(
+                q[key] / b[key] for q, b in zip(lowlevel_runs, bare_runs, strict=True))
+            vs = statistics.median(
+                lr[key] / q[key] for lr, q in zip(listener_runs, lowlevel_runs, strict=True))
+            print(f"  {title:30}{_median(lowlevel_runs)[key]:>10.0f}{ratio:>8.2f}x of bare;"
+                  f" listener {vs:.2f}x of it")
     return 0 if all(ok for _, ok in checks) else 1
 
 
@@ -494,11 +511,17 @@ def main() -> int:
     p.add_argument("--qasync-bare", action="store_true",
                    help="also measure the bare handler on a qasync loop (why the listener has "
                         "its own network thread)")
-    p.add_argument("--serve", choices=("bare", "bare-qasync", "listener"), help=argparse.SUPPRESS)
+    p.add_argument("--lowlevel-bare", action="store_true",
+                   help="also measure the bare handler on aiohttp's low-level server")
+    p.add_argument("--serve", choices=("bare", "bare-qasync", "bare-lowlevel", "listener"),
+                   help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve == "bare":
         asyncio.run(_serve_bare())
+        return 0
+    if args.serve == "bare-lowlevel":
+        asyncio.run(_serve_bare(lowlevel=True))
         return 0
     if args.serve == "bare-qasync":
         import qasync

@@ -88,6 +88,12 @@ def _out_of_range(text: str) -> JsonError:
     )
 
 
+#: One decoder for every call (``json.loads`` with hooks builds a new one each time).
+_DECODER = json.JSONDecoder(
+    parse_float=_parse_float, parse_int=_parse_int, parse_constant=_parse_constant
+)
+
+
 def _count_items(text: str) -> int:
     # every value after the first in an array or object follows a comma, and every container
     # opens with a bracket; commas inside strings only make the count larger
@@ -104,16 +110,18 @@ def loads(raw: bytes | str, *, max_items: int | None = None) -> Any:
     """
     if isinstance(raw, bytes | bytearray | memoryview):
         try:
-            text = bytes(raw).decode("utf-8-sig")
+            # "utf-8-sig" would take Python's codec path; the BOM is rare, so strip it here
+            text = str(raw, "utf-8")
         except UnicodeDecodeError as exc:
             raise JsonError(f"body is not UTF-8: {exc.reason}") from None
+        if text.startswith("\ufeff"):
+            text = text[1:]
     else:
         text = raw
     if max_items is not None and _count_items(text) > max_items:
         raise JsonError(f"body holds more than {max_items} values")
     try:
-        return json.loads(text, parse_float=_parse_float, parse_int=_parse_int,
-                          parse_constant=_parse_constant)
+        return _DECODER.decode(text)
     except json.JSONDecodeError as exc:
         raise JsonError(f"malformed JSON: {exc.msg} (line {exc.lineno} column {exc.colno})") from None
     except RecursionError:
