@@ -91,10 +91,6 @@ async def _slow_client(port: int, opened: list[Any], stop: asyncio.Event) -> Non
         writer.close()
 
 
-async def _closed_by_server(writer: Any) -> bool:
-    return bool(writer.transport.is_closing())
-
-
 @pytest.mark.parametrize("mode", ["cap", "exhaust"])
 def test_valid_callbacks_answered_while_slow_connections_exceed_the_file_limit(
     run: Run, tmp_path: Path, mode: str
