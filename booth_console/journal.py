@@ -389,6 +389,9 @@ class Journal:
             # freed and new pages are zeroed: nothing stale from earlier rows or from this
             # process's memory lingers in the file's unused space
             conn.execute("PRAGMA secure_delete=ON")
+            # temporary tables and statement journals in memory: a write needs no new file
+            # descriptor, so the journal keeps working when the process has none left
+            conn.execute("PRAGMA temp_store=MEMORY")
             conn.execute("PRAGMA busy_timeout=5000")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):

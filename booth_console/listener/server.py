@@ -45,13 +45,15 @@ Limits against a hostile network (a booth PC shares its LAN with anyone):
   as long (aiohttp's keep-alive timer covers both); a body must arrive within
   ``body_timeout_s`` once its headers are in;
 * at most ``max_connections`` connections are held, and never more than half of what the
-  process's open-file limit leaves after :data:`FD_RESERVE` (``RLIMIT_NOFILE``). Beyond that a
-  new connection closes the oldest idle one (connected, no request being handled), else the
-  oldest one still sending its body; a request being checked or journaled is never cut off.
-  So slow connections cannot lock out the parking server's callbacks;
+  process's open-file limit leaves after :data:`FD_RESERVE` (``RLIMIT_NOFILE``; see
+  :func:`connection_cap`). Beyond that, a moment after the new connections' requests have been
+  read (:data:`TRIM_DELAY_S`; at once past 1.5 times the cap), the oldest idle ones (connected,
+  no request being handled) are closed, else the oldest still sending a body; a request being
+  checked or journaled is never cut off. So slow connections cannot lock out the parking
+  server's callbacks;
 * when the process does run out of file descriptors, the failed ``accept()`` is logged once a
-  minute (with a count) instead of a traceback each time, and idle connections are closed to
-  make room; the listener goes on serving.
+  minute (with a count) instead of a traceback each time, and the cap is lowered below what is
+  held, so that idle connections are closed to make room; the listener goes on serving.
 
 The listener uses aiohttp's low-level :class:`aiohttp.web.Server` (there is one catch-all
 handler; no router, middlewares or ``Application`` on the per-callback path).
@@ -112,13 +114,19 @@ FD_RESERVE = 64
 #: is closed (aiohttp's ``lingering_time``, 10 s by default).
 LINGER_S = 1.0
 
-#: Connections the kernel queues for the listener (``listen()`` backlog). asyncio accepts up to
-#: this many in one go before any of them is seen, so they count against the file limit too.
+#: Connections the kernel queues for the listener (``listen()`` backlog; at most the connection
+#: cap). asyncio accepts up to this many in one go before any of them is seen, so they count
+#: against the file limit too.
 BACKLOG = 128
 
 #: A connection younger than this (seconds) has not had a fair chance to send its request: it
 #: is closed to make room only when no older idle one is left.
 MIN_AGE_S = 0.5
+
+#: How long after accepting connections beyond the cap the oldest idle ones are closed
+#: (seconds): long enough for the new ones' requests to be read, so that a valid request
+#: that came in with a burst of idle connections is inside the handler and kept.
+TRIM_DELAY_S = 0.02
 
 #: How often, at most, running out of file descriptors is logged (seconds).
 ACCEPT_ERROR_LOG_EVERY_S = 60.0
@@ -145,8 +153,9 @@ def _json(status: int, code: int, msg: str) -> web.Response:
 
 
 def connection_cap(max_connections: int = MAX_CONNECTIONS) -> int:
-    """``max_connections``, lowered to half of what the open-file limit (``RLIMIT_NOFILE``)
-    leaves after :data:`FD_RESERVE` and :data:`BACKLOG`; at least 8."""
+    """``max_connections``, lowered to a quarter of what the open-file limit
+    (``RLIMIT_NOFILE``) leaves after :data:`FD_RESERVE`; at least 8. (Up to 1.5 times the cap
+    are held for a moment, plus a backlog of at most the cap being accepted.)"""
     try:
         import resource
     except ImportError:  # Windows: no per-process descriptor limit of this kind
@@ -154,7 +163,7 @@ def connection_cap(max_connections: int = MAX_CONNECTIONS) -> int:
     soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     if soft == resource.RLIM_INFINITY or soft <= 0:
         return max_connections
-    return max(8, min(max_connections, (soft - FD_RESERVE - BACKLOG) // 2))
+    return max(8, min(max_connections, (soft - FD_RESERVE) // 4))
 
 
 class _Handler(web.RequestHandler):
@@ -193,6 +202,7 @@ class _Server(web.Server):
         #: it is being checked and journaled (never cut off)
         self.busy: dict[web.RequestHandler, bool] = {}
         self.evicted = 0
+        self._trim_scheduled = False
 
     def __call__(self) -> web.RequestHandler:
         return _Handler(self, loop=self._loop, **self._kwargs)
@@ -206,36 +216,49 @@ class _Server(web.Server):
 
     def connection_made(self, handler: web.RequestHandler, transport: asyncio.Transport) -> None:
         super().connection_made(handler, transport)
-        now = self._loop.time()
         if isinstance(handler, _Handler):
-            handler.connected_at = now
-        if len(self._connections) > self.cap:
-            self.make_room(handler, 1, now)
+            handler.connected_at = self._loop.time()
+        if len(self._connections) > self.cap + self.cap // 2:
+            self.make_room(self._loop.time(), eager=True)  # no time to wait: keep within budget
+        elif len(self._connections) > self.cap:
+            self.schedule_trim()
 
-    def make_room(self, new: web.RequestHandler | None, count: int, now: float) -> int:
-        """Close connections so that at most ``cap`` are open (at least ``count`` when no new
-        one is waiting): first the oldest idle ones that have had :data:`MIN_AGE_S` to send
-        their request, then the oldest still sending a body, then younger idle ones; ``new``
-        (just accepted) when every other one is busy with a request."""
+    def schedule_trim(self) -> None:
+        """Close what is beyond the cap in a moment: not at once, since a connection accepted
+        in the same burst has not been read yet; a moment later every complete request is
+        inside the handler (busy, kept)."""
+        if not self._trim_scheduled:
+            self._trim_scheduled = True
+            self._loop.call_later(TRIM_DELAY_S, self._trim)
+
+    def _trim(self) -> None:
+        self._trim_scheduled = False
+        self.make_room(self._loop.time())
+        if sum(1 for h in self._connections if h.transport is not None) > self.cap:
+            self.schedule_trim()  # some were too young to judge yet
+
+    def make_room(self, now: float, *, eager: bool = False) -> int:
+        """Close connections so that at most ``cap`` are open: first the oldest idle ones that
+        have had :data:`MIN_AGE_S` to send their request, then the oldest still sending a
+        body, then idle ones that have had at least :data:`TRIM_DELAY_S` (``eager``: then any
+        idle one). A connection whose request is being checked or journaled is never closed."""
         live = [h for h in self._connections if h.transport is not None]
-        excess = max(count, len(live) - self.cap) if new is None else len(live) - self.cap
+        excess = len(live) - self.cap
         closed = 0
         settled = now - MIN_AGE_S
+        seen = now if eager else now - TRIM_DELAY_S
         for rule in range(3):
             for handler in live:
                 if closed >= excess:
                     break
-                if handler is new or handler.transport is None:
+                if handler.transport is None:
                     continue
                 state = self.busy.get(handler)
-                old = getattr(handler, "connected_at", 0.0) <= settled
-                if ((rule == 0 and state is None and old) or (rule == 1 and state)
-                        or (rule == 2 and state is None)):
+                age = getattr(handler, "connected_at", 0.0)
+                if ((rule == 0 and state is None and age <= settled) or (rule == 1 and state)
+                        or (rule == 2 and state is None and age <= seen)):
                     handler.force_close()
                     closed += 1
-        if new is not None and closed < excess:
-            new.force_close()  # everyone else is busy with a request
-            closed += 1
         self.evicted += closed
         return closed
 
@@ -394,7 +417,7 @@ class CallbackListener:
                          lingering_time=LINGER_S)
         runner = web.ServerRunner(server, handle_signals=False)
         await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, backlog=BACKLOG)
+        site = web.TCPSite(runner, self.host, self.port, backlog=min(BACKLOG, cap))
         try:
             await site.start()
         except OSError as exc:
@@ -434,10 +457,6 @@ class CallbackListener:
 
         loop.set_exception_handler(handler)
 
-    @staticmethod
-    def _running_time() -> float:
-        return asyncio.get_running_loop().time()
-
     def _restore_exception_handler(self) -> None:
         if self._loop_handler is not None:
             loop, previous = self._loop_handler
@@ -450,21 +469,20 @@ class CallbackListener:
         room by closing idle connections, and log it once a minute, not each time."""
         self._accept_errors += 1
         server = self._server
-        closed = 0
         if server is not None:
             # the rest of the process holds more than its reserve: hold fewer connections from
             # now on, so that each new one replaces an old idle one instead of failing
             live = sum(1 for h in server.connections if h.transport is not None)
             server.cap = max(8, min(server.cap, live - max(1, live // 10)))
-            closed = server.make_room(None, 1, self._running_time())
+            server.schedule_trim()  # asyncio tries accept() again in a second
         now = time.monotonic()
         if (self._accept_logged_at is None
                 or now - self._accept_logged_at >= ACCEPT_ERROR_LOG_EVERY_S):
             self._accept_logged_at = now
             log.warning(
-                "callback listener: cannot accept connections: %s (%d times so far); closed %d "
-                "idle connections; check the open-file limit (ulimit -n)",
-                exc.strerror or exc, self._accept_errors, closed,
+                "callback listener: cannot accept connections: %s (%d times so far); holding at "
+                "most %d connections now; check the open-file limit (ulimit -n)",
+                exc.strerror or exc, self._accept_errors, server.cap if server else 0,
             )
 
     def _thread_main(self, home: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:

