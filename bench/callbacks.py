@@ -1,6 +1,7 @@
 """Benchmark: the console's callback listener against a bare aiohttp handler, in one run.
 
     python bench/callbacks.py [--n 5000] [--concurrency 50] [--rate 200] [--seconds 5]
+    python bench/callbacks.py --compare-with ../main    # before/after in the same rounds
 
 Two servers run as child processes, one after the other, each measured the same way:
 
@@ -107,7 +108,7 @@ async def _control_app(extra: dict[str, Any]) -> tuple[Any, int]:
     return runner, runner.addresses[0][1]
 
 
-async def _serve_bare() -> None:
+async def _serve_bare(lowlevel: bool = False) -> None:
     from aiohttp import web
 
     from booth_console.protocol import jsonutil
@@ -116,15 +117,19 @@ async def _serve_bare() -> None:
     ok = jsonutil.dumps_bytes({"ResultCode": 200, "ResultMsg": "Operation successful"})
     bad = jsonutil.dumps_bytes({"ResultCode": 1001, "ResultMsg": "signature mismatch"})
 
-    async def handle(request: web.Request) -> web.Response:
+    async def handle(request: web.BaseRequest) -> web.Response:
         raw = await request.read()
         env = jsonutil.loads(raw)
         good = isinstance(env, dict) and verify_envelope(env, SECRET)
         return web.Response(body=ok if good else bad, content_type="application/json")
 
-    app = web.Application()
-    app.router.add_post("/{tail:.*}", handle)
-    runner = web.AppRunner(app, access_log=None, handle_signals=False)
+    runner: web.BaseRunner
+    if lowlevel:  # aiohttp's low-level server, as the listener uses (no Application, router)
+        runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
+    else:
+        app = web.Application()
+        app.router.add_post("/{tail:.*}", handle)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False)
     await runner.setup()
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
@@ -361,10 +366,15 @@ async def _open_loop(port: int, requests: list[bytes], rate: float) -> list[floa
     return latencies
 
 
-def _start(kind: str, tmp: str, plain_gc: bool) -> tuple[subprocess.Popen[str], int, int]:
+def _start(kind: str, tmp: str, plain_gc: bool,
+           root: str | None = None) -> tuple[subprocess.Popen[str], int, int]:
     env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
+    script = __file__
+    if root is not None:  # another checkout's code (and its own copy of this script)
+        env["PYTHONPATH"] = root
+        script = str(Path(root) / "bench" / "callbacks.py")
     extra = ["--plain-gc"] if plain_gc else []
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--dir", tmp, *extra],
+    proc = subprocess.Popen([sys.executable, script, "--serve", kind, "--dir", tmp, *extra],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline().split()
@@ -374,8 +384,9 @@ def _start(kind: str, tmp: str, plain_gc: bool) -> tuple[subprocess.Popen[str], 
     return proc, int(line[1]), int(line[2])
 
 
-async def _measure(kind: str, args: argparse.Namespace, tmp: str) -> dict[str, float]:
-    proc, port, ctl = _start(kind, tmp, args.plain_gc)
+async def _measure(kind: str, args: argparse.Namespace, tmp: str,
+                   root: str | None = None) -> dict[str, float]:
+    proc, port, ctl = _start(kind, tmp, args.plain_gc, root)
     try:
         # warm-up
         await _closed_loop(port, [_request(port, b) for b in _bodies(300)], args.concurrency)
@@ -429,6 +440,8 @@ async def _bench(args: argparse.Namespace) -> int:
     bare_runs: list[dict[str, float]] = []
     listener_runs: list[dict[str, float]] = []
     qasync_runs: list[dict[str, float]] = []
+    lowlevel_runs: list[dict[str, float]] = []
+    other_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="booth-bench-") as tmp:
         for i in range(args.rounds):
             journal_dir = Path(tmp) / f"round{i}"
@@ -437,6 +450,13 @@ async def _bench(args: argparse.Namespace) -> int:
             listener_runs.append(await _measure("listener", args, str(journal_dir)))
             if args.qasync_bare:
                 qasync_runs.append(await _measure("bare-qasync", args, tmp))
+            if args.lowlevel_bare:
+                lowlevel_runs.append(await _measure("bare-lowlevel", args, tmp))
+            if args.compare_with:
+                other_dir = Path(tmp) / f"other{i}"
+                other_dir.mkdir()
+                other_runs.append(await _measure("listener", args, str(other_dir),
+                                                 args.compare_with))
     bare, listener = _median(bare_runs), _median(listener_runs)
     print(f"Callbacks: {args.n} with {args.concurrency} in flight; latency at {args.rate:g}/s for "
           f"{args.seconds:g} s; burst of 2000; median of {args.rounds} alternating rounds; "
@@ -479,6 +499,28 @@ async def _bench(args: argparse.Namespace) -> int:
             ratio = statistics.median(
                 q[key] / b[key] for q, b in zip(qasync_runs, bare_runs, strict=True))
             print(f"  {title:30}{_median(qasync_runs)[key]:>10.0f}{ratio:>8.2f}x")
+    if other_runs:
+        print(f"The listener of {args.compare_with}, measured in the same rounds:")
+        for title, key, fmt in [*rows[:2], ("network thread (us)", "net_thread_us", "{:.0f}")]:
+            of_bare = ""
+            if key in bare_runs[0]:
+                ratio = statistics.median(
+                    o[key] / b[key] for o, b in zip(other_runs, bare_runs, strict=True))
+                of_bare = f"{ratio:>8.2f}x of bare;"
+            vs = statistics.median(
+                lr[key] / o[key] for lr, o in zip(listener_runs, other_runs, strict=True))
+            print(f"  {title:30}{fmt.format(_median(other_runs)[key]):>10}{of_bare:>19}"
+                  f" this listener {vs:.2f}x of it")
+    if lowlevel_runs:
+        print("The bare handler on aiohttp's low-level server (as the listener serves), and the "
+              "listener against it:")
+        for title, key, _fmt in rows[:2]:
+            ratio = statistics.median(
+                q[key] / b[key] for q, b in zip(lowlevel_runs, bare_runs, strict=True))
+            vs = statistics.median(
+                lr[key] / q[key] for lr, q in zip(listener_runs, lowlevel_runs, strict=True))
+            print(f"  {title:30}{_median(lowlevel_runs)[key]:>10.0f}{ratio:>8.2f}x of bare;"
+                  f" listener {vs:.2f}x of it")
     return 0 if all(ok for _, ok in checks) else 1
 
 
@@ -494,11 +536,20 @@ def main() -> int:
     p.add_argument("--qasync-bare", action="store_true",
                    help="also measure the bare handler on a qasync loop (why the listener has "
                         "its own network thread)")
-    p.add_argument("--serve", choices=("bare", "bare-qasync", "listener"), help=argparse.SUPPRESS)
+    p.add_argument("--compare-with", metavar="CHECKOUT",
+                   help="also measure the listener of another checkout (e.g. the main branch) "
+                        "in the same rounds")
+    p.add_argument("--lowlevel-bare", action="store_true",
+                   help="also measure the bare handler on aiohttp's low-level server")
+    p.add_argument("--serve", choices=("bare", "bare-qasync", "bare-lowlevel", "listener"),
+                   help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
     if args.serve == "bare":
         asyncio.run(_serve_bare())
+        return 0
+    if args.serve == "bare-lowlevel":
+        asyncio.run(_serve_bare(lowlevel=True))
         return 0
     if args.serve == "bare-qasync":
         import qasync

@@ -28,6 +28,12 @@ Design:
   (:meth:`Journal.note_processed`, batched: the flags ride along with the next commit, or are
   committed within :data:`PROCESSED_FLUSH_S`); :meth:`Journal.unprocessed_callbacks` lists the
   accepted rows a crashed run answered 200 but never delivered, to be replayed at start-up.
+* A rejected request is kept as a bounded summary: when, from where, its size and hash, the
+  code and reason, and the first :data:`REJECTED_BODY_BYTES` bytes of the body. The same
+  rejection again (same body hash, source, code and reason) only counts up the row's
+  ``repeats`` and ``last_at``; at most :attr:`Journal.max_rejected_rows` rejected rows are kept
+  (the oldest are deleted). So a flood of refused bodies from the network cannot fill the disk
+  (2,000 different 60 KB bodies add about 2 MB).
 * Capture images (the callbacks' Base64 fields) are written as files under ``images_dir``
   (default ``<journal file>.images/``), one sub-directory per day; rows hold their paths.
 * Nothing secret is stored: requests given to :meth:`record_action` and
@@ -41,6 +47,7 @@ import asyncio
 import base64
 import binascii
 import contextlib
+import hashlib
 import json
 import logging
 import queue
@@ -86,6 +93,12 @@ PROCESSED_FLUSH_S = 1.0
 #: Replay detection remembers accepted (Nonce, TimeStamp) pairs this long (seconds). Older
 #: bodies are refused as stale anyway (the TimeStamp window is 10 minutes by default).
 NONCE_MEMORY_S = 7200.0
+
+#: How much of a rejected body is kept (bytes): enough to see what was sent.
+REJECTED_BODY_BYTES = 512
+
+#: Most rejected rows kept (the oldest are deleted beyond this; about 1 KB each).
+MAX_REJECTED_ROWS = 5000
 
 #: Schema migrations; ``PRAGMA user_version`` is the number applied so far.
 MIGRATIONS: tuple[str, ...] = (
@@ -151,6 +164,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE pending_payments ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE pending_payments ADD COLUMN review TEXT;
     ALTER TABLE pending_payments ADD COLUMN checked_at REAL;
+    """,
+    # 4: rejected requests are bounded summaries counted by repeats (REJECTED_BODY_BYTES,
+    # MAX_REJECTED_ROWS); rows written before keep their size, bodies are cut to the new bound
+    """
+    ALTER TABLE callbacks ADD COLUMN body_size INTEGER;
+    ALTER TABLE callbacks ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE callbacks ADD COLUMN last_at REAL;
+    ALTER TABLE callbacks ADD COLUMN repeat_key TEXT;
+    UPDATE callbacks SET body_size = length(raw_body), raw_body = substr(raw_body, 1, 512)
+        WHERE result_code != 200;
+    CREATE INDEX callbacks_repeat ON callbacks(repeat_key) WHERE repeat_key IS NOT NULL;
+    CREATE INDEX callbacks_rejected ON callbacks(id) WHERE result_code != 200;
     """,
 )
 
@@ -297,6 +322,9 @@ class CallbackRow:
     raw_body: bytes
     image_paths: dict[str, Path]
     processed: bool
+    body_size: int | None = None  # of the body as received (rejected rows keep only a prefix)
+    repeats: int = 1  # rejected rows: how often the same rejection was seen
+    last_at: float | None = None  # rejected rows: when it was last seen
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,6 +430,7 @@ class _CallbackJob:
     dedup_key: str | None  # None: rejected, takes no part in duplicate detection
     nonce_key: str | None
     only_if_duplicate: bool = False  # a duplicate, or else journaled as rejected (code, reason)
+    body_size: int | None = None
 
 
 _REPLAY = object()
@@ -429,6 +458,9 @@ class Journal:
         #: how long accepted (Nonce, TimeStamp) pairs are remembered for replay detection
         self.nonce_memory_s = NONCE_MEMORY_S
         self._nonces: dict[str, tuple[str, float]] = {}  # nonce key -> (dedup key, when)
+        #: rejected rows kept at most (the oldest are deleted beyond this)
+        self.max_rejected_rows = MAX_REJECTED_ROWS
+        self._rejected_rows: int | None = None  # rows with a code other than 200 (counted once)
         self._processed: list[int] = []  # row ids handled by the application, not yet flagged
         self._processed_lock = threading.Lock()
         #: how long processed flags may wait for a batch to ride along with
@@ -488,6 +520,9 @@ class Journal:
             # freed and new pages are zeroed: nothing stale from earlier rows or from this
             # process's memory lingers in the file's unused space
             conn.execute("PRAGMA secure_delete=ON")
+            # temporary tables and statement journals in memory: a write needs no new file
+            # descriptor, so the journal keeps working when the process has none left
+            conn.execute("PRAGMA temp_store=MEMORY")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
                 raise JournalError(
@@ -703,11 +738,13 @@ class Journal:
         result_code: int | None = None,
         reason: str = "",
         only_if_duplicate: bool = False,
+        body_size: int | None = None,
     ) -> CallbackWrite:
         """Journal one received callback; returns once its batch is committed.
 
         Args:
-            raw_body: the body as received but without the image Base64 (the caller strips it).
+            raw_body: the body as received but without the image Base64 (the caller strips it);
+                of a rejected one only the first :data:`REJECTED_BODY_BYTES` are kept.
             images: image field -> image bytes, or the Base64 text (decoded on the writer thread).
             nonce, timestamp: the envelope's Nonce and TimeStamp, for replay detection.
             result_code: the answer given (default 200 when ``signature_ok`` else 1001). Only
@@ -717,6 +754,7 @@ class Journal:
                 ``reason`` say why, e.g. a stale TimeStamp); if an accepted callback with the
                 same RequestId (body hash without one) is journaled it is a duplicate like any
                 other, otherwise it is journaled as rejected (``CallbackWrite.rejected``).
+            body_size: the size of the body as received (default ``len(raw_body)``).
         """
         code = result_code if result_code is not None else (200 if signature_ok else 1001)
         accepted = code == 200 and not only_if_duplicate
@@ -729,7 +767,7 @@ class Journal:
             (f"r:{request_id}" if request_id else f"h:{body_hash}")
             if accepted or only_if_duplicate else None,
             f"{nonce}|{timestamp}" if accepted and nonce and timestamp else None,
-            only_if_duplicate,
+            only_if_duplicate, len(raw_body) if body_size is None else body_size,
         ))
         result: CallbackWrite = await fut
         return result
@@ -756,6 +794,7 @@ class Journal:
         results: list[Any] = [None] * len(jobs)
         rows: list[tuple[Any, ...]] = []
         inserted: list[int] = []  # job index of each row in ``rows``
+        rejects: list[tuple[int, int, str]] = []  # (job index, code, reason) of rejected ones
         new_keys: dict[str, int] = {}  # dedup key -> job index, new in this batch
         for i, j in enumerate(jobs):
             if j.dedup_key is not None:
@@ -764,38 +803,38 @@ class Journal:
                     self._bump("duplicates")
                     continue
                 if j.only_if_duplicate:
-                    rows.append((j.kind, j.request_id, j.body_hash, None, None, j.received_at,
-                                 j.source, j.signature_ok, j.code, j.reason, j.raw_body))
-                    inserted.append(i)
-                    self._bump("rejected")
+                    rejects.append((i, j.code, j.reason))
                     continue
                 if j.nonce_key is not None:
                     seen = self._nonces.get(j.nonce_key)
                     if seen is not None and seen[0] != j.dedup_key:
-                        rows.append((j.kind, j.request_id, j.body_hash, None, None, j.received_at,
-                                     j.source, j.signature_ok, 1001,
-                                     "replayed: Nonce and TimeStamp already used", j.raw_body))
-                        inserted.append(i)
+                        rejects.append((i, 1001, "replayed: Nonce and TimeStamp already used"))
                         results[i] = _REPLAY
-                        self._bump("rejected")
                         continue
                 new_keys[j.dedup_key] = i
+            elif j.code != 200:
+                rejects.append((i, j.code, j.reason))
+                continue
             rows.append((j.kind, j.request_id, j.body_hash, j.dedup_key, j.nonce_key,
-                         j.received_at, j.source, j.signature_ok, j.code, j.reason, j.raw_body))
+                         j.received_at, j.source, j.signature_ok, j.code, j.reason, j.raw_body,
+                         j.body_size))
             inserted.append(i)
             self._bump("accepted" if j.code == 200 else "rejected")
         ids: dict[int, int] = {}
-        for start in range(0, len(rows), _CHUNK // 11):
-            chunk_rows = rows[start:start + _CHUNK // 11]
+        per_row = 12
+        for start in range(0, len(rows), _CHUNK // per_row):
+            chunk_rows = rows[start:start + _CHUNK // per_row]
             cur = conn.execute(
                 "INSERT INTO callbacks (kind, request_id, body_hash, dedup_key, nonce_key,"
-                " received_at, source, signature_ok, result_code, reason, raw_body) VALUES "
-                + ",".join(["(?,?,?,?,?,?,?,?,?,?,?)"] * len(chunk_rows)),
+                " received_at, source, signature_ok, result_code, reason, raw_body, body_size)"
+                " VALUES " + ",".join(["(" + ",".join("?" * per_row) + ")"] * len(chunk_rows)),
                 [v for row in chunk_rows for v in row],
             )
             last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
             for k, i in enumerate(inserted[start:start + len(chunk_rows)]):
                 ids[i] = last - len(chunk_rows) + 1 + k
+        if rejects:
+            ids.update(self._write_rejections(conn, jobs, rejects))
         now = time.time()
         for i, j in enumerate(jobs):
             if results[i] is _REPLAY:
@@ -826,6 +865,91 @@ class Journal:
                 results[i] = CallbackWrite(row_id, True, earlier)
         self._forget_old_nonces(now)
         return results
+
+    def _write_rejections(
+        self, conn: sqlite3.Connection, jobs: list[_CallbackJob], rejects: list[tuple[int, int, str]]
+    ) -> dict[int, int]:
+        """Journal rejected requests as bounded summaries; returns job index -> row id.
+
+        A rejection seen before (same body hash, source, code and reason, also earlier in the
+        batch) counts up that row's ``repeats`` instead of adding a row. Beyond
+        :attr:`max_rejected_rows` the oldest rejected rows are deleted.
+        """
+        keyed: dict[str, list[int]] = {}  # repeat key -> job indexes, in arrival order
+        codes: dict[int, tuple[int, str]] = {}
+        for i, code, reason in rejects:
+            j = jobs[i]
+            key = hashlib.sha256(
+                f"{code}\x1f{j.source}\x1f{j.body_hash}\x1f{reason}".encode("utf-8", "replace")
+            ).hexdigest()[:32]
+            keyed.setdefault(key, []).append(i)
+            codes[i] = (code, reason)
+            self._bump("rejected")
+        known: dict[str, int] = {}
+        keys = list(keyed)
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start:start + _CHUNK]
+            for key, row_id in conn.execute(
+                f"SELECT repeat_key, MAX(id) FROM callbacks WHERE repeat_key IN"
+                f" ({','.join('?' * len(chunk))}) GROUP BY repeat_key", chunk,
+            ):
+                known[key] = int(row_id)
+        ids: dict[int, int] = {}
+        updates: list[tuple[int, float, int]] = []
+        rows: list[tuple[Any, ...]] = []
+        firsts: list[str] = []
+        for key, indexes in keyed.items():
+            last_at = jobs[indexes[-1]].received_at
+            if key in known:
+                updates.append((len(indexes), last_at, known[key]))
+                continue
+            j = jobs[indexes[0]]
+            code, reason = codes[indexes[0]]
+            rows.append((j.kind, j.request_id, j.body_hash, j.received_at, j.source,
+                         j.signature_ok, code, reason, j.raw_body[:REJECTED_BODY_BYTES],
+                         j.body_size, len(indexes), last_at, key))
+            firsts.append(key)
+        if updates:
+            conn.executemany(
+                "UPDATE callbacks SET repeats = repeats + ?, last_at = ? WHERE id = ?", updates
+            )
+        per_row = 13
+        for start in range(0, len(rows), _CHUNK // per_row):
+            chunk_rows = rows[start:start + _CHUNK // per_row]
+            cur = conn.execute(
+                "INSERT INTO callbacks (kind, request_id, body_hash, received_at, source,"
+                " signature_ok, result_code, reason, raw_body, body_size, repeats, last_at,"
+                " repeat_key) VALUES "
+                + ",".join(["(" + ",".join("?" * per_row) + ")"] * len(chunk_rows)),
+                [v for row in chunk_rows for v in row],
+            )
+            last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
+            for k, key in enumerate(firsts[start:start + len(chunk_rows)]):
+                known[key] = last - len(chunk_rows) + 1 + k
+        for key, indexes in keyed.items():
+            for i in indexes:
+                ids[i] = known[key]
+        if rows:
+            self._prune_rejected(conn, len(rows))
+        return ids
+
+    def _prune_rejected(self, conn: sqlite3.Connection, added: int) -> None:
+        if self._rejected_rows is None:
+            self._rejected_rows = int(conn.execute(
+                "SELECT COUNT(*) FROM callbacks WHERE result_code != 200"
+            ).fetchone()[0])
+        else:
+            self._rejected_rows += added
+        cap = max(0, self.max_rejected_rows)
+        # delete in steps of a tenth of the cap rather than a few rows with every batch
+        if self._rejected_rows <= cap + cap // 10:
+            return
+        excess = self._rejected_rows - cap
+        conn.execute(
+            "DELETE FROM callbacks WHERE id IN (SELECT id FROM callbacks WHERE result_code != 200"
+            " ORDER BY id LIMIT ?)", (excess,),
+        )
+        self._rejected_rows = cap
 
     def _forget_old_nonces(self, now: float) -> None:
         horizon = now - self.nonce_memory_s
@@ -902,12 +1026,14 @@ class Journal:
         def job(conn: sqlite3.Connection) -> list[CallbackRow]:
             rows = conn.execute(
                 "SELECT id, kind, request_id, body_hash, received_at, source, signature_ok,"
-                " result_code, reason, raw_body, image_paths, processed FROM callbacks"
+                " result_code, reason, raw_body, image_paths, processed, body_size, repeats,"
+                " last_at FROM callbacks"
                 f" {where} ORDER BY id {order} LIMIT ?", (limit,),
             ).fetchall()
             return [
                 CallbackRow(r[0], r[1], r[2], r[3], r[4], r[5], bool(r[6]), r[7], r[8], bytes(r[9]),
-                            {k: Path(v) for k, v in json.loads(r[10]).items()}, bool(r[11]))
+                            {k: Path(v) for k, v in json.loads(r[10]).items()}, bool(r[11]),
+                            r[12], int(r[13]), r[14])
                 for r in rows
             ]
 

@@ -35,7 +35,11 @@ parking software's RetryCallback re-pushes old callbacks unchanged); a stale bod
 duplicate is still refused. A body with a new
 RequestId whose (Nonce, TimeStamp) was already accepted is a replay of a captured body (RequestId
 is not signed, so anyone can change it): it is rejected with 1001 and not emitted. Rejected bodies
-are journaled too (``signature_ok`` false, or the code and reason) but never reach the sink. If
+are journaled too, as a bounded summary (size, hash, code and reason, the first
+:data:`REJECTED_PREFIX_BYTES` bytes; repeats counted, not stored again: see
+:mod:`booth_console.journal`), but never reach the sink. A body with a number literal longer
+than 40 characters or outside the exponent range, or with more than :data:`MAX_BODY_ITEMS`
+values, is malformed (1002), found before anything is expanded. If
 the journal cannot be written the answer is 1003 so that the parking software retries.
 
 ``process`` never raises and answers 200 only after the journal row is committed; the sink is
@@ -105,6 +109,15 @@ ESSENTIAL_FIELDS: dict[str, tuple[str, ...]] = {
 _KIND_BY_NAME: dict[str, CallbackKind] = {k.name: k for k in CALLBACK_KINDS}
 
 _ENVELOPE_FIELDS = ("AppId", "ParkKey", "TimeStamp", "Nonce", "Sign")
+
+#: Most values (commas and brackets, counted before parsing) a callback body may hold. The
+#: largest documented callback (OnLaneChange of a big site) has a few hundred; the bound keeps
+#: what an unauthenticated body costs to parse and to check proportional to a small multiple
+#: of its size.
+MAX_BODY_ITEMS = 20000
+
+#: How much of a rejected body is journaled (the journal cuts it to its own bound too).
+REJECTED_PREFIX_BYTES = 512
 
 #: Accepted callbacks reach the console's loop in groups gathered over this long (seconds),
 #: when the listener runs on its own thread: one Qt wake-up per group instead of one per callback.
@@ -304,7 +317,7 @@ class CallbackProcessor:
         envelope: dict[str, Any] | None = None
         try:
             try:
-                parsed = jsonutil.loads(raw)
+                parsed = jsonutil.loads(raw, max_items=MAX_BODY_ITEMS)
             except jsonutil.JsonError as exc:
                 raise _Reject(1002, f"malformed body: {exc}") from None
             if not isinstance(parsed, dict):
@@ -439,6 +452,11 @@ class CallbackProcessor:
             return raw.replace(secret, b"***")
         return raw
 
+    def _prefix(self, raw: bytes) -> bytes:
+        # cleaned before it is cut, so that a secret across the cut is removed whole
+        return self._scrub(raw[:REJECTED_PREFIX_BYTES + len(self._secret_bytes)])[
+            :REJECTED_PREFIX_BYTES]
+
     def _scrub_text(self, text: str) -> str:
         if self._secret_bytes and self._secret in text:
             return text.replace(self._secret, "***")
@@ -568,8 +586,8 @@ class CallbackProcessor:
             write = await self.journal.record_callback(
                 kind=kind.name, request_id=request_id, body_hash=hashlib.sha256(raw).hexdigest(),
                 received_at=received_at, source=source, signature_ok=True,
-                raw_body=self._scrub(raw[:65536]), images={}, result_code=stale.code,
-                reason=reason, only_if_duplicate=True,
+                raw_body=self._prefix(raw), images={}, result_code=stale.code,
+                reason=reason, only_if_duplicate=True, body_size=len(raw),
             )
         except Exception as exc:
             log.error("stale callback from %s not journaled: %s", source, type(exc).__name__)
@@ -606,10 +624,11 @@ class CallbackProcessor:
                 received_at=received_at,
                 source=source,
                 signature_ok=signature_ok,
-                raw_body=self._scrub(raw[:65536]),
+                raw_body=self._prefix(raw),
                 images={},
                 result_code=code,
                 reason=reason,
+                body_size=len(raw),
             )
         except Exception as exc:
             log.error("rejected callback from %s not journaled: %s", source, type(exc).__name__)

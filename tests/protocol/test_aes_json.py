@@ -11,6 +11,7 @@ import pytest
 
 from booth_console.protocol.aes import SensitiveFieldError, decrypt_field, encrypt_field, mask
 from booth_console.protocol.jsonutil import JsonError, dumps, loads, shortest_decimal
+from booth_console.protocol.signing import normalize_data
 
 KEY_HEX = b"infoexchange4api".hex()
 IV_HEX = b"activevector4api".hex()
@@ -60,3 +61,32 @@ def test_shortest_amounts() -> None:
 def test_malformed_json_is_one_error_type(bad: bytes) -> None:
     with pytest.raises(JsonError):
         loads(bad)
+
+
+@pytest.mark.parametrize("literal", [
+    "1e999999999", "-1E+40", "1e-41", "0e-999999999", "0E+40", "1e" + "9" * 35, "7" * 41,
+    "0." + "3" * 39, "-" + "1" * 40,
+])
+def test_number_literals_beyond_dotnet_range_are_refused_unexpanded(literal: str) -> None:
+    with pytest.raises(JsonError, match="number"):
+        loads('{"X":' + literal + "}")
+    # also where clients, the simulator and the tools parse answers: one parser for all
+    with pytest.raises(JsonError):
+        loads(("[" + literal + "]").encode())
+
+
+@pytest.mark.parametrize(("literal", "text"), [
+    ("79228162514264337593543950335", "79228162514264337593543950335"),  # decimal.MaxValue
+    ("-0.0000000000000000000000000001", "-0.0000000000000000000000000001"),
+    ("1.7976931348623157E+38", "179769313486231570000000000000000000000"),
+    ("1e39", "1" + "0" * 39),
+    ("1E-40", "0." + "0" * 39 + "1"),
+])
+def test_numbers_a_dotnet_side_can_hold_keep_their_text(literal: str, text: str) -> None:
+    assert normalize_data(loads('{"X":' + literal + "}")) == "X=" + text
+
+
+def test_values_are_counted_before_parsing_when_bounded() -> None:
+    assert loads("[1,[2],{}]", max_items=5) == [1, [2], {}]
+    with pytest.raises(JsonError, match="more than 4 values"):
+        loads("[1,[2],{}]", max_items=4)
