@@ -197,13 +197,15 @@ class ListenerConfig:
         (), "addresses or networks that may post callbacks; empty: the parking server's own "
         "address when base_url names one, else any", check=_networks,
         note='e.g. ["192.168.1.10", "192.168.1.0/24"]')
-    max_connections: int = _setting(256, "most connections open at once (the oldest idle "
-                                    "ones are closed first)", lo=8, hi=10_000)
-    header_timeout_s: float = _setting(10.0, "seconds a client may take to send a request",
-                                       lo=1.0, hi=300.0)
-    keepalive_timeout_s: float = _setting(15.0, "seconds an idle connection is kept open",
-                                          lo=0.0, hi=3600.0)
-    rejected_rows_kept: int = _setting(10_000, "most rejected requests kept in the journal",
+    max_connections: int = _setting(256, "most connections open at once (never more than a "
+                                    "quarter of the open-file limit; the oldest idle ones are "
+                                    "closed first)", lo=8, hi=10_000)
+    idle_timeout_s: float = _setting(15.0, "seconds a client may take to send its headers, and "
+                                     "an idle connection is kept open", lo=1.0, hi=3600.0)
+    body_timeout_s: float = _setting(30.0, "seconds a client may take to send a body",
+                                     lo=1.0, hi=600.0)
+    rejected_rows_kept: int = _setting(5_000, "most rejected requests kept in the journal "
+                                       "(repeats are counted, not stored again)",
                                        lo=100, hi=10_000_000)
     republish_mqtt: bool = _setting(False, "republish received callbacks to the broker for "
                                     "other booths (needs [mqtt] host)")

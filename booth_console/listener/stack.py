@@ -114,6 +114,7 @@ async def start_listener(
     owns = journal is None
     if journal is None:
         journal = await Journal.open(journal_path or cfg.journal_path())
+    journal.max_rejected_rows = lc.rejected_rows_kept
     try:
         processor = CallbackProcessor(
             app_id=cfg.server.app_id, park_key=cfg.server.park_key,
@@ -127,6 +128,8 @@ async def start_listener(
         listener = CallbackListener(
             processor, host=lc.host, port=lc.port if port is None else port,
             max_body_bytes=lc.max_body_bytes, allow_sources=sources,
+            max_connections=lc.max_connections, idle_timeout_s=lc.idle_timeout_s,
+            body_timeout_s=lc.body_timeout_s,
         )
         if sources and not lc.allow_sources:
             log.info("callbacks accepted only from %s (the parking server; [listener] "

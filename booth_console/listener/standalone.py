@@ -77,6 +77,8 @@ async def _serve(args: argparse.Namespace) -> int:
         listener = CallbackListener(
             processor, host=args.host or lc.host, port=args.port if args.port is not None else lc.port,
             max_body_bytes=lc.max_body_bytes, allow_sources=lc.allow_sources,
+            max_connections=lc.max_connections, idle_timeout_s=lc.idle_timeout_s,
+            body_timeout_s=lc.body_timeout_s,
         )
         await listener.start()
         print(f"listening on {listener.url}", flush=True)
