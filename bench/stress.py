@@ -202,8 +202,13 @@ async def stress(
         loop = asyncio.get_running_loop()
         started = loop.time()
         next_report = started + 60
+        # every delay comes up once in each round of len(slow_ms) changes, in a random order,
+        # so even a short run meets the slow ones
+        schedule: list[int] = []
         while loop.time() - started < seconds:
-            chosen = random.choice(slow_ms)
+            if not schedule:
+                schedule = random.sample(list(slow_ms), len(slow_ms))
+            chosen = schedule.pop()
             report.slow_ms_used.append(chosen)
             simulator.call(sim.set_fault, slow_ms=chosen)
             await asyncio.sleep(random.uniform(*change_every_s))
