@@ -6,6 +6,11 @@ PC's clock off from the server's, judged from the server's HTTP ``Date``), 1002 
 named (wrong ParkKey), the MQTT broker refusing or absent, no answer on the response topic, the
 listener's address not on this PC or its port taken. A successful check also reads the lanes
 (the ``Lane`` query) for the wizard's lane page.
+
+Check names and details are :class:`Text`: an English template (marked with ``_t`` so that
+``resources/i18n/extract.py`` collects it under the context ``SetupChecks``) and its values. The
+wizard renders them through ``QCoreApplication.translate("SetupChecks", ...)``; ``str()`` and
+``setup --check`` render the English.
 """
 
 from __future__ import annotations
@@ -17,13 +22,15 @@ import errno
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from booth_console.config import Config
 
-__all__ = ["Check", "CheckReport", "LaneChoice", "check_listener_port", "lan_addresses", "run_checks"]
+__all__ = ["Check", "CheckReport", "LaneChoice", "Text", "check_listener_port", "crashed", "lan_addresses",
+           "run_checks"]
 
 #: connection attempts give up after this long (seconds)
 CONNECT_TIMEOUT = 3.0
@@ -31,16 +38,48 @@ CONNECT_TIMEOUT = 3.0
 CLOCK_SKEW_LIMIT_S = 60.0
 
 
+#: the context the wizard translates :class:`Text` templates in
+TR_CONTEXT = "SetupChecks"
+
+
+@dataclass(frozen=True)
+class Text:
+    """A translatable text: an English ``str.format`` template and its values (which may be
+    :class:`Text` too). Values such as host names, ports and the server's own ResultMsg are
+    inserted as they are."""
+
+    source: str
+    args: tuple[tuple[str, object], ...] = ()
+
+    def render(self, translate: Callable[[str], str] | None = None) -> str:
+        """The text in the language ``translate`` gives (English without one)."""
+        values = {k: v.render(translate) if isinstance(v, Text) else v for k, v in self.args}
+        return (translate(self.source) if translate else self.source).format(**values)
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def _t(source: str, **args: object) -> Text:
+    """Mark ``source`` (a literal) for translation in the ``SetupChecks`` context."""
+    return Text(source, tuple(args.items()))
+
+
+def _verbatim(text: str) -> Text:
+    """A text shown as it is (an exception's message); not collected for translation."""
+    return Text("{text}", (("text", text),))
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of the report."""
 
-    name: str
+    name: Text
     ok: bool
-    detail: str
+    detail: Text
 
     def line(self) -> str:
-        """``ok    name: detail`` or ``FAIL  name: detail``."""
+        """``ok    name: detail`` or ``FAIL  name: detail``, in English."""
         return f"{'ok  ' if self.ok else 'FAIL'}  {self.name}: {self.detail}"
 
 
@@ -65,7 +104,7 @@ class CheckReport:
         """Every check passed."""
         return bool(self.checks) and all(c.ok for c in self.checks)
 
-    def add(self, name: str, ok: bool, detail: str) -> bool:
+    def add(self, name: Text, ok: bool, detail: Text) -> bool:
         self.checks.append(Check(name, ok, detail))
         return ok
 
@@ -80,20 +119,21 @@ def _host_port(url: str) -> tuple[str, int] | None:
         return None
 
 
-async def _tcp(host: str, port: int) -> str | None:
+async def _tcp(host: str, port: int) -> Text | None:
     """None when something accepts a connection at host:port, else why not."""
     try:
         async with asyncio.timeout(CONNECT_TIMEOUT):
             _r, writer = await asyncio.open_connection(host, port)
     except ConnectionRefusedError:
-        return f"nothing listens on port {port} at {host} (wrong port, or the service is not running)"
+        return _t("nothing listens on port {port} at {host} (wrong port, or the service is not running)",
+                  port=port, host=host)
     except TimeoutError:
-        return (f"no answer from {host} within {CONNECT_TIMEOUT:.0f} s: unreachable (wrong address, "
-                "network cable or firewall)")
+        return _t("no answer from {host} within {seconds} s: unreachable (wrong address, network cable "
+                  "or firewall)", host=host, seconds=f"{CONNECT_TIMEOUT:.0f}")
     except socket.gaierror as exc:
-        return f"unknown host name {host!r} ({exc.strerror or exc})"
+        return _t("unknown host name {host} ({error})", host=repr(host), error=exc.strerror or str(exc))
     except OSError as exc:
-        return f"cannot reach {host}:{port}: {exc.strerror or exc}"
+        return _t("cannot reach {host}:{port}: {error}", host=host, port=port, error=exc.strerror or str(exc))
     writer.close()
     with contextlib.suppress(OSError):
         await writer.wait_closed()
@@ -115,7 +155,7 @@ async def _clock_skew(base_url: str) -> float | None:
         return None
 
 
-def _broker_check(cfg: Config) -> tuple[bool, str]:
+def _broker_check(cfg: Config) -> tuple[bool, Text]:
     """Connect to the MQTT broker with the configured credentials (blocking; run in a thread)."""
     import paho.mqtt.client as mqtt
     from paho.mqtt.enums import CallbackAPIVersion
@@ -137,38 +177,45 @@ def _broker_check(cfg: Config) -> tuple[bool, str]:
     try:
         client.connect(m.host, m.port, keepalive=10)
     except ConnectionRefusedError:
-        return False, f"no MQTT broker at {m.host}:{m.port} (connection refused)"
+        return False, _t("no MQTT broker at {host}:{port} (connection refused)", host=m.host, port=m.port)
     except OSError as exc:
-        return False, f"cannot reach the MQTT broker at {m.host}:{m.port}: {exc.strerror or exc}"
+        return False, _t("cannot reach the MQTT broker at {host}:{port}: {error}", host=m.host, port=m.port,
+                         error=exc.strerror or str(exc))
     client.loop_start()
     try:
         if not done.wait(CONNECT_TIMEOUT):
-            return False, f"the MQTT broker at {m.host}:{m.port} did not answer the connection"
+            return False, _t("the MQTT broker at {host}:{port} did not answer the connection", host=m.host,
+                             port=m.port)
         reason = result["reason"]
         if getattr(reason, "is_failure", False):
-            return False, (f"the MQTT broker at {m.host}:{m.port} refused the connection: {reason} "
-                           "(check [mqtt] username and password)")
-        return True, f"connected to {m.host}:{m.port}" + (f" as {m.username}" if m.username else "")
+            return False, _t("the MQTT broker at {host}:{port} refused the connection: {reason} (check [mqtt] "
+                             "username and password)", host=m.host, port=m.port, reason=str(reason))
+        if m.username:
+            return True, _t("connected to {host}:{port} as {user}", host=m.host, port=m.port, user=m.username)
+        return True, _t("connected to {host}:{port}", host=m.host, port=m.port)
     finally:
         client.disconnect()
         client.loop_stop()
 
 
-def _explain_api_error(code: int, msg: str, skew: float | None) -> str:
+def _explain_api_error(code: int, msg: str, skew: float | None) -> Text:
     if code == 1001:
-        clock = ""
+        clock = Text("")
         if skew is not None and abs(skew) > CLOCK_SKEW_LIMIT_S:
-            clock = (f"; this PC's clock is {abs(skew):.0f} s {'ahead of' if skew > 0 else 'behind'} "
-                     "the server's: set the clock right first")
+            clock = (_t("; this PC's clock is {seconds} s ahead of the server's: set the clock right first",
+                        seconds=f"{abs(skew):.0f}") if skew > 0 else
+                     _t("; this PC's clock is {seconds} s behind the server's: set the clock right first",
+                        seconds=f"{abs(skew):.0f}"))
         elif skew is not None:
-            clock = "; the clocks agree, so the AppSecret (or AppId) is wrong"
-        return (f"ResultCode 1001 ({msg}): the signature was refused: wrong AppSecret or AppId, "
-                f"or clock skew{clock}")
+            clock = _t("; the clocks agree, so the AppSecret (or AppId) is wrong")
+        return _t("ResultCode 1001 ({msg}): the signature was refused: wrong AppSecret or AppId, or clock "
+                  "skew{clock}", msg=msg, clock=clock)
     if code == 1002 and "parkkey" in msg.lower():
-        return f"ResultCode 1002 ({msg}): wrong ParkKey"
+        return _t("ResultCode 1002 ({msg}): wrong ParkKey", msg=msg)
     if code == 1004:
-        return f"ResultCode 1004 ({msg}): the interface service is not enabled in the parking software"
-    return f"ResultCode {code}: {msg}"
+        return _t("ResultCode 1004 ({msg}): the interface service is not enabled in the parking software",
+                  msg=msg)
+    return _t("ResultCode {code}: {msg}", code=code, msg=msg)
 
 
 async def _server_checks(cfg: Config, report: CheckReport) -> None:
@@ -185,57 +232,61 @@ async def _server_checks(cfg: Config, report: CheckReport) -> None:
     missing = [label for label, value in (("AppId", s.app_id), ("AppSecret", s.app_secret),
                                            ("ParkKey", s.park_key)) if not str(value).strip()]
     if missing:
-        report.add("credentials", False, f"missing {', '.join(missing)}")
+        report.add(_t("credentials"), False, _t("missing {fields}", fields=", ".join(missing)))
         return
     if s.transport == "mqtt":
         ok, detail = await asyncio.to_thread(_broker_check, cfg)
-        if not report.add("MQTT broker", ok, detail):
+        if not report.add(_t("MQTT broker"), ok, detail):
             return
     else:
         hp = _host_port(s.base_url)
         if hp is None:
-            report.add("server address", False, f"{s.base_url!r} is not an http:// or https:// address")
+            report.add(_t("server address"), False, _t("{url} is not an http:// or https:// address",
+                                                       url=repr(s.base_url)))
             return
         why = await _tcp(*hp)
-        if not report.add("server reachable", why is None, why or f"{hp[0]} accepts connections on port {hp[1]}"):
+        if not report.add(_t("server reachable"), why is None,
+                          why or _t("{host} accepts connections on port {port}", host=hp[0], port=hp[1])):
             return
     client = ParkingClient.from_config(cfg)
     try:
         page = await client.query_lanes(page_size=100)
     except ApiError as exc:
         skew = await _clock_skew(s.base_url) if exc.result_code == 1001 and s.transport == "http" else None
-        report.add("credentials", False, _explain_api_error(exc.result_code, exc.result_msg or "", skew))
+        report.add(_t("credentials"), False, _explain_api_error(exc.result_code, exc.result_msg or "", skew))
         return
     except ServerTimeout as exc:
-        detail = (f"no answer on the response topic within {cfg.mqtt.request_timeout:g} s: is the parking "
-                  "software connected to this broker with this topic prefix and ParkKey?"
-                  if s.transport == "mqtt" else f"the server took too long to answer: {exc}")
-        report.add("credentials", False, detail)
+        detail = (_t("no answer on the response topic within {seconds} s: is the parking software connected "
+                     "to this broker with this topic prefix and ParkKey?", seconds=f"{cfg.mqtt.request_timeout:g}")
+                  if s.transport == "mqtt" else _t("the server took too long to answer: {error}", error=str(exc)))
+        report.add(_t("credentials"), False, detail)
         return
     except ProtocolError as exc:
-        report.add("credentials", False, f"something answers at {s.base_url} but not as the parking "
-                   f"software's interface (wrong port?): {exc}")
+        report.add(_t("credentials"), False, _t("something answers at {url} but not as the parking software's "
+                                               "interface (wrong port?): {error}", url=s.base_url, error=str(exc)))
         return
     except (ServerUnreachable, TransportError) as exc:
-        report.add("credentials", False, str(exc))
+        report.add(_t("credentials"), False, _verbatim(str(exc)))
         return
     finally:
         await client.aclose()
     lanes = [LaneChoice(str(r.no), str(r.lane_name or ""), int(r.lane_type)) for r in page.results]
     report.lanes = lanes
-    report.add("credentials", True, f"AppId, AppSecret and ParkKey accepted ({s.transport.upper()})")
-    report.add("lanes", bool(lanes), f"{len(lanes)} lane(s): {', '.join(lane.no for lane in lanes)}"
-               if lanes else "the server lists no lanes")
+    report.add(_t("credentials"), True, _t("AppId, AppSecret and ParkKey accepted ({transport})",
+                                           transport=s.transport.upper()))
+    report.add(_t("lanes"), bool(lanes), _t("{count} lane(s): {lanes}", count=len(lanes),
+                                            lanes=", ".join(lane.no for lane in lanes))
+               if lanes else _t("the server lists no lanes"))
     if cfg.booth.lanes:
         unknown = [n for n in cfg.booth.lanes if n not in {lane.no for lane in lanes}]
-        report.add("booth lanes", not unknown, f"unknown to the server: {', '.join(unknown)}"
-                   if unknown else f"{', '.join(cfg.booth.lanes)} exist")
+        report.add(_t("booth lanes"), not unknown, _t("unknown to the server: {lanes}", lanes=", ".join(unknown))
+                   if unknown else _t("{lanes} exist", lanes=", ".join(cfg.booth.lanes)))
 
 
-def check_listener_port(host: str, port: int) -> tuple[bool, str]:
+def check_listener_port(host: str, port: int) -> tuple[bool, Text]:
     """Whether the callback listener could bind ``host:port`` now."""
     if port == 0:
-        return True, "any free port"
+        return True, _t("any free port")
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         if hasattr(socket, "SO_EXCLUSIVEADDRUSE"):  # Windows: no silent sharing of the port
@@ -246,11 +297,13 @@ def check_listener_port(host: str, port: int) -> tuple[bool, str]:
             sock.bind((host, port))
         except OSError as exc:
             if exc.errno == errno.EADDRINUSE or getattr(exc, "winerror", None) == 10048:
-                return False, f"port {port} on {host} is in use by another program: choose another"
+                return False, _t("port {port} on {host} is in use by another program: choose another",
+                                 port=port, host=host)
             if exc.errno == errno.EADDRNOTAVAIL or getattr(exc, "winerror", None) == 10049:
-                return False, f"{host} is not an address of this PC"
-            return False, f"cannot listen on {host}:{port}: {exc.strerror or exc}"
-    return True, f"{host}:{port} is free"
+                return False, _t("{host} is not an address of this PC", host=host)
+            return False, _t("cannot listen on {host}:{port}: {error}", host=host, port=port,
+                             error=exc.strerror or str(exc))
+    return True, _t("{host}:{port} is free", host=host, port=port)
 
 
 def lan_addresses() -> list[str]:
@@ -272,5 +325,12 @@ async def run_checks(cfg: Config, *, listener: bool = True) -> CheckReport:
     await _server_checks(cfg, report)
     if listener:
         ok, detail = check_listener_port(cfg.listener.host, cfg.listener.port)
-        report.add("listener", ok, detail)
+        report.add(_t("listener"), ok, detail)
+    return report
+
+
+def crashed(exc: Exception) -> CheckReport:
+    """The report when running the checks itself raised (a bug): one failed line naming the error."""
+    report = CheckReport()
+    report.add(_t("checks"), False, _verbatim(f"{type(exc).__name__}: {exc}"))
     return report

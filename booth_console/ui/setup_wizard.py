@@ -19,7 +19,7 @@ import threading
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,9 +42,12 @@ from booth_console import platform_paths
 from booth_console import secrets as secret_store
 from booth_console.config import Config, ListenerConfig, MqttConfig, ServerConfig
 from booth_console.setup_checks import (
+    TR_CONTEXT,
     CheckReport,
     LaneChoice,
+    Text,
     check_listener_port,
+    crashed,
     lan_addresses,
     run_checks,
 )
@@ -52,6 +55,11 @@ from booth_console.setup_checks import (
 __all__ = ["SetupWizard", "config_toml"]
 
 log = logging.getLogger(__name__)
+
+
+def _shown(text: Text) -> str:
+    """A check's text in the UI language."""
+    return text.render(lambda source: QCoreApplication.translate(TR_CONTEXT, source))
 
 
 def _q(text: str) -> str:
@@ -98,8 +106,7 @@ class _CheckRunner(QObject):
                 report = asyncio.run(run_checks(cfg, listener=listener))
             except Exception as exc:  # a bug in a check must not leave the page waiting
                 log.exception("setup checks failed")
-                report = CheckReport()
-                report.add("checks", False, f"{type(exc).__name__}: {exc}")
+                report = crashed(exc)
             self.finished.emit(report)
 
         threading.Thread(target=work, name="booth-setup-checks", daemon=True).start()
@@ -203,7 +210,9 @@ class TestPage(QWizardPage):
         self._running = False
         self.report = report
         self.retry.setEnabled(True)
-        self.output.setPlainText("\n".join(c.line() for c in report.checks))
+        self.output.setPlainText("\n".join(
+            (self.tr("ok    {name}: {detail}") if c.ok else self.tr("FAIL  {name}: {detail}"))
+            .format(name=_shown(c.name), detail=_shown(c.detail)) for c in report.checks))
         self.status.setText(self.tr("All checks passed.") if report.ok
                             else self.tr("A check failed: correct the settings (Back) and test again."))
         self.completeChanged.emit()
@@ -294,7 +303,7 @@ class ListenerPage(QWizardPage):
     def _check_port(self) -> None:
         self._free, detail = check_listener_port(self.host.currentText().strip(), self.port.value())
         self.port_status.setText((self.tr("Free: {detail}") if self._free
-                                  else self.tr("Not usable: {detail}")).format(detail=detail))
+                                  else self.tr("Not usable: {detail}")).format(detail=_shown(detail)))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

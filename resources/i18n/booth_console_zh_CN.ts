@@ -1907,6 +1907,214 @@
     </message>
 </context>
 <context>
+    <name>SetupChecks</name>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>nothing listens on port {port} at {host} (wrong port, or the service is not running)</source>
+        <translation>{host} 的 {port} 端口无程序监听（端口错误，或服务未运行）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>no answer from {host} within {seconds} s: unreachable (wrong address, network cable or firewall)</source>
+        <translation>{host} 在 {seconds} 秒内无响应：无法连接（地址错误、网线或防火墙问题）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>unknown host name {host} ({error})</source>
+        <translation>未知主机名 {host}（{error}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>cannot reach {host}:{port}: {error}</source>
+        <translation>无法连接 {host}:{port}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>no MQTT broker at {host}:{port} (connection refused)</source>
+        <translation>{host}:{port} 没有 MQTT 代理（连接被拒绝）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>cannot reach the MQTT broker at {host}:{port}: {error}</source>
+        <translation>无法连接 {host}:{port} 的 MQTT 代理：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>the MQTT broker at {host}:{port} did not answer the connection</source>
+        <translation>{host}:{port} 的 MQTT 代理未响应连接</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>the MQTT broker at {host}:{port} refused the connection: {reason} (check [mqtt] username and password)</source>
+        <translation>{host}:{port} 的 MQTT 代理拒绝连接：{reason}（请检查 [mqtt] 的用户名和密码）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>connected to {host}:{port} as {user}</source>
+        <translation>已以 {user} 身份连接到 {host}:{port}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>connected to {host}:{port}</source>
+        <translation>已连接到 {host}:{port}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>; this PC's clock is {seconds} s ahead of the server's: set the clock right first</source>
+        <translation>；本机时钟比服务器快 {seconds} 秒：请先校准时钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>; this PC's clock is {seconds} s behind the server's: set the clock right first</source>
+        <translation>；本机时钟比服务器慢 {seconds} 秒：请先校准时钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>; the clocks agree, so the AppSecret (or AppId) is wrong</source>
+        <translation>；时钟一致，因此是 AppSecret（或 AppId）错误</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>ResultCode 1001 ({msg}): the signature was refused: wrong AppSecret or AppId, or clock skew{clock}</source>
+        <translation>ResultCode 1001（{msg}）：签名被拒绝：AppSecret 或 AppId 错误，或时钟偏差{clock}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>ResultCode 1002 ({msg}): wrong ParkKey</source>
+        <translation>ResultCode 1002（{msg}）：ParkKey 错误</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>ResultCode 1004 ({msg}): the interface service is not enabled in the parking software</source>
+        <translation>ResultCode 1004（{msg}）：停车场软件未启用接口服务</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>ResultCode {code}: {msg}</source>
+        <translation>ResultCode {code}：{msg}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>credentials</source>
+        <translation>凭据</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>missing {fields}</source>
+        <translation>缺少 {fields}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>MQTT broker</source>
+        <translation>MQTT 代理</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>server address</source>
+        <translation>服务器地址</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{url} is not an http:// or https:// address</source>
+        <translation>{url} 不是 http:// 或 https:// 地址</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>server reachable</source>
+        <translation>服务器连通</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{host} accepts connections on port {port}</source>
+        <translation>{host} 的 {port} 端口可以连接</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>no answer on the response topic within {seconds} s: is the parking software connected to this broker with this topic prefix and ParkKey?</source>
+        <translation>应答主题在 {seconds} 秒内无响应：停车场软件是否以此主题前缀和 ParkKey 连接到该代理？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>the server took too long to answer: {error}</source>
+        <translation>服务器响应超时：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>something answers at {url} but not as the parking software's interface (wrong port?): {error}</source>
+        <translation>{url} 有程序响应，但不是停车场软件的接口（端口错误？）：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>AppId, AppSecret and ParkKey accepted ({transport})</source>
+        <translation>AppId、AppSecret 和 ParkKey 验证通过（{transport}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>lanes</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{count} lane(s): {lanes}</source>
+        <translation>{count} 条车道：{lanes}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>the server lists no lanes</source>
+        <translation>服务器没有列出任何车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>booth lanes</source>
+        <translation>本岗亭车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>unknown to the server: {lanes}</source>
+        <translation>服务器中不存在：{lanes}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{lanes} exist</source>
+        <translation>{lanes} 均存在</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>any free port</source>
+        <translation>任一空闲端口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>port {port} on {host} is in use by another program: choose another</source>
+        <translation>{host} 的 {port} 端口已被其他程序占用：请换一个</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{host} is not an address of this PC</source>
+        <translation>{host} 不是本机的地址</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>cannot listen on {host}:{port}: {error}</source>
+        <translation>无法在 {host}:{port} 监听：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>{host}:{port} is free</source>
+        <translation>{host}:{port} 空闲</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>listener</source>
+        <translation>回调监听</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/setup_checks.py"/>
+        <source>checks</source>
+        <translation>检查</translation>
+    </message>
+</context>
+<context>
     <name>SetupWizard</name>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -1935,6 +2143,16 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>ok    {name}: {detail}</source>
+        <translation>通过  {name}：{detail}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>FAIL  {name}: {detail}</source>
+        <translation>失败  {name}：{detail}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>

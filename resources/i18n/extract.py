@@ -1,7 +1,8 @@
-"""Extract translatable strings from booth_console/app and booth_console/ui into a .ts file.
+"""Extract translatable strings from booth_console/app, booth_console/ui and the setup checks into a .ts file.
 
 ``self.tr("...")`` gets the enclosing class as context (as PySide6 does); ``_tr("...")`` and
-``QtTr.tr("...")`` get the context their module passes to ``QCoreApplication.translate``.
+``QtTr.tr("...")`` get the context their module passes to ``QCoreApplication.translate``;
+``_t("...")`` (booth_console/setup_checks.py) gets ``SetupChecks``, the context the wizard renders in.
 Translations come from ``zh_CN.py`` beside this script; ``pyside6-lrelease`` compiles the .qm.
 
 Usage: python resources/i18n/extract.py   (from the repository root)
@@ -26,7 +27,8 @@ MODULE_CONTEXT = {"commands.py": "Commands", "booth.py": "BoothService", "sessio
 
 def extract() -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted([*ROOT.glob("booth_console/app/*.py"), *ROOT.glob("booth_console/ui/*.py")]):
+    for path in sorted([*ROOT.glob("booth_console/app/*.py"), *ROOT.glob("booth_console/ui/*.py"),
+                        ROOT / "booth_console/setup_checks.py"]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = str(path.relative_to(ROOT))
 
@@ -44,6 +46,8 @@ def extract() -> dict[str, list[tuple[str, str]]]:
                         ctx = cls
                     elif isinstance(f, ast.Name) and f.id == "_tr":
                         ctx = MODULE_CONTEXT.get(path.name)
+                    elif isinstance(f, ast.Name) and f.id == "_t" and path.name == "setup_checks.py":
+                        ctx = "SetupChecks"
                     elif isinstance(f, ast.Attribute) and f.attr == "tr" and isinstance(f.value, ast.Name) \
                             and f.value.id == "QtTr":
                         ctx = "Session"

@@ -359,4 +359,57 @@ TRANSLATIONS: dict[str, str] = {
     'How it was settled': '处理方式',
     "last known, not live": "最后已知，非实时",
     "Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.": "该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。",
+    # setup checks (booth_console/setup_checks.py), shown by the setup wizard
+    "nothing listens on port {port} at {host} (wrong port, or the service is not running)":
+        "{host} 的 {port} 端口无程序监听（端口错误，或服务未运行）",
+    "no answer from {host} within {seconds} s: unreachable (wrong address, network cable or firewall)":
+        "{host} 在 {seconds} 秒内无响应：无法连接（地址错误、网线或防火墙问题）",
+    "unknown host name {host} ({error})": "未知主机名 {host}（{error}）",
+    "cannot reach {host}:{port}: {error}": "无法连接 {host}:{port}：{error}",
+    "no MQTT broker at {host}:{port} (connection refused)": "{host}:{port} 没有 MQTT 代理（连接被拒绝）",
+    "cannot reach the MQTT broker at {host}:{port}: {error}": "无法连接 {host}:{port} 的 MQTT 代理：{error}",
+    "the MQTT broker at {host}:{port} did not answer the connection": "{host}:{port} 的 MQTT 代理未响应连接",
+    "the MQTT broker at {host}:{port} refused the connection: {reason} (check [mqtt] username and password)":
+        "{host}:{port} 的 MQTT 代理拒绝连接：{reason}（请检查 [mqtt] 的用户名和密码）",
+    "connected to {host}:{port} as {user}": "已以 {user} 身份连接到 {host}:{port}",
+    "connected to {host}:{port}": "已连接到 {host}:{port}",
+    "; this PC's clock is {seconds} s ahead of the server's: set the clock right first":
+        "；本机时钟比服务器快 {seconds} 秒：请先校准时钟",
+    "; this PC's clock is {seconds} s behind the server's: set the clock right first":
+        "；本机时钟比服务器慢 {seconds} 秒：请先校准时钟",
+    "; the clocks agree, so the AppSecret (or AppId) is wrong": "；时钟一致，因此是 AppSecret（或 AppId）错误",
+    "ResultCode 1001 ({msg}): the signature was refused: wrong AppSecret or AppId, or clock skew{clock}":
+        "ResultCode 1001（{msg}）：签名被拒绝：AppSecret 或 AppId 错误，或时钟偏差{clock}",
+    "ResultCode 1002 ({msg}): wrong ParkKey": "ResultCode 1002（{msg}）：ParkKey 错误",
+    "ResultCode 1004 ({msg}): the interface service is not enabled in the parking software":
+        "ResultCode 1004（{msg}）：停车场软件未启用接口服务",
+    "ResultCode {code}: {msg}": "ResultCode {code}：{msg}",
+    "credentials": "凭据",
+    "missing {fields}": "缺少 {fields}",
+    "MQTT broker": "MQTT 代理",
+    "server address": "服务器地址",
+    "{url} is not an http:// or https:// address": "{url} 不是 http:// 或 https:// 地址",
+    "server reachable": "服务器连通",
+    "{host} accepts connections on port {port}": "{host} 的 {port} 端口可以连接",
+    "no answer on the response topic within {seconds} s: is the parking software connected to this broker with this topic prefix and ParkKey?":
+        "应答主题在 {seconds} 秒内无响应：停车场软件是否以此主题前缀和 ParkKey 连接到该代理？",
+    "the server took too long to answer: {error}": "服务器响应超时：{error}",
+    "something answers at {url} but not as the parking software's interface (wrong port?): {error}":
+        "{url} 有程序响应，但不是停车场软件的接口（端口错误？）：{error}",
+    "AppId, AppSecret and ParkKey accepted ({transport})": "AppId、AppSecret 和 ParkKey 验证通过（{transport}）",
+    "lanes": "车道",
+    "{count} lane(s): {lanes}": "{count} 条车道：{lanes}",
+    "the server lists no lanes": "服务器没有列出任何车道",
+    "booth lanes": "本岗亭车道",
+    "unknown to the server: {lanes}": "服务器中不存在：{lanes}",
+    "{lanes} exist": "{lanes} 均存在",
+    "any free port": "任一空闲端口",
+    "port {port} on {host} is in use by another program: choose another": "{host} 的 {port} 端口已被其他程序占用：请换一个",
+    "{host} is not an address of this PC": "{host} 不是本机的地址",
+    "cannot listen on {host}:{port}: {error}": "无法在 {host}:{port} 监听：{error}",
+    "{host}:{port} is free": "{host}:{port} 空闲",
+    "listener": "回调监听",
+    "checks": "检查",
+    "ok    {name}: {detail}": "通过  {name}：{detail}",
+    "FAIL  {name}: {detail}": "失败  {name}：{detail}",
 }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -236,6 +237,61 @@ def test_wizard_speaks_chinese(qtbot: Any, qapp: Any, tmp_path: Path) -> None:
         assert w.windowTitle() == "岗亭收费台设置"
         assert w.server_page.title() == "停车场服务器"
         assert "整张回调表" in w.listener_page.warning.text()
+    finally:
+        install_translators(qapp, "en")
+
+
+#: English words that stay in the Chinese wizard: protocol field names and the transport
+_KEPT_WORDS = {"ResultCode", "AppId", "AppSecret", "ParkKey", "MQTT", "HTTP"}
+
+
+def _english_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[A-Za-z][A-Za-z']{2,}", text) if w not in _KEPT_WORDS}
+
+
+@pytest.mark.slow
+def test_chinese_wizard_explains_failed_checks_in_chinese(
+    qtbot: Any, qapp: Any, tmp_path: Path, test_keyring: FileKeyring, simulator_in_thread: Any, busy_port: int,
+) -> None:
+    from booth_console.app.i18n import install_translators
+
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    url = str(simulator_in_thread.base_url)
+    closed = _free_port()
+    server_msg = "Signature verification failed"  # the server's own ResultMsg, quoted as it is
+    assert install_translators(qapp, "zh_CN")
+    try:
+        w = SetupWizard(tmp_path / "booth.toml", language="zh_CN")
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        cases = [
+            (url, "wrong-secret", f"失败  凭据：ResultCode 1001（{server_msg}）：签名被拒绝：AppSecret 或 "
+                                  "AppId 错误，或时钟偏差；时钟一致，因此是 AppSecret（或 AppId）错误"),
+            (f"http://127.0.0.1:{closed}", secret,
+             f"失败  服务器连通：127.0.0.1 的 {closed} 端口无程序监听（端口错误，或服务未运行）"),
+        ]
+        for case_url, case_secret, expected in cases:
+            w.restart()
+            page = w.server_page
+            for edit, text in ((page.url, case_url), (page.app_id, app_id), (page.app_secret, case_secret),
+                               (page.park_key, park_key)):
+                edit.setText(text)
+            w.next()
+            shown = _wait_report(qtbot, w)
+            assert shown.splitlines()[-1] == expected, shown  # after "通过  服务器连通：…" for the 1001 case
+            assert not _english_words(shown.replace(server_msg, "")), shown
+            assert not w.button(QWizard.WizardButton.NextButton).isEnabled()
+        listener = w.listener_page
+        listener.host.setCurrentText("127.0.0.1")
+        listener.port.setValue(busy_port)
+        status = listener.port_status.text()
+        assert status == f"不可用：127.0.0.1 的 {busy_port} 端口已被其他程序占用：请换一个", status
+        listener.host.setCurrentText("192.0.2.1")  # TEST-NET: not an address of this PC
+        assert listener.port_status.text() == "不可用：192.0.2.1 不是本机的地址"
+        listener.host.setCurrentText("127.0.0.1")
+        listener.port.setValue(closed)
+        assert listener.port_status.text() == f"可用：127.0.0.1:{closed} 空闲"
     finally:
         install_translators(qapp, "en")
 
