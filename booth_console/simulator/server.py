@@ -44,6 +44,8 @@ log = logging.getLogger("booth_console.simulator")
 #: Largest accepted request body (bytes); larger bodies get ResultCode 1002.
 BODY_LIMIT = 1024 * 1024
 _DRAIN_LIMIT = 64 * 1024 * 1024
+#: seconds stop() gives a request in flight before cancelling it (aiohttp reads 0 as "no limit")
+_DROP_TIMEOUT_S = 0.01
 
 
 @dataclass
@@ -195,12 +197,14 @@ class Simulator:
             await self._pusher.stop()
         if self._runner is not None:
             # Like a server process going away: drop open connections at once instead of
-            # holding requests that arrive during a graceful shutdown.
+            # holding requests that arrive during a graceful shutdown. aiohttp's own shutdown
+            # cancels each request's task before it closes the transport; closing transports
+            # ourselves instead broke a capture image's loop.sendfile in flight: the request
+            # never ended, and asyncio (3.11) reported InvalidStateError from
+            # _call_connection_lost (docs/SIMULATOR.md, "Stopping").
             server = self._runner.server
-            for handler in list(getattr(server, "connections", None) or []):
-                transport = getattr(handler, "transport", None)
-                if transport is not None:
-                    transport.close()
+            if server is not None:
+                await server.shutdown(_DROP_TIMEOUT_S)
             await self._runner.cleanup()
             self._runner = None
         if self._store is not None:
