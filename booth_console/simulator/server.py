@@ -98,6 +98,8 @@ class Simulator:
         self._engine: Engine | None = None
         self._pusher: CallbackPusher | None = None
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: the tasks of the HTTP requests in flight (answer included), cancelled by stop()
+        self._requests: set[asyncio.Task[Any]] = set()
         self._lane_timers: dict[str, asyncio.TimerHandle] = {}
         self._traffic_task: asyncio.Task[None] | None = None
         self.requests = 0
@@ -195,7 +197,15 @@ class Simulator:
             await self._pusher.stop()
         if self._runner is not None:
             # Like a server process going away: drop open connections at once instead of
-            # holding requests that arrive during a graceful shutdown.
+            # holding requests that arrive during a graceful shutdown. Each request's task is
+            # cancelled *before* its transport is closed: closing the transport under a
+            # capture image's loop.sendfile left that task waiting forever, and asyncio (3.11)
+            # then reported InvalidStateError from _call_connection_lost (it sets an exception
+            # on the transport's sendfile "empty waiter", already done). Cancelling first lets
+            # sendfile unwind (callbacks run in order) before connection_lost; see
+            # docs/SIMULATOR.md, "Stopping".
+            for task in list(self._requests):
+                task.cancel()
             server = self._runner.server
             for handler in list(getattr(server, "connections", None) or []):
                 transport = getattr(handler, "transport", None)
@@ -416,6 +426,10 @@ class Simulator:
     async def _json_errors(self, request: web.Request,
                            handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
                            ) -> web.StreamResponse:
+        task = request.task  # it also sends the answer (a capture image: loop.sendfile)
+        if task not in self._requests:
+            self._requests.add(task)
+            task.add_done_callback(self._requests.discard)
         try:
             return await handler(request)
         except web.HTTPException as exc:

@@ -19,32 +19,7 @@ pytestmark = [
     # Stopping the simulator while lanes poll can leave a socket it accepted during its own
     # shutdown unclosed (aiohttp accept/cleanup race in the simulator, not the console).
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-    pytest.mark.usefixtures("simulator_shutdown_race"),
 ]
-
-
-@pytest.fixture
-def simulator_shutdown_race(loop: Any) -> Any:
-    """The simulator runs on the test's loop; stopping it while the console's keep-alive
-    connections close can make asyncio report ``InvalidStateError`` from the *server's*
-    transport (``_call_connection_lost``: the simulator's aiohttp handler, not the console,
-    whose HTTP runs on its own thread and loop). Only that report is let through; every other
-    error on the loop still fails the test."""
-    handler = loop.get_exception_handler()
-
-    def filtered(lp: Any, context: dict[str, Any]) -> None:
-        import asyncio
-
-        if (isinstance(context.get("exception"), asyncio.InvalidStateError)
-                and "_call_connection_lost" in str(context.get("message", ""))):
-            return
-        if handler is not None:
-            handler(lp, context)
-        else:
-            lp.default_exception_handler(context)
-
-    loop.set_exception_handler(filtered)
-    return loop
 
 
 async def exit_with_fee(stack: Stack, plate: str, minutes: int = 95) -> OrderSnapshot:

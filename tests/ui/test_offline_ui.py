@@ -20,17 +20,11 @@ from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ManualOpenDialog, PaymentDialog
 from tests.app.helpers import Stack, start_simulator, start_stack, wait_until
-from tests.app.test_offline import (  # noqa: F401 (a fixture)
-    PaySpy,
-    exit_with_fee,
-    go_offline,
-    simulator_shutdown_race,
-)
+from tests.app.test_offline import PaySpy, exit_with_fee, go_offline
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
-    pytest.mark.usefixtures("simulator_shutdown_race"),
 ]
 
 #: a 1366x768 screen less the taskbar and the title bar
