@@ -501,9 +501,10 @@ async def _bench(args: argparse.Namespace) -> int:
             print(f"  {title:30}{_median(qasync_runs)[key]:>10.0f}{ratio:>8.2f}x")
     if other_runs:
         print(f"The listener of {args.compare_with}, measured in the same rounds:")
-        for title, key, fmt in [*rows[:2], ("network thread (us)", "net_thread_us", "{:.0f}")]:
+        for title, key, fmt in [*rows[:2], ("network thread (us)", "net_thread_us", "{:.0f}"),
+                                ("max Qt-loop stall, burst (ms)", "stall_ms", "{:.1f}")]:
             of_bare = ""
-            if key in bare_runs[0]:
+            if key in bare_runs[0] and key != "stall_ms":
                 ratio = statistics.median(
                     o[key] / b[key] for o, b in zip(other_runs, bare_runs, strict=True))
                 of_bare = f"{ratio:>8.2f}x of bare;"
@@ -511,6 +512,8 @@ async def _bench(args: argparse.Namespace) -> int:
                 lr[key] / o[key] for lr, o in zip(listener_runs, other_runs, strict=True))
             print(f"  {title:30}{fmt.format(_median(other_runs)[key]):>10}{of_bare:>19}"
                   f" this listener {vs:.2f}x of it")
+        stalls = ", ".join(f"{o['stall_ms']:.1f}" for o in other_runs)
+        print(f"  (its Qt-loop stall in each round: {stalls})")
     if lowlevel_runs:
         print("The bare handler on aiohttp's low-level server (as the listener serves), and the "
               "listener against it:")

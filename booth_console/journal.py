@@ -463,6 +463,9 @@ class Journal:
         self._rejected_rows: int | None = None  # rows with a code other than 200 (counted once)
         self._processed: list[int] = []  # row ids handled by the application, not yet flagged
         self._processed_lock = threading.Lock()
+        #: the writer is waiting for a job with no flush due (flags then need a _WAKE); while
+        #: it is busy, flags noted meanwhile are seen when it comes round: no wake-up needed
+        self._writer_idle = False
         #: how long processed flags may wait for a batch to ride along with
         self.processed_flush_s = PROCESSED_FLUSH_S
         #: number of committed batches and jobs (for tests and the benchmark)
@@ -620,7 +623,14 @@ class Journal:
         try:
             while not stop:
                 if flush_at is None:
+                    with self._processed_lock:
+                        if self._processed:  # noted while the last batch was written
+                            flush_at = time.monotonic() + self.processed_flush_s
+                        else:
+                            self._writer_idle = True
+                if flush_at is None:
                     item = self._queue.get()
+                    self._writer_idle = False
                 else:
                     try:
                         item = self._queue.get(timeout=max(0.0, flush_at - time.monotonic()))
@@ -1010,7 +1020,11 @@ class Journal:
         if not row_ids or self._closed:
             return
         with self._processed_lock:
-            wake = not self._processed
+            # one wake-up, and only if the writer waits for nothing else: a busy writer looks
+            # at the flags before it next waits
+            wake = not self._processed and self._writer_idle
+            if wake:
+                self._writer_idle = False
             self._processed.extend(row_ids)
         if wake:
             self._queue.put(_WAKE)

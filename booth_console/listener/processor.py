@@ -121,7 +121,12 @@ REJECTED_PREFIX_BYTES = 512
 
 #: Accepted callbacks reach the console's loop in groups gathered over this long (seconds),
 #: when the listener runs on its own thread: one Qt wake-up per group instead of one per callback.
-HANDOFF_DELAY_S = 0.008
+#: Each group costs the listener's thread a cross-thread wake-up and a pause (below) while the
+#: Qt thread wakes and dispatches; 16 ms rather than 8 halves those per callback under load
+#: (bench/callbacks.py, in the same rounds as 8 ms: about 1.1x the throughput and 0.9x the CPU
+#: per callback, no longer Qt stall), and a callback still reaches the window within a frame
+#: or two.
+HANDOFF_DELAY_S = 0.016
 
 #: How long the listener's thread pauses, at most, while the console's loop dispatches a group
 #: (seconds). Every Qt signal emission releases Python's GIL and must take it back; with the

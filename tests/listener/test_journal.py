@@ -223,3 +223,54 @@ def test_writes_are_batched_and_never_block_the_loop(run: Run, tmp_path: Path) -
             await j.close()
 
     run(scenario())
+
+
+def test_processed_flags_are_committed_whether_the_writer_was_busy_or_idle(
+    run: Run, tmp_path: Path
+) -> None:
+    """Flags noted while the writer is committing a batch (no wake-up is sent then) and flags
+    noted while it waits for work both reach the file within ``processed_flush_s``, with
+    nothing else written."""
+    path = tmp_path / "j.sqlite3"
+
+    def flagged() -> set[int]:
+        conn = sqlite3.connect(path)
+        try:
+            return {r[0] for r in conn.execute("SELECT id FROM callbacks WHERE processed = 1")}
+        finally:
+            conn.close()
+
+    async def scenario() -> None:
+        j = await Journal.open(path)
+        j.processed_flush_s = 0.2
+        try:
+            # busy: 50 writes in flight, each flagged from another thread as soon as it is back
+            numbers = iter(range(600))
+            noted: list[int] = []
+
+            async def writer() -> None:
+                for i in numbers:
+                    w = await j.record_callback(**_cb(request_id=f"b{i}"))
+                    noted.append(w.row_id)
+                    t = threading.Thread(target=j.note_processed, args=([w.row_id],))
+                    t.start()
+                    t.join()
+
+            await asyncio.gather(*(writer() for _ in range(50)))
+            deadline = time.monotonic() + 5.0
+            while flagged() != set(noted) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert flagged() == set(noted)
+            # idle: the writer is woken for the flag alone
+            lone = await j.record_callback(**_cb(request_id="lone"))
+            await asyncio.sleep(0.3)
+            j.note_processed([lone.row_id])
+            started = time.monotonic()
+            while lone.row_id not in flagged() and time.monotonic() - started < 5.0:
+                await asyncio.sleep(0.02)
+            assert lone.row_id in flagged()
+            assert time.monotonic() - started < 2.0
+        finally:
+            await j.close()
+
+    run(scenario())
