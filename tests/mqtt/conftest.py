@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,6 +31,20 @@ def broker(tmp_path: object) -> Iterator[MosquittoBroker]:
     """A fresh mosquitto on an ephemeral loopback port with persistence (restartable)."""
     _need_mosquitto()
     b = MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"), persistence=True)
+    os.makedirs(b.workdir, exist_ok=True)
+    b.start()
+    try:
+        yield b
+    finally:
+        b.stop()
+
+
+@pytest.fixture
+def verbose_broker(mosquitto: str, tmp_path: Path) -> Iterator[MosquittoBroker]:
+    """A production-like mosquitto: its default in-flight window (20), autosave every second,
+    every packet logged (restartable)."""
+    b = MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"), verbose=True,
+                        autosave_interval=1)
     os.makedirs(b.workdir, exist_ok=True)
     b.start()
     try:
