@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 from tests.app.helpers import simulator_api
+from tests.processes import kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 QUIT_LIMIT_S = 3.0
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
@@ -27,15 +29,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(path: Path, text: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(encoding="utf-8", errors="replace"):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _quit(proc: subprocess.Popen[bytes]) -> float:
     """SIGTERM (as the window's Quit does: the same stop event); seconds until the exit."""
     started = time.monotonic()
@@ -43,9 +36,7 @@ def _quit(proc: subprocess.Popen[bytes]) -> float:
     try:
         proc.wait(30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     return time.monotonic() - started
 
 
@@ -66,9 +57,7 @@ def test_demo_quits_in_time_while_the_server_holds_every_answer(tmp_path: Path) 
         time.sleep(2)  # every lane is now waiting for an answer
         took = _quit(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     print(f"quit took {took:.2f} s")
     assert took < QUIT_LIMIT_S, took
     assert "console stopped" in log.read_text(encoding="utf-8")
@@ -109,9 +98,7 @@ def test_run_quits_in_time_when_the_server_does_not_answer(
         time.sleep(1.5)  # the lane query and the registration are in flight (or failing)
         took = _quit(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     print(f"quit took {took:.2f} s")
     assert took < QUIT_LIMIT_S, took
     assert "console stopped" in log.read_text(encoding="utf-8")
