@@ -27,17 +27,17 @@ def kill_if_running(proc: subprocess.Popen[Any]) -> None:
         proc.wait()
 
 
-def console_config(tmp_path: Path, base_url: str, booth: str) -> Path:
-    """``tmp_path/booth.toml`` for a console against the simulator at ``base_url`` (its
-    credentials, a loopback listener that registers its callbacks), with the ``[booth]`` lines
-    ``booth``."""
+def console_config(tmp_path: Path, base_url: str, booth: str | None = None) -> Path:
+    """``tmp_path/booth.toml`` for a console against ``base_url`` with the simulator's
+    credentials and a loopback listener that registers its callbacks; ``booth``: the lines of a
+    ``[booth]`` section (none when ``None``)."""
     _s, _c, (app_id, secret, park_key) = simulator_api()
     cfg = tmp_path / "booth.toml"
     cfg.write_text(
         f'[server]\nbase_url = "{base_url}"\napp_id = "{app_id}"\n'
         f'app_secret = "{secret}"\npark_key = "{park_key}"\n'
         '[listener]\nhost = "127.0.0.1"\nport = 0\nregister_callbacks = true\n'
-        f'[booth]\n{booth}',
+        + ("" if booth is None else f"[booth]\n{booth}"),
         encoding="utf-8",
     )
     return cfg

@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import simulator_api
-from tests.processes import kill_if_running
+from tests.processes import console_config, kill_if_running
 from tests.processes import wait_for_text as _wait_for
 
 QUIT_LIMIT_S = 3.0
@@ -80,14 +79,8 @@ def silent_server() -> Iterator[int]:
 def test_run_quits_in_time_when_the_server_does_not_answer(
     tmp_path: Path, silent_server: int, server: str
 ) -> None:
-    _s, _c, (app_id, secret, park_key) = simulator_api()
     port = silent_server if server == "silent" else _free_port()
-    cfg = tmp_path / "booth.toml"
-    cfg.write_text(
-        f'[server]\nbase_url = "http://127.0.0.1:{port}"\napp_id = "{app_id}"\n'
-        f'app_secret = "{secret}"\npark_key = "{park_key}"\n'
-        '[listener]\nhost = "127.0.0.1"\nport = 0\nregister_callbacks = true\n',
-        encoding="utf-8")
+    cfg = console_config(tmp_path, f"http://127.0.0.1:{port}")
     data = tmp_path / "data"
     proc = subprocess.Popen(
         [sys.executable, "-m", "booth_console", "run", "--config", str(cfg), "--data-dir",
