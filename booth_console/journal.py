@@ -437,6 +437,26 @@ _REPLAY = object()
 _CHUNK = 900  # SQL variables per statement (SQLite's historic limit is 999)
 
 
+def _insert_callback_rows(conn: sqlite3.Connection, columns: str,
+                          rows: list[tuple[Any, ...]]) -> list[int]:
+    """Insert ``rows`` (values for ``columns``) into callbacks with as few multi-row INSERTs as
+    the SQL variable limit allows; the new rows' ids, in the order of ``rows``."""
+    ids: list[int] = []
+    if not rows:
+        return ids
+    per_row = len(rows[0])
+    for start in range(0, len(rows), _CHUNK // per_row):
+        chunk_rows = rows[start:start + _CHUNK // per_row]
+        cur = conn.execute(
+            f"INSERT INTO callbacks ({columns}) VALUES "
+            + ",".join(["(" + ",".join("?" * per_row) + ")"] * len(chunk_rows)),
+            [v for row in chunk_rows for v in row],
+        )
+        last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
+        ids.extend(range(last - len(chunk_rows) + 1, last + 1))
+    return ids
+
+
 _STOP = object()
 _WAKE = object()  # processed flags are waiting: commit them within PROCESSED_FLUSH_S
 
@@ -830,19 +850,10 @@ class Journal:
                          j.body_size))
             inserted.append(i)
             self._bump("accepted" if j.code == 200 else "rejected")
-        ids: dict[int, int] = {}
-        per_row = 12
-        for start in range(0, len(rows), _CHUNK // per_row):
-            chunk_rows = rows[start:start + _CHUNK // per_row]
-            cur = conn.execute(
-                "INSERT INTO callbacks (kind, request_id, body_hash, dedup_key, nonce_key,"
-                " received_at, source, signature_ok, result_code, reason, raw_body, body_size)"
-                " VALUES " + ",".join(["(" + ",".join("?" * per_row) + ")"] * len(chunk_rows)),
-                [v for row in chunk_rows for v in row],
-            )
-            last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
-            for k, i in enumerate(inserted[start:start + len(chunk_rows)]):
-                ids[i] = last - len(chunk_rows) + 1 + k
+        new_ids = _insert_callback_rows(
+            conn, "kind, request_id, body_hash, dedup_key, nonce_key, received_at, source,"
+            " signature_ok, result_code, reason, raw_body, body_size", rows)
+        ids: dict[int, int] = dict(zip(inserted, new_ids, strict=True))
         if rejects:
             ids.update(self._write_rejections(conn, jobs, rejects))
         now = time.time()
@@ -923,19 +934,10 @@ class Journal:
             conn.executemany(
                 "UPDATE callbacks SET repeats = repeats + ?, last_at = ? WHERE id = ?", updates
             )
-        per_row = 13
-        for start in range(0, len(rows), _CHUNK // per_row):
-            chunk_rows = rows[start:start + _CHUNK // per_row]
-            cur = conn.execute(
-                "INSERT INTO callbacks (kind, request_id, body_hash, received_at, source,"
-                " signature_ok, result_code, reason, raw_body, body_size, repeats, last_at,"
-                " repeat_key) VALUES "
-                + ",".join(["(" + ",".join("?" * per_row) + ")"] * len(chunk_rows)),
-                [v for row in chunk_rows for v in row],
-            )
-            last = int(cur.lastrowid or 0)  # rows of one INSERT get consecutive ids
-            for k, key in enumerate(firsts[start:start + len(chunk_rows)]):
-                known[key] = last - len(chunk_rows) + 1 + k
+        new_ids = _insert_callback_rows(
+            conn, "kind, request_id, body_hash, received_at, source, signature_ok, result_code,"
+            " reason, raw_body, body_size, repeats, last_at, repeat_key", rows)
+        known.update(zip(firsts, new_ids, strict=True))
         for key, indexes in keyed.items():
             for i in indexes:
                 ids[i] = known[key]

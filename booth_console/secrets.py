@@ -191,6 +191,19 @@ def plain_secret_warning(cfg: Config, path: Path) -> str | None:
     return None
 
 
+def _resolved(value: str, env: str, what: str, plain: list[str]) -> str | None:
+    """``value`` from the environment variable ``env`` or the keyring, or ``None`` to keep it
+    (``what`` is added to ``plain`` when a non-empty value is kept in plain text)."""
+    from_env = os.environ.get(env)
+    if from_env:
+        return from_env
+    if is_reference(value):
+        return lookup(value, what)
+    if value:
+        plain.append(what)
+    return None
+
+
 def resolve_secrets(cfg: Config, path: Path | None = None) -> Config:
     """A copy of ``cfg`` with the AppSecret and MQTT password resolved.
 
@@ -202,20 +215,12 @@ def resolve_secrets(cfg: Config, path: Path | None = None) -> Config:
     """
     server, mqtt = cfg.server, cfg.mqtt
     plain: list[str] = []
-    secret = os.environ.get(APP_SECRET_ENV)
-    if secret:
+    secret = _resolved(server.app_secret, APP_SECRET_ENV, "[server] app_secret", plain)
+    if secret is not None:
         server = replace(server, app_secret=secret)
-    elif is_reference(server.app_secret):
-        server = replace(server, app_secret=lookup(server.app_secret, "[server] app_secret"))
-    elif server.app_secret:
-        plain.append("[server] app_secret")
-    password = os.environ.get(MQTT_PASSWORD_ENV)
-    if password:
+    password = _resolved(mqtt.password, MQTT_PASSWORD_ENV, "[mqtt] password", plain)
+    if password is not None:
         mqtt = replace(mqtt, password=password)
-    elif is_reference(mqtt.password):
-        mqtt = replace(mqtt, password=lookup(mqtt.password, "[mqtt] password"))
-    elif mqtt.password:
-        plain.append("[mqtt] password")
     if plain and path is not None and file_readable_by_others(path):
         _warn(f"{' and '.join(plain)} in plain text in {path}, which other users can read: store it "
               "in the OS keyring (booth-console setup) or chmod 600 the file")

@@ -59,39 +59,33 @@ class RepublishStats:
     refused: int = 0  # answered 1003 because the broker did not acknowledge in time
 
 
-def strip_images(raw: bytes) -> bytes:
-    """``raw`` with every non-empty Base64 image field emptied (they are not signed)."""
+def _empty_image_fields(raw: bytes, emptied: Callable[[str], bool]) -> bytes:
+    """``raw`` with each text image field for which ``emptied`` holds emptied, or ``raw``
+    unchanged when there is none."""
     try:
         envelope = jsonutil.loads(raw)
     except jsonutil.JsonError:
         return raw
     data = envelope.get("Data") if isinstance(envelope, dict) else None
     if not isinstance(data, dict) or not any(
-        isinstance(data.get(name), str) and data[name] for name in IMAGE_FIELDS
+        isinstance(data.get(name), str) and emptied(data[name]) for name in IMAGE_FIELDS
     ):
         return raw
     envelope["Data"] = {
-        k: ("" if k in IMAGE_FIELDS and isinstance(v, str) else v) for k, v in data.items()
+        k: ("" if k in IMAGE_FIELDS and isinstance(v, str) and emptied(v) else v)
+        for k, v in data.items()
     }
     return jsonutil.dumps_bytes(envelope)
+
+
+def strip_images(raw: bytes) -> bytes:
+    """``raw`` with every non-empty Base64 image field emptied (they are not signed)."""
+    return _empty_image_fields(raw, bool)
 
 
 def strip_image_placeholders(raw: bytes) -> bytes:
     """The journaled body with image fields emptied (they are not signed), or ``raw`` unchanged."""
-    try:
-        envelope = jsonutil.loads(raw)
-    except jsonutil.JsonError:
-        return raw
-    data = envelope.get("Data") if isinstance(envelope, dict) else None
-    if not isinstance(data, dict) or not any(
-        isinstance(data.get(name), str) and data[name].startswith("<image") for name in IMAGE_FIELDS
-    ):
-        return raw
-    envelope["Data"] = {
-        k: ("" if k in IMAGE_FIELDS and isinstance(v, str) and v.startswith("<image") else v)
-        for k, v in data.items()
-    }
-    return jsonutil.dumps_bytes(envelope)
+    return _empty_image_fields(raw, lambda value: value.startswith("<image"))
 
 
 class Republisher:

@@ -427,7 +427,29 @@ class PaymentDialog(_Base):
         return self.method.code
 
 
-class OverrideDialog(_Base):
+class _ReasonDialog(_Base):
+    """A dialog whose reason (``self.reason``) can be typed or picked from preset reasons."""
+
+    reason: QLineEdit
+
+    def _add_presets(self, reasons: Sequence[str]) -> None:
+        """``self.presets``: the preset reasons; picking one fills in the reason."""
+        self.presets = _NoArrowCombo(self)
+        self.presets.addItem(self.tr("— choose a preset reason (Space) —"), "")
+        for text in reasons:
+            self.presets.addItem(text, text)
+        self.presets.setEnabled(bool(reasons))
+        self.presets.activated.connect(self._preset)
+
+    def _preset(self, index: int) -> None:
+        text = str(self.presets.itemData(index) or "")
+        if text:
+            self.reason.setText(text)
+            self.error.clear()
+            self.reason.setFocus()
+
+
+class OverrideDialog(_ReasonDialog):
     """A new, lower fee (yuan) and the reason (required; presets from the settings).
 
     Checked in the dialog before anything is sent (a number, at most two decimals, strictly below
@@ -446,29 +468,17 @@ class OverrideDialog(_Base):
         self.amount.setPlaceholderText(self.tr("new amount in yuan, below the fee shown"))
         self.reason = QLineEdit(self)
         self.reason.setPlaceholderText(self.tr("required"))
-        self.presets = _NoArrowCombo(self)
-        self.presets.addItem(self.tr("— choose a preset reason (Space) —"), "")
-        for text in reasons:
-            self.presets.addItem(text, text)
-        self.presets.setEnabled(bool(reasons))
+        self._add_presets(reasons)
         if reasons:
             completer = QCompleter(list(reasons), self.reason)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
             completer.setFilterMode(Qt.MatchFlag.MatchContains)
             self.reason.setCompleter(completer)
-        self.presets.activated.connect(self._preset)
         self.form.addRow(self.tr("New fee (¥)"), self.amount)
         self.form.addRow(self.tr("Reason"), self.reason)
         self.form.addRow(self.tr("Preset reasons"), self.presets)
         self._clear_error_on_edit(self.amount, self.reason)
         self.amount.setFocus()
-
-    def _preset(self, index: int) -> None:
-        text = str(self.presets.itemData(index) or "")
-        if text:
-            self.reason.setText(text)
-            self.error.clear()
-            self.reason.setFocus()
 
     def validate(self) -> str:
         raw = self.amount.text().strip()
@@ -492,7 +502,7 @@ class OverrideDialog(_Base):
         return _amount(self.amount.text()) or Decimal(0)
 
 
-class ManualOpenDialog(_Base):
+class ManualOpenDialog(_ReasonDialog):
     """The server cannot be reached: open the barrier with its manual switch, then record why.
 
     OK means "I opened it with the manual switch"; a reason is required (presets or text).
@@ -508,12 +518,7 @@ class ManualOpenDialog(_Base):
         self.warning.setMinimumHeight(self.warning.heightForWidth(width))
         self.reason = QLineEdit(reason, self)
         self.reason.setPlaceholderText(self.tr("required"))
-        self.presets = _NoArrowCombo(self)
-        self.presets.addItem(self.tr("— choose a preset reason (Space) —"), "")
-        for text in reasons:
-            self.presets.addItem(text, text)
-        self.presets.setEnabled(bool(reasons))
-        self.presets.activated.connect(self._preset)
+        self._add_presets(reasons)
         self.form.addRow(self.tr("Preset reasons"), self.presets)
         self.form.addRow(self.tr("Reason"), self.reason)
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -524,13 +529,6 @@ class ManualOpenDialog(_Base):
             self.reason.setFocus()
         else:
             self.presets.setFocus()
-
-    def _preset(self, index: int) -> None:
-        text = str(self.presets.itemData(index) or "")
-        if text:
-            self.reason.setText(text)
-            self.error.clear()
-            self.reason.setFocus()
 
     def validate(self) -> str:
         if not self.reason.text().strip():

@@ -1498,11 +1498,6 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
-        <source>— choose a preset reason (Space) —</source>
-        <translation>— 选择预设原因（空格键）—</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Preset reasons</source>
         <translation>预设原因</translation>
     </message>
@@ -1677,11 +1672,6 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>required</source>
         <translation>必填</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/dialogs.py"/>
-        <source>— choose a preset reason (Space) —</source>
-        <translation>— 选择预设原因（空格键）—</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
@@ -2163,6 +2153,14 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>A check failed: correct the settings (Back) and test again.</source>
         <translation>有检查未通过：请返回（上一步）修改设置后重新测试。</translation>
+    </message>
+</context>
+<context>
+    <name>_ReasonDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>— choose a preset reason (Space) —</source>
+        <translation>— 选择预设原因（空格键）—</translation>
     </message>
 </context>
 </TS>

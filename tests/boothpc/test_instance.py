@@ -13,28 +13,15 @@ from typing import Any
 import pytest
 
 from booth_console.instance import ALREADY_RUNNING_EXIT, InstanceGuard, server_name
-from tests.app.helpers import simulator_api
-from tests.ui.test_main import _wait_for
-
-
-def _config(tmp_path: Path, base_url: str) -> Path:
-    _s, _c, (app_id, secret, park_key) = simulator_api()
-    cfg = tmp_path / "booth.toml"
-    cfg.write_text(
-        f'[server]\nbase_url = "{base_url}"\napp_id = "{app_id}"\n'
-        f'app_secret = "{secret}"\npark_key = "{park_key}"\n'
-        '[listener]\nhost = "127.0.0.1"\nport = 0\nregister_callbacks = true\n'
-        '[booth]\nlanes = ["1"]\n',
-        encoding="utf-8",
-    )
-    return cfg
+from tests.processes import console_config, kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 
 @pytest.mark.slow
 def test_second_start_is_refused_and_raises_the_first(
     tmp_path: Path, simulator_in_thread: Any, qapp: Any
 ) -> None:
-    cfg = _config(tmp_path, str(simulator_in_thread.base_url))
+    cfg = console_config(tmp_path, str(simulator_in_thread.base_url), 'lanes = ["1"]\n')
     data = tmp_path / "data"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
     cmd = [sys.executable, "-m", "booth_console", "run", "--config", str(cfg), "--data-dir", str(data)]
@@ -60,9 +47,7 @@ def test_second_start_is_refused_and_raises_the_first(
         first.send_signal(signal.SIGTERM)
         assert first.wait(20) == 0
     finally:
-        if first.poll() is None:
-            first.kill()
-            first.wait()
+        kill_if_running(first)
     # the plain AppSecret in a file others can read is warned about in the log, not on stderr
     if os.name == "posix":
         assert "in plain text in" in log.read_text(encoding="utf-8")

@@ -19,7 +19,8 @@ from booth_console.config import load_config
 from booth_console.errors import ConfigError
 from tests.app.helpers import simulator_api
 from tests.boothpc.keyring_backend import FileKeyring
-from tests.ui.test_main import _wait_for
+from tests.processes import kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 SECRET = "Kx9-very-secret-app-key"
 PASSWORD = "broker-pw-7781"
@@ -132,9 +133,7 @@ def test_run_takes_the_secret_from_the_keyring_and_shows_it_nowhere(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
         assert proc.stderr is not None
         err = proc.stderr.read()
         proc.stderr.close()

@@ -20,7 +20,8 @@ from booth_console.config import load_config
 from booth_console.ui.setup_wizard import SetupWizard
 from tests.app.helpers import simulator_api
 from tests.boothpc.keyring_backend import FileKeyring
-from tests.ui.test_main import _wait_for
+from tests.processes import kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -221,9 +222,7 @@ def test_wizard_writes_a_configuration_that_run_uses(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
 
 

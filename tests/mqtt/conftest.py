@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,16 @@ def _need_mosquitto() -> None:
         pytest.skip("mosquitto is not installed")
 
 
+def _running(b: MosquittoBroker) -> Iterator[MosquittoBroker]:
+    """``b`` started in its own work directory, and stopped afterwards."""
+    os.makedirs(b.workdir, exist_ok=True)
+    b.start()
+    try:
+        yield b
+    finally:
+        b.stop()
+
+
 @pytest.fixture
 def mosquitto() -> str:
     """The mosquitto binary (skip locally when missing; fail under CI=true)."""
@@ -29,13 +40,16 @@ def mosquitto() -> str:
 def broker(tmp_path: object) -> Iterator[MosquittoBroker]:
     """A fresh mosquitto on an ephemeral loopback port with persistence (restartable)."""
     _need_mosquitto()
-    b = MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"), persistence=True)
-    os.makedirs(b.workdir, exist_ok=True)
-    b.start()
-    try:
-        yield b
-    finally:
-        b.stop()
+    yield from _running(MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"),
+                                        persistence=True))
+
+
+@pytest.fixture
+def verbose_broker(mosquitto: str, tmp_path: Path) -> Iterator[MosquittoBroker]:
+    """A production-like mosquitto: its default in-flight window (20), autosave every second,
+    every packet logged (restartable)."""
+    yield from _running(MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"),
+                                        verbose=True, autosave_interval=1))
 
 
 @pytest.fixture

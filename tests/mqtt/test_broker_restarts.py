@@ -25,19 +25,6 @@ from tests.mqtt.test_callbacks import PARK, TOPICS, Console, body, open_console,
 pytestmark = pytest.mark.mqtt
 
 
-@pytest.fixture
-def verbose_broker(mosquitto: str, tmp_path: Path) -> MosquittoBroker:
-    """mosquitto with its default in-flight window, autosave every second, every packet logged."""
-    b = MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"), verbose=True,
-                        autosave_interval=1)
-    os.makedirs(b.workdir, exist_ok=True)
-    b.start()
-    try:
-        yield b  # type: ignore[misc]
-    finally:
-        b.stop()
-
-
 def cfg_of(broker: MosquittoBroker) -> MqttConfig:
     return MqttConfig(host=broker.host, port=broker.port, topic_prefix="parking")
 

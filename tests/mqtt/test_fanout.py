@@ -5,7 +5,6 @@ callbacks queued, live traffic after it, and a ``kill -9`` of the broker."""
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 
 import httpx
@@ -24,19 +23,6 @@ from tests.mqtt.test_callbacks import APP_ID, PARK, SECRET, TOPICS, Console, bod
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]
 
 
-@pytest.fixture
-def lot_broker(mosquitto: str, tmp_path: Path) -> MosquittoBroker:
-    """A production-like mosquitto: default in-flight window, autosave 1 s, verbose log."""
-    b = MosquittoBroker(workdir=os.path.join(str(tmp_path), "broker"), verbose=True,
-                        autosave_interval=1)
-    os.makedirs(b.workdir, exist_ok=True)
-    b.start()
-    try:
-        yield b  # type: ignore[misc]
-    finally:
-        b.stop()
-
-
 async def both_down(*subs: CallbackSubscriber) -> None:
     events = []
     for sub in subs:
@@ -47,9 +33,9 @@ async def both_down(*subs: CallbackSubscriber) -> None:
 
 
 def test_two_consoles_receive_everything_once_across_restart_and_crash(
-    loop: asyncio.AbstractEventLoop, lot_broker: MosquittoBroker, tmp_path: Path
+    loop: asyncio.AbstractEventLoop, verbose_broker: MosquittoBroker, tmp_path: Path
 ) -> None:
-    broker, cfg = lot_broker, cfg_of(lot_broker)
+    broker, cfg = verbose_broker, cfg_of(verbose_broker)
 
     async def scenario() -> None:
         consoles = [await open_console(tmp_path, name) for name in ("b", "c")]
@@ -125,12 +111,12 @@ async def post_like_the_parking_software(http: httpx.AsyncClient, url: str, raw:
 
 
 def test_republishing_console_answers_200_only_once_the_broker_has_it(
-    loop: asyncio.AbstractEventLoop, lot_broker: MosquittoBroker, tmp_path: Path
+    loop: asyncio.AbstractEventLoop, verbose_broker: MosquittoBroker, tmp_path: Path
 ) -> None:
     """Console A gets V2.0 callbacks over HTTP and republishes them; consoles B and C get each
     exactly once, also across a broker restart, during which A answers 1003 (so the parking
     software retries) instead of 200 for callbacks the broker has not acknowledged."""
-    broker, cfg = lot_broker, cfg_of(lot_broker)
+    broker, cfg = verbose_broker, cfg_of(verbose_broker)
 
     async def scenario() -> None:
         a_cfg = Config(

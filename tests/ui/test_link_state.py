@@ -4,38 +4,14 @@ errors shows as failing - in the lane window and in the booth window - and both 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
-from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
-from tests.app.helpers import Stack, start_stack, wait_until
-
-
-def _run(loop: Any, tmp_path: Path, body: Callable[[Stack, Console], Awaitable[None]],
-         timeout: float) -> None:
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-
-    async def scenario() -> None:
-        stack = await start_stack(tmp_path, timeout=timeout)
-        settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
-        booth_window = BoothWindow("tester", settings)
-        console = Console(booth_window, stack.session.cfg.booth, settings)
-        console.bind(stack.session)
-        booth_window.show()
-        try:
-            await body(stack, console)
-        finally:
-            console.close_all()
-            await stack.aclose()
-
-    loop.run_until_complete(scenario())
+from tests.app.helpers import Stack, wait_until
+from tests.ui.helpers import run_console
 
 
 def test_a_lane_without_answers_turns_stale_and_recovers(loop: Any, tmp_path: Path) -> None:
@@ -62,7 +38,7 @@ def test_a_lane_without_answers_turns_stale_and_recovers(loop: Any, tmp_path: Pa
         assert due.flags() & Qt.ItemFlag.ItemIsEnabled
         assert ctl.stale_events >= 1
 
-    _run(loop, tmp_path, body, timeout=8.0)
+    run_console(loop, tmp_path, body, timeout=8.0)
 
 
 def test_a_server_answering_errors_shows_failing_with_the_error(
@@ -90,4 +66,4 @@ def test_a_server_answering_errors_shows_failing_with_the_error(
         await wait_until(lambda: light.text().startswith("Online"), 5)
         await wait_until(lambda: win.light_link.text().startswith("Online"), 3)
 
-    _run(loop, tmp_path, body, timeout=2.0)
+    run_console(loop, tmp_path, body, timeout=2.0)

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ from PySide6.QtCore import QCoreApplication
 from booth_console.app.i18n import choose_language, install_translators
 from booth_console.app.resources import resource_path
 from tests.app.helpers import simulator_api
+from tests.processes import console_config, kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 
 @pytest.fixture
@@ -53,26 +54,11 @@ def simulator_in_thread(tmp_path: Path) -> Iterator[Any]:
         thread.join(15)
 
 
-def _wait_for(path: Path, text: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(encoding="utf-8", errors="replace"):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 @pytest.mark.slow
 def test_run_headless_until_sigterm(tmp_path: Path, simulator_in_thread: Any) -> None:
-    _s, _c, (app_id, secret, park_key) = simulator_api()
-    cfg = tmp_path / "booth.toml"
-    cfg.write_text(
-        f'[server]\nbase_url = "{simulator_in_thread.base_url}"\napp_id = "{app_id}"\n'
-        f'app_secret = "{secret}"\npark_key = "{park_key}"\n'
-        '[listener]\nhost = "127.0.0.1"\nport = 0\nregister_callbacks = true\n'
-        '[booth]\nlanes = ["2", "1"]\noperator = "night shift"\nlanguage = "zh_CN"\n',
-        encoding="utf-8",
-    )
+    _s, _c, (_app_id, secret, _park_key) = simulator_api()
+    cfg = console_config(tmp_path, str(simulator_in_thread.base_url),
+                         'lanes = ["2", "1"]\noperator = "night shift"\nlanguage = "zh_CN"\n')
     data = tmp_path / "data"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
     proc = subprocess.Popen(
@@ -86,9 +72,7 @@ def test_run_headless_until_sigterm(tmp_path: Path, simulator_in_thread: Any) ->
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
         assert proc.stdout is not None and proc.stderr is not None
         proc.stdout.close()
         proc.stderr.close()

@@ -11,16 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from booth_console.app import commands as cmd
 from booth_console.app.i18n import install_translators
-from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ManualOpenDialog, PaymentDialog
-from tests.app.helpers import Stack, start_simulator, start_stack, wait_until
+from tests.app.helpers import Stack, start_simulator, wait_until
 from tests.app.test_offline import PaySpy, exit_with_fee, go_offline
+from tests.ui.helpers import run_console
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
 pytestmark = [
@@ -42,24 +42,9 @@ def shot(widget: QWidget, name: str) -> None:
 def run(loop: Any, tmp_path: Path, language: str, body: Any) -> None:
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)
-
-    async def scenario() -> None:
-        stack = await start_stack(tmp_path)
-        settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
-        booth_window = BoothWindow("tester", settings)
-        console = Console(booth_window, stack.session.cfg.booth, settings, language=language)
-        console.bind(stack.session)
-        booth_window.show()
-        try:
-            await body(stack, console)
-        finally:
-            console.close_all()
-            await stack.aclose()
-
     try:
         assert install_translators(app, language)
-        loop.run_until_complete(scenario())
+        run_console(loop, tmp_path, body, language=language)
     finally:
         install_translators(app, "en")
 

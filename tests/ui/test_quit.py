@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.helpers import simulator_api
+from tests.processes import console_config, kill_if_running
+from tests.processes import wait_for_text as _wait_for
 
 QUIT_LIMIT_S = 3.0
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
@@ -27,15 +28,6 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _wait_for(path: Path, text: str, timeout: float) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.exists() and text in path.read_text(encoding="utf-8", errors="replace"):
-            return True
-        time.sleep(0.1)
-    return False
-
-
 def _quit(proc: subprocess.Popen[bytes]) -> float:
     """SIGTERM (as the window's Quit does: the same stop event); seconds until the exit."""
     started = time.monotonic()
@@ -43,9 +35,7 @@ def _quit(proc: subprocess.Popen[bytes]) -> float:
     try:
         proc.wait(30)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     return time.monotonic() - started
 
 
@@ -66,9 +56,7 @@ def test_demo_quits_in_time_while_the_server_holds_every_answer(tmp_path: Path) 
         time.sleep(2)  # every lane is now waiting for an answer
         took = _quit(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     print(f"quit took {took:.2f} s")
     assert took < QUIT_LIMIT_S, took
     assert "console stopped" in log.read_text(encoding="utf-8")
@@ -91,14 +79,8 @@ def silent_server() -> Iterator[int]:
 def test_run_quits_in_time_when_the_server_does_not_answer(
     tmp_path: Path, silent_server: int, server: str
 ) -> None:
-    _s, _c, (app_id, secret, park_key) = simulator_api()
     port = silent_server if server == "silent" else _free_port()
-    cfg = tmp_path / "booth.toml"
-    cfg.write_text(
-        f'[server]\nbase_url = "http://127.0.0.1:{port}"\napp_id = "{app_id}"\n'
-        f'app_secret = "{secret}"\npark_key = "{park_key}"\n'
-        '[listener]\nhost = "127.0.0.1"\nport = 0\nregister_callbacks = true\n',
-        encoding="utf-8")
+    cfg = console_config(tmp_path, f"http://127.0.0.1:{port}")
     data = tmp_path / "data"
     proc = subprocess.Popen(
         [sys.executable, "-m", "booth_console", "run", "--config", str(cfg), "--data-dir",
@@ -109,9 +91,7 @@ def test_run_quits_in_time_when_the_server_does_not_answer(
         time.sleep(1.5)  # the lane query and the registration are in flight (or failing)
         took = _quit(proc)
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     print(f"quit took {took:.2f} s")
     assert took < QUIT_LIMIT_S, took
     assert "console stopped" in log.read_text(encoding="utf-8")

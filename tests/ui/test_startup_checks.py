@@ -24,7 +24,9 @@ import pytest
 
 from booth_console.listener.samples import signed_example_bytes
 from tests.app.helpers import simulator_api
-from tests.ui.test_main import _wait_for, simulator_in_thread  # noqa: F401  (fixture)
+from tests.processes import kill_if_running
+from tests.processes import wait_for_text as _wait_for
+from tests.ui.test_main import simulator_in_thread  # noqa: F401  (fixture)
 
 ENV = dict(os.environ, QT_QPA_PLATFORM="offscreen", BOOTH_CONSOLE_NO_SOUND="1")
 ENV.pop("BOOTH_CONSOLE_APP_SECRET", None)
@@ -121,9 +123,7 @@ def test_run_takes_the_secret_from_the_environment_and_refuses_an_empty_key(
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(20) == 0
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        kill_if_running(proc)
     assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
 
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QApplication,
@@ -24,10 +24,10 @@ from PySide6.QtWidgets import (
 )
 
 from booth_console.app.i18n import install_translators
-from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ManualOpenDialog, NoPlateDialog, OverrideDialog, PaymentDialog
-from tests.app.helpers import Stack, park_and_exit, start_stack, wait_until
+from tests.app.helpers import Stack, park_and_exit, wait_until
+from tests.ui.helpers import run_console
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
 _URL = re.compile(r"(https?://\S+|/[\w./-]+)")
@@ -107,22 +107,6 @@ def test_chinese_ui_and_messages_have_no_english(
         for top in QApplication.topLevelWidgets():
             if top.isVisible() and top not in earlier:
                 texts.extend(_texts(top))
-
-    qapp.setQuitOnLastWindowClosed(False)  # as the real start-up does
-
-    async def scenario() -> list[str]:
-        stack = await start_stack(tmp_path)
-        settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
-        booth_window = BoothWindow("值班员", settings)
-        console = Console(booth_window, stack.session.cfg.booth, settings, language="zh_CN")
-        console.bind(stack.session)
-        booth_window.show()
-        try:
-            await body(stack, console)
-        finally:
-            console.close_all()
-            await stack.aclose()
-        return [m.text for m in stack.session.messages.history]
 
     async def body(stack: Stack, console: Console) -> None:
         booth = stack.session.booth
@@ -204,9 +188,10 @@ def test_chinese_ui_and_messages_have_no_english(
 
     try:
         assert install_translators(qapp, "zh_CN")
-        messages = loop.run_until_complete(scenario())
+        stack = run_console(loop, tmp_path, body, operator="值班员", language="zh_CN")
     finally:
         install_translators(qapp, "en")
+    messages = [m.text for m in stack.session.messages.history]
     sources = _english_sources()
     assert len(sources) > 100
     server_data.discard("")

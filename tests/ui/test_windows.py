@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -12,7 +11,6 @@ import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
-from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import (
     NoPlateDialog,
@@ -21,35 +19,9 @@ from booth_console.ui.dialogs import (
     PaymentDialog,
 )
 from booth_console.ui.lane_window import LaneWindow
-from tests.app.helpers import Stack, park_and_exit, start_simulator, start_stack, wait_until
+from tests.app.helpers import Stack, park_and_exit, start_simulator, wait_until
 from tests.conftest import wait_signal
-
-Body = Callable[[Stack, Console], Awaitable[None]]
-
-
-def run_console(loop: Any, tmp_path: Path, body: Body) -> Stack:
-    """Simulator, session and windows, all inside one run of the loop (nothing left running)."""
-
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)  # as the real start-up does (STYLE.md trap)
-
-    async def scenario() -> Stack:
-        stack = await start_stack(tmp_path)
-        settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
-        booth_window = BoothWindow("tester", settings)
-        console = Console(booth_window, stack.session.cfg.booth, settings)
-        console.bind(stack.session)
-        booth_window.show()
-        try:
-            await body(stack, console)
-        finally:
-            console.close_all()
-            await stack.aclose()
-        return stack
-
-    result: Stack = loop.run_until_complete(scenario())
-    return result
+from tests.ui.helpers import run_console
 
 
 async def activate(win: Any) -> None:
