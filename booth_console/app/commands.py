@@ -4,7 +4,7 @@ Buttons, shortcuts and tests call these functions (through :class:`CommandRunner
 widget handler. Every command is journaled with the server's ResultCode/ResultMsg/ResultId.
 Expected failures raise :class:`CommandError` (or :class:`~booth_console.errors.BoothError`
 subclasses from the client); :class:`CommandRunner` turns them into one message for the
-attendant. Safety rules (DESIGN.md section 6):
+attendant. Safety rules (docs/PROTOCOL.md):
 
 * gate commands are sent once: after a timeout or an outage they fail visibly, never replayed;
 * closing the barrier while the ground loop reports a vehicle, and toggling keep-open, need an
@@ -123,7 +123,7 @@ class RetryPolicy:
     """How a payment is retried while the answer is not definite.
 
     A payment is sent again with the same PaymentOrderNo, with a back-off growing from
-    ``first_delay`` to ``max_delay``, until the server answers definitively (DESIGN.md section 6);
+    ``first_delay`` to ``max_delay``, until the server answers definitively (docs/PROTOCOL.md, safety rules);
     ``give_up_after`` (seconds, ``None`` = never) exists for tools and tests only. The command
     that took the payment waits at most ``foreground_wait`` seconds for that answer; after that
     the delivery goes on in the background and the payment stays in the booth window's list.

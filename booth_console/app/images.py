@@ -1,6 +1,6 @@
 """Capture images: fetched on the asyncio loop, decoded and scaled on worker threads.
 
-Decoding a 1080p JPEG and then scaling costs 15-20 ms on the GUI thread (STYLE.md), so the
+Decoding a 1080p JPEG and then scaling costs 15-20 ms on the GUI thread (docs/ARCHITECTURE.md, traps), so the
 bytes are decoded with ``QImageReader.setScaledSize`` on this module's own thread pool and only
 the small ``QImage`` comes back. ``QImage`` (unlike ``QPixmap``) may be made off the GUI thread.
 """

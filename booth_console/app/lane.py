@@ -1,6 +1,6 @@
 """``LaneController``: one QObject per lane owning its state; the lane window only renders it.
 
-Polling is sequential per lane (STYLE.md: httpx slows down with many requests in flight):
+Polling is sequential per lane (docs/ARCHITECTURE.md traps: httpx slows down with many requests in flight):
 ``GetLaneStatus`` every ``status_poll_ms`` (``status_poll_busy_ms`` while the ground loop reports a
 vehicle) and ``GetLaneOrder`` every ``order_poll_ms``; when the OrderNo changes, ``GetOrderPrice``
 and the ``ParkingOrder`` record are read. Callbacks call :meth:`LaneController.request_refresh`,

@@ -1,4 +1,4 @@
-"""The request Data as a .NET parking server signs it (DESIGN.md section 4, the default-value trap).
+"""The request Data as a .NET parking server signs it (docs/PROTOCOL.md, the default-value trap).
 
 A .NET server deserialises the request Data into a typed model before it checks the signature,
 so a numeric or boolean field that the JSON leaves out is signed with its default value (``0``,

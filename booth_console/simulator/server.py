@@ -563,7 +563,7 @@ class Simulator:
             return answer(1002, f"ParkKey '{envelope['ParkKey'][:40]}' does not match "
                                 f"this parking lot")
         # Verified over the Data as a .NET server sees it: absent numeric and boolean fields of
-        # the request model signed with their defaults (0, false), DESIGN.md section 4.
+        # the request model signed with their defaults (0, false), docs/PROTOCOL.md.
         signed = dict(envelope, Data=dotnet_view(endpoint.request_model, envelope.get("Data")))
         if not verify_envelope(signed, self.config.app_secret):
             return answer(1001, "Signature verification failed")

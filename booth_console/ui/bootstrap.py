@@ -1,6 +1,6 @@
 """Start-up shared by ``booth-console run`` and ``booth-console demo``.
 
-Order (STYLE.md): logging and the excepthook first; the QApplication and the booth window are
+Order (docs/ARCHITECTURE.md, start-up and shutdown): logging and the excepthook first; the QApplication and the booth window are
 shown before qasync, httpx and aiohttp are imported; then ``asyncio.Runner(loop_factory=
 ConsoleEventLoop)`` (qasync's, :mod:`booth_console.app.qtloop`) runs ``main()``, which creates every server, client and task, waits for a
 stop event (quit, SIGINT, SIGTERM, ``--exit-after``) and shuts down in order.

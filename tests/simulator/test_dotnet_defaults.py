@@ -1,4 +1,4 @@
-"""The .NET default-value trap (DESIGN.md section 4): absent value-type fields are signed as 0/false.
+"""The .NET default-value trap (docs/PROTOCOL.md): absent value-type fields are signed as 0/false.
 
 A .NET server deserialises Data into its typed request model before checking the signature, so
 an omitted ``DiscountAmount`` is signed as ``DiscountAmount=0``. The simulator must do the same.

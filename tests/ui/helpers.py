@@ -26,7 +26,7 @@ def run_console(loop: Any, tmp_path: Path, body: Body, *, timeout: float = 2.0,
     """
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    app.setQuitOnLastWindowClosed(False)  # as the real start-up does (STYLE.md trap)
+    app.setQuitOnLastWindowClosed(False)  # as the real start-up does (docs/ARCHITECTURE.md trap)
 
     async def scenario() -> Stack:
         stack = await start_stack(tmp_path, timeout=timeout)
