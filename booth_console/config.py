@@ -65,14 +65,9 @@ DEFAULT_SHORTCUTS: dict[str, str] = {
 
 def data_dir() -> Path:
     """Where journals, captures and window geometry live (``BOOTH_CONSOLE_DATA`` overrides)."""
-    env = os.environ.get("BOOTH_CONSOLE_DATA")
-    if env:
-        return Path(env)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-        return base / "BoothConsole"
-    base = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share"))
-    return base / "booth-console"
+    from booth_console import platform_paths  # the one rule, per platform
+
+    return Path(platform_paths.data_dir())
 
 
 # --- checks (each returns why a value is bad, or "" when it is fine) -----------------------------
