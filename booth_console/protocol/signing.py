@@ -46,6 +46,7 @@ without a secret is the caller's job (configuration, ``run``), not the signer's.
 from __future__ import annotations
 
 import base64
+import codecs
 import hashlib
 import hmac
 import re
@@ -81,6 +82,12 @@ __all__ = [
 
 #: Base64 image fields of callbacks that are excluded from the signature.
 IMAGE_FIELDS = frozenset({"EntryImageBase64", "ExitImageBase64", "ImageBase64"})
+
+# The UTF-16 codecs are looked up now, not at the first callback: Python imports a codec's
+# module from disk on first use, and under a flood of connections the process may have no file
+# descriptor left for that (every callback would then be answered 1003 until one frees).
+for _codec in ("utf-16-be", "utf-16-le"):
+    codecs.lookup(_codec)
 
 #: MD5 of the empty string: what the C# code hashes when Data is null.
 EMPTY_MD5 = hashlib.md5(b"").hexdigest()
