@@ -46,6 +46,7 @@ class Session:
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
     _resuming: bool = field(default=False, repr=False)
+    _offline_retry_s: float = field(default=0.0, repr=False)
     _closing: bool = field(default=False, repr=False)
     _register_url: str = field(default="", repr=False)
     _was_online: bool = field(default=False, repr=False)
@@ -230,6 +231,7 @@ class Session:
     async def _resume_pending(self) -> None:
         from booth_console.app import commands as cmd
 
+        unchecked = False
         try:
             if self.ctx.journal is None:
                 return
@@ -239,8 +241,23 @@ class Session:
                 if p.payment_order_no not in self.ctx.deliveries and not self._closing:
                     log.info("delivering pending payment %s in the background", p.payment_order_no)
                     cmd.resume_in_background(self.ctx, p)
+            unchecked = bool(await self.ctx.journal.offline_payments())
         finally:
             self._resuming = False
+        if unchecked:
+            # The server went away again while they were checked, or it answered a lane in the
+            # seconds it was going away, so the link never showed offline and no "back online"
+            # will come: look again later, backing off, until every one is checked.
+            self._offline_retry_s = min(max(self._offline_retry_s * 2, 2.0), 30.0)
+            self._spawn(self._resume_later(self._offline_retry_s), "offline-retry")
+        else:
+            self._offline_retry_s = 0.0
+
+    async def _resume_later(self, delay: float) -> None:
+        await asyncio.sleep(delay)
+        if self.booth.link.online:
+            self.resume_pending_soon()
+        # offline now: the link's coming back resumes them
 
     def _spawn(self, coro: Any, name: str) -> None:
         if self._closing:

@@ -114,6 +114,46 @@ def test_offline_cash_payment_is_delivered_once_when_the_server_returns(
     loop.run_until_complete(scenario())
 
 
+def test_offline_payment_whose_check_fails_once_is_checked_again_while_the_link_stays_up(
+        loop: Any, tmp_path: Path) -> None:
+    """A server that drops the check's request in the seconds it comes back (or goes away for a
+    moment while a lane still answers) gives no second "back online": the payment must not stay
+    offline until the next outage."""
+    from booth_console.errors import TransportError
+
+    async def scenario() -> None:
+        stack = await start_stack(tmp_path)
+        try:
+            ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
+            spy = PaySpy(ctx.client)
+            order = await exit_with_fee(stack, "琼Z3111X")
+            port = await go_offline(stack)
+            out = await cmd.record_offline_payment(
+                ctx, ctl, cmd.PaymentInput(order_no=order.order_no, amount_due=order.charge,
+                                           received=order.charge),
+                plate=order.plate, known_at=ctl.link.last_seen)
+            real_query, dropped = ctx.client.query_parking_orders, []
+
+            async def query_once_dropped(*args: Any, **kwargs: Any) -> Any:
+                if not dropped:
+                    dropped.append(1)
+                    raise TransportError("connection reset while the server was starting")
+                return await real_query(*args, **kwargs)
+
+            ctx.client.query_parking_orders = query_once_dropped
+            went_offline: list[bool] = []
+            stack.sim = await start_simulator(tmp_path, port)
+            await wait_until(lambda: booth.link.online, 10)
+            booth.link_changed.connect(lambda snap: went_offline.append(not snap.online))
+            await wait_until(lambda: dropped and spy.paid == [out.payment_order_no], 15)
+            assert not any(went_offline)  # delivered without another outage
+            assert await ctx.journal.open_payments() == []
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
+
+
 def test_fee_changed_while_offline_needs_review_and_is_not_sent(loop: Any, tmp_path: Path) -> None:
     async def scenario() -> None:
         stack = await start_stack(tmp_path)
