@@ -42,7 +42,7 @@ class Session:
     runner: CommandRunner
     images: ImageLoader
     owns_client: bool = True
-    mqtt: Any = None  # booth_console.mqtt.console.ConsoleMqtt: callbacks over MQTT, republishing
+    mqtt: Any = None  # booth_console.listener.mqtt.ConsoleMqtt: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
     _resuming: bool = field(default=False, repr=False)
@@ -101,7 +101,7 @@ class Session:
         mqtt_side = None
         if stack is not None and (cfg.server.transport == "mqtt" or cfg.listener.republish_mqtt):
             try:
-                from booth_console.mqtt.console import attach_console
+                from booth_console.listener.mqtt import attach_console
 
                 mqtt_side = await attach_console(cfg, stack.processor, hub_sink=hub.sink)
             except Exception as exc:
@@ -184,7 +184,7 @@ class Session:
 
     def _on_mqtt_session_lost(self, lost: Any) -> None:
         """Warn the attendant, re-poll every lane now, ask the server to re-push failed ones."""
-        from booth_console.mqtt.console import request_repush
+        from booth_console.listener.mqtt import request_repush
 
         self.messages.warning(QtTr.tr(
             "The MQTT broker restarted without this booth's subscription: callbacks sent while "
