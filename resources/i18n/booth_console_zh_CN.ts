@@ -483,6 +483,21 @@
         <translation>完成</translation>
     </message>
     <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>There is no plate at this lane to copy.</source>
+        <translation>此车道没有可复制的车牌。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>Plate {plate} copied to the clipboard.</source>
+        <translation>车牌 {plate} 已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>Copy plate</source>
+        <translation>复制车牌</translation>
+    </message>
+    <message>
         <location filename="../../booth_console/app/commands/fee.py"/>
         <source>There is no order at this lane to change.</source>
         <translation>本车道没有可修改的订单。</translation>

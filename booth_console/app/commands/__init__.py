@@ -13,7 +13,7 @@ barrier while the ground loop reports a vehicle, and toggling keep-open, ask fir
 journaled as pending before it is sent and delivered until the server answers definitively.
 """
 
-from booth_console.app.commands import fee, gate, no_plate, offline, payment
+from booth_console.app.commands import copy_plate, fee, gate, no_plate, offline, payment
 from booth_console.app.commands.base import (
     DATE_FMT,
     Asker,
@@ -79,6 +79,7 @@ __all__ = [
     "Status",
     "close_gate",
     "confirm_payment",
+    "copy_plate",
     "default_reasons",
     "describe_error",
     "fee",
