@@ -1,7 +1,10 @@
 """The lane window: one top-level window per lane, rendering its :class:`LaneController`.
 
-The window renders the controller's signals and calls commands through the
-:class:`~booth_console.app.commands.CommandRunner`; it holds no lane state of its own.
+The window renders the controller's signals; its command buttons and keys come from the
+operator-command registry (:data:`~booth_console.app.commands.COMMANDS`): a button or key runs
+the command's flow, which asks the attendant through this window's dialogs (:class:`LaneAsker`)
+and reports through the :class:`~booth_console.app.commands.CommandRunner`. It holds no lane
+state of its own.
 """
 
 from __future__ import annotations
