@@ -311,7 +311,7 @@ async def _attendant(session: Any, every: float, stats: dict[str, int]) -> None:
                                        received=order.amount_due)
             out = await session.runner.run(ctl.lane_no, "confirm_payment", cmd.confirm_payment,
                                            ctl, payment)
-            stats["paid" if out is not None else "not_paid"] += 1
+            stats["paid" if out.ok else "not_paid"] += 1
 
 
 async def soak(args: argparse.Namespace) -> list[dict[str, Any]]:

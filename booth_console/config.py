@@ -8,6 +8,13 @@ its allowed values (range, choices or a check). From that one declaration:
 * :func:`example_toml` writes ``docs/booth.example.toml`` (a test keeps the committed file
   equal to it, so the example cannot drift): every default with its meaning.
 
+The operator commands and their default keys are declared with the commands
+(``booth_console/app/commands/registry.py``), which tell this module with
+:func:`declare_shortcut`; ``[booth.shortcuts]`` names are checked against them once they are
+declared (a process without the console's commands, such as the listener tools, reads the table
+without checking its names). The example is therefore generated with the commands declared:
+``python3 -m booth_console.app.commands > docs/booth.example.toml``.
+
 The credentials are not required by :func:`parse_config` (the tools take them from the command
 line too); :func:`require_credentials` checks them once every source is applied. The AppSecret
 may come from the environment (:data:`SECRET_ENV`, see :func:`with_environment`). The AppSecret
@@ -18,7 +25,6 @@ from __future__ import annotations
 
 import ipaddress
 import os
-import sys
 import textwrap
 import tomllib
 from collections.abc import Callable, Iterator
@@ -51,16 +57,14 @@ __all__ = [
 #: Environment variable that gives the AppSecret (keeps it out of files and shell history).
 SECRET_ENV = "BOOTH_CONSOLE_APP_SECRET"
 
-#: Default keyboard shortcuts per operator command (overridable in ``[booth.shortcuts]``).
-DEFAULT_SHORTCUTS: dict[str, str] = {
-    "open_gate": "F1",
-    "close_gate": "F2",
-    "toggle_keep_open": "F3",
-    "confirm_payment": "F4",
-    "refresh": "F5",
-    "override_fee": "F6",
-    "no_plate_entry": "F7",
-}
+#: Default keyboard shortcut per operator command (overridable in ``[booth.shortcuts]``), in
+#: the order the commands were declared; filled by :func:`declare_shortcut`.
+DEFAULT_SHORTCUTS: dict[str, str] = {}
+
+
+def declare_shortcut(command: str, key: str) -> None:
+    """Declare an operator command and its default key (called by the command registry)."""
+    DEFAULT_SHORTCUTS[command] = key
 
 
 def data_dir() -> Path:
@@ -237,7 +241,8 @@ class BoothConfig:
         DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
         "payment dialog, in key order", check=_payment_method_keys)
     shortcuts: tuple[tuple[str, str], ...] = _setting(
-        tuple(DEFAULT_SHORTCUTS.items()), "[booth.shortcuts]: any Qt key sequence per command")
+        (), "[booth.shortcuts]: any Qt key sequence per command (those differing from the "
+        "default)")
 
     def shortcut(self, command: str) -> str:
         """The key sequence bound to an operator command."""
@@ -385,13 +390,13 @@ def check_setting(s: Setting, value: Any) -> None:
 def _shortcuts(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
         raise ConfigError("[booth.shortcuts] must map command names to key sequences")
-    unknown = set(value) - set(DEFAULT_SHORTCUTS)
+    unknown = set(value) - set(DEFAULT_SHORTCUTS) if DEFAULT_SHORTCUTS else set()
     if unknown:
         raise ConfigError(
             f"[booth.shortcuts] unknown command(s): {', '.join(sorted(unknown))}; "
             f"known: {', '.join(DEFAULT_SHORTCUTS)}"
         )
-    return tuple({**DEFAULT_SHORTCUTS, **value}.items())
+    return tuple((k, v) for k, v in value.items() if DEFAULT_SHORTCUTS.get(k) != v)
 
 
 def _section(cls: Any, section: str, raw: Any) -> Any:
@@ -500,10 +505,12 @@ def _toml_value(value: Any) -> str:
 
 def example_toml() -> str:
     """``docs/booth.example.toml``, generated from the declaration: every setting, its default,
-    its meaning and allowed values (``python3 -m booth_console.config > docs/booth.example.toml``)."""
+    its meaning and allowed values (``python3 -m booth_console.app.commands >
+    docs/booth.example.toml``, which declares the operator commands first)."""
     out = [
         "# Booth Console configuration (booth-console run --config booth.toml).",
-        "# Generated from booth_console/config.py: python3 -m booth_console.config",
+        "# Generated from booth_console/config.py and the operator commands:",
+        "# python3 -m booth_console.app.commands",
         "# Every setting is optional and shows its default, except the [server] credentials:",
         f"# app_id, park_key and app_secret (or the environment variable {SECRET_ENV}) are required.",
     ]
@@ -528,6 +535,3 @@ def example_toml() -> str:
                 out.append(f"{command} = {_toml_value(key)}")
     return "\n".join(out) + "\n"
 
-
-if __name__ == "__main__":
-    sys.stdout.write(example_toml())

@@ -3,7 +3,7 @@
 It reads the lanes (``Lane`` query, filtered by ``[booth] lanes``), creates one
 :class:`~booth_console.app.lane.LaneController` per lane, keeps the areas and their free spaces
 (``Area`` query plus parking-space callbacks), the plate and vehicle type lists (for no-plate
-entry), the server link (aggregated from the lanes), the listener's state, pending payments,
+entry), the server link (aggregated from the lanes), the listener's state
 and a live feed of entries, exits, payments and gate releases built from callbacks.
 """
 
@@ -83,8 +83,6 @@ class BoothService(QObject):
             lanes' links).
         listener_changed(ListenerSnapshot): the listener's address, counts, last callback.
         feed_added(list[FeedItem]): new live-feed items (batched, newest last).
-        pending_changed(list[PendingPayment]): payments not settled yet: waiting for a definite
-            answer, offline payments not checked yet, and offline payments needing review.
     """
 
     lanes_loaded = Signal(object)
@@ -92,7 +90,6 @@ class BoothService(QObject):
     link_changed = Signal(object)
     listener_changed = Signal(object)
     feed_added = Signal(object)
-    pending_changed = Signal(object)
 
     def __init__(
         self,
@@ -170,7 +167,6 @@ class BoothService(QObject):
         log.info("booth ready: polling lanes %s", ", ".join(self.controllers) or "(none)")
         self._spawn(self._load_types(), "types")
         self._spawn(self._area_loop(), "areas")
-        await self.reload_pending(announce=True)
         return list(self.controllers.values())
 
     async def stop(self) -> None:
@@ -268,29 +264,6 @@ class BoothService(QObject):
             areas[snap.area_no] = snap
         self.areas = areas
         self.areas_changed.emit(list(areas.values()))
-
-    async def reload_pending(self, *, announce: bool = False) -> None:
-        """Read payments not settled from the journal and show them (``announce``: say so)."""
-        if self.journal is None:
-            return
-        try:
-            pending = await self.journal.open_payments()
-        except Exception:
-            log.exception("cannot read pending payments")
-            return
-        to_send = [p for p in pending if getattr(p, "status", "pending") != "review"]
-        review = len(pending) - len(to_send)
-        if to_send and announce:
-            self.messages.warning(
-                _tr("{n} payment(s) were not confirmed by the parking server yet; they are "
-                    "sent again automatically.").format(n=len(to_send))
-            )
-        if review and announce:
-            self.messages.warning(
-                _tr("{n} offline payment(s) need review: their order changed while the parking "
-                    "server could not be reached (see “Payments waiting for the server”).")
-                .format(n=review))
-        self.pending_changed.emit(pending)
 
     # -- link ------------------------------------------------------------------------------
 

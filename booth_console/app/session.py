@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from booth_console.app.booth import BoothService
-from booth_console.app.commands import CommandContext, CommandRunner, RetryPolicy
+from booth_console.app.commands import CommandContext, CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
 from booth_console.app.messages import MessageBus, error_text
+from booth_console.app.outbox import PaymentOutbox, RetryPolicy
 from booth_console.config import Config
 from booth_console.errors import BoothError
 from booth_console.waits import wait_event
@@ -57,12 +58,11 @@ class Session:
     ctx: CommandContext
     runner: CommandRunner
     images: ImageLoader
+    outbox: PaymentOutbox
     owns_client: bool = True
     mqtt: ConsoleMqttSide | None = None  #: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
-    _resuming: bool = field(default=False, repr=False)
-    _offline_retry_s: float = field(default=0.0, repr=False)
     _closing: bool = field(default=False, repr=False)
     _register_url: str = field(default="", repr=False)
     _was_online: bool = field(default=False, repr=False)
@@ -148,14 +148,16 @@ class Session:
             client=client, journal=journal, operator=cfg.booth.operator, messages=messages,
             virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
             payment_retry=payment_retry or RetryPolicy(),
+            override_reasons=cfg.booth.override_reasons,
         )
+        outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)
         images = ImageLoader()
-        session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, owns_client,
-                      mqtt_side)
+        session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
+                      owns_client, mqtt_side)
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
-        session._wire_payments()
+        booth.link_changed.connect(session._on_link)
         if stack is not None:
             _tell_journal_damage(stack, messages)
         session.reregister_every_s = cfg.listener.reregister_every_min * 60.0
@@ -211,70 +213,19 @@ class Session:
             ctl.request_refresh()
         self._spawn(request_repush(self.client, lost), "repush")
 
-    # -- pending payments --------------------------------------------------------------------
-
-    def _wire_payments(self) -> None:
-        """Keep the pending list current and deliver pending payments whenever the link is up."""
-        self.ctx.on_pending_changed = lambda: self._spawn(self.booth.reload_pending(), "pending")
-        self.booth.link_changed.connect(self._on_link)
-        self.booth.pending_changed.connect(self._on_pending)
+    # -- the server link -----------------------------------------------------------------------
 
     def _on_link(self, snap: Any) -> None:
+        """Pending payments go out when the link comes back (the outbox); callbacks are
+        registered again after an outage."""
         came_back = snap.online and not self._was_online
         self._was_online = bool(snap.online)
+        self.outbox.set_online(bool(snap.online))
         if came_back:  # only on the transition (the link is re-announced every second)
             self._link_up.set()
             if self._seen_online:  # back after an outage, not merely up for the first time
                 self._recovered.set()
             self._seen_online = True
-            for d in list(self.ctx.deliveries.values()):
-                d.wake.set()  # the server answers again: try now rather than after the back-off
-            self.resume_pending_soon()
-
-    def _on_pending(self, pending: list[Any]) -> None:
-        if self.booth.link.online and any(
-            p.payment_order_no not in self.ctx.deliveries
-            and getattr(p, "status", "pending") in ("pending", "offline") for p in pending
-        ):
-            self.resume_pending_soon()
-
-    def resume_pending_soon(self) -> None:
-        """Deliver, in the background, every pending payment not being delivered already."""
-        if self._resuming or self._closing:
-            return
-        self._resuming = True
-        self._spawn(self._resume_pending(), "resume-payments")
-
-    async def _resume_pending(self) -> None:
-        from booth_console.app import commands as cmd
-
-        unchecked = False
-        try:
-            if self.ctx.journal is None:
-                return
-            # offline payments are checked against their order first (docs/OFFLINE.md)
-            await cmd.reconcile_offline_payments(self.ctx)
-            for p in await self.ctx.journal.pending_payments():
-                if p.payment_order_no not in self.ctx.deliveries and not self._closing:
-                    log.info("delivering pending payment %s in the background", p.payment_order_no)
-                    cmd.resume_in_background(self.ctx, p)
-            unchecked = bool(await self.ctx.journal.offline_payments())
-        finally:
-            self._resuming = False
-        if unchecked:
-            # The server went away again while they were checked, or it answered a lane in the
-            # seconds it was going away, so the link never showed offline and no "back online"
-            # will come: look again later, backing off, until every one is checked.
-            self._offline_retry_s = min(max(self._offline_retry_s * 2, 2.0), 30.0)
-            self._spawn(self._resume_later(self._offline_retry_s), "offline-retry")
-        else:
-            self._offline_retry_s = 0.0
-
-    async def _resume_later(self, delay: float) -> None:
-        await asyncio.sleep(delay)
-        if self.booth.link.online:
-            self.resume_pending_soon()
-        # offline now: the link's coming back resumes them
 
     def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
         if self._closing:
@@ -295,19 +246,26 @@ class Session:
         task.add_done_callback(done)
 
     def start(self) -> asyncio.Task[Any]:
-        """Load the lanes and start polling in the background (retries while the server is down)."""
+        """Load the lanes and start polling in the background (retries while the server is
+        down), then list the payments still waiting for the server (and say so)."""
         if self._start_task is None:
             self._start_task = asyncio.get_running_loop().create_task(
-                self.booth.start(), name="booth-start"
+                self._start(), name="booth-start"
             )
         return self._start_task
+
+    async def _start(self) -> list[Any]:
+        controllers = await self.booth.start()
+        await self.outbox.reload(announce=True)
+        return controllers
 
     async def aclose(self) -> None:
         """Stop everything in order; never raises."""
         self._closing = True
-        pending_tasks = list(self._tasks) + [d.task for d in self.ctx.deliveries.values()]
+        pending_tasks = list(self._tasks)
         for t in pending_tasks:
             t.cancel()
+        await self.outbox.aclose()
         for t in pending_tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t

@@ -34,44 +34,9 @@ __all__ = [
     "OrderSnapshot",
     "Payable",
     "StatusSnapshot",
-    "field",
     "to_decimal",
     "to_int",
 ]
-
-
-def _pascal(name: str) -> str:
-    special = {"gs_status": "GSStatus", "id_camera_status": "IDCameraStatus", "p_uid": "PUid"}
-    if name in special:
-        return special[name]
-    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
-
-
-def field(obj: Any, name: str, *aliases: str, default: Any = None) -> Any:
-    """Read ``name`` from a wire model or mapping (snake_case attribute, PascalCase key, aliases).
-
-    Deprecated: read the typed model's attribute instead (the client returns each endpoint's
-    model, callbacks carry theirs), and build snapshots with the ``from_wire`` helpers of this
-    module. Kept only until its last caller (``app/commands.py``) is converted; then removed.
-    """
-    if obj is None:
-        return default
-    if isinstance(obj, dict):
-        for key in (name, _pascal(name), *aliases):
-            if key in obj and obj[key] is not None:
-                return obj[key]
-        return default
-    value = getattr(obj, name, None)
-    if value is not None:
-        return value
-    extra = getattr(obj, "model_extra", None) or {}
-    for key in (_pascal(name), *aliases):
-        if key in extra and extra[key] is not None:
-            return extra[key]
-        value = getattr(obj, key, None) if key.isidentifier() else None
-        if value is not None:
-            return value
-    return default
 
 
 def to_decimal(value: Any) -> Decimal:

@@ -315,7 +315,7 @@ class BoothWindow(QWidget):
         s.booth.link_changed.connect(self._on_link)
         s.booth.listener_changed.connect(self._on_listener)
         s.booth.feed_added.connect(self._on_feed)
-        s.booth.pending_changed.connect(self._on_pending)
+        s.outbox.pending_changed.connect(self._on_pending)
         s.messages.attach(self._on_message)
         self.retry_button.clicked.connect(self.on_retry_pending)
         self.settle_button.clicked.connect(self.on_settle_review)
@@ -571,27 +571,11 @@ class BoothWindow(QWidget):
     # -- actions ---------------------------------------------------------------------------
 
     async def retry_pending(self) -> None:
-        """Send every pending payment again with its own PaymentOrderNo. Offline payments are
-        checked against their order first; those needing review are never sent from here."""
+        """Send every pending payment again with its own PaymentOrderNo ("Send again"; the
+        outbox checks offline payments first and never sends those needing review)."""
         if self.session is None:
             return
-        if any(getattr(p, "status", "pending") == "offline" for p in self.pending):
-            await cmd.reconcile_offline_payments(self.session.ctx)
-        for p in list(self.pending):
-            if getattr(p, "status", "pending") != "pending":
-                continue
-            await self.session.runner.run(
-                p.lane_no, "confirm_payment", cmd.resume_payment, p,
-                busy_text=self.tr("Sending payment {pno} again…").format(pno=p.payment_order_no),
-                success_text=self._payment_text,
-            )
-        await self.session.booth.reload_pending()
-
-    def _payment_text(self, out: Any) -> str:
-        if out.already_recorded:
-            return self.tr("Payment {pno} had already been recorded by the parking server.").format(
-                pno=out.payment_order_no)
-        return self.tr("Payment {pno} confirmed.").format(pno=out.payment_order_no)
+        await self.session.outbox.retry(self.session.runner, self.pending)
 
     @async_slot
     async def on_retry_pending(self) -> None:

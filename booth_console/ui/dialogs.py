@@ -13,7 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from PySide6.QtCore import QCoreApplication, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcut, QWheelEvent
@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from booth_console.app.booth import TypeChoice
+from booth_console.app.commands import read_amount
 from booth_console.app.messages import Level, Message, MessageBus
 from booth_console.app.snapshots import OrderSnapshot
 from booth_console.config import DEFAULT_PAYMENT_METHOD_KEYS
@@ -97,12 +98,7 @@ class Subject:
         return " · ".join(parts)
 
 
-def _amount(text: str) -> Decimal | None:
-    try:
-        value = Decimal(text.strip().replace("¥", "").replace("￥", "").replace(",", "."))
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
+_amount = read_amount  # the dialogs check range and decimals themselves, with their own words
 
 
 class _Base(QDialog):

@@ -1,16 +1,19 @@
 """The lane window: one top-level window per lane, rendering its :class:`LaneController`.
 
-The window renders the controller's signals and calls commands through the
-:class:`~booth_console.app.commands.CommandRunner`; it holds no lane state of its own.
+The window renders the controller's signals; its command buttons and keys come from the
+operator-command registry (:data:`~booth_console.app.commands.COMMANDS`): a button or key runs
+the command's flow, which asks the attendant through this window's dialogs (:class:`LaneAsker`)
+and reports through the :class:`~booth_console.app.commands.CommandRunner`. It holds no lane
+state of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
-import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -30,11 +33,11 @@ from PySide6.QtWidgets import (
 )
 
 from booth_console.app import commands as cmd
-from booth_console.app.booth import BoothService
-from booth_console.app.commands import CommandRunner, ConfirmationRequired
+from booth_console.app.booth import BoothService, TypeChoice
+from booth_console.app.commands import CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import LaneController
-from booth_console.app.messages import Level, Message, MessageBus, error_text
+from booth_console.app.messages import Level, Message, MessageBus
 from booth_console.app.snapshots import (
     CaptureSnapshot,
     LaneKind,
@@ -43,7 +46,6 @@ from booth_console.app.snapshots import (
     StatusSnapshot,
 )
 from booth_console.config import BoothConfig
-from booth_console.errors import BoothError, ServerTimeout, TransportError
 from booth_console.ui.dialogs import (
     DEFAULT_METHOD_KEYS,
     HistoryWindow,
@@ -66,7 +68,7 @@ from booth_console.ui.widgets import (
     show_image,
 )
 
-__all__ = ["LaneWindow"]
+__all__ = ["LaneAsker", "LaneWindow"]
 
 log = logging.getLogger("booth_console.ui.lane")
 
@@ -129,9 +131,7 @@ class LaneWindow(QWidget):
         self.compact: bool | None = None
         self.density = ""  # "normal", "medium" (1366x768) or "compact" (a quarter of 1920x1080)
         #: order no. -> who lowered its fee and why (shown beside the amount)
-        self.override_notes: dict[str, str] = {}
-        #: the offline payment recorded last at this lane (its reason offered for F1)
-        self.last_offline_payment: cmd.OfflinePayment | None = None
+        self.override_notes: dict[str, str] = runner.ctx.fee_notes
         self._capture_hidden = False
         self._build()
         self._connect_signals()
@@ -270,24 +270,16 @@ class LaneWindow(QWidget):
         root.addLayout(middle, 1)
 
         row = QHBoxLayout()
-        titles = {
-            "open_gate": self.tr("Open barrier"),
-            "close_gate": self.tr("Close barrier"),
-            "toggle_keep_open": self.tr("Keep open"),
-            "confirm_payment": self.tr("Confirm payment"),
-            "refresh": self.tr("Refresh"),
-            "override_fee": self.tr("Fee override"),
-            "no_plate_entry": self.tr("No-plate entry"),
-        }
-        for name in cmd.COMMANDS:
+        for name, command in cmd.COMMANDS.items():
             key = self.config.shortcut(name)
             native = QKeySequence(key).toString(QKeySequence.SequenceFormat.NativeText) if key else ""
-            btn = QPushButton(f"{native}\n{titles[name]}" if native else titles[name], self)
+            title = command.display_title()
+            btn = QPushButton(f"{native}\n{title}" if native else title, self)
             btn.setFont(big_font(16))
             btn.setMinimumHeight(64)
             btn.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
             btn.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-            btn.setToolTip(f"{titles[name]} ({native})" if native else titles[name])
+            btn.setToolTip(f"{title} ({native})" if native else title)
             self.buttons[name] = btn
             row.addWidget(btn)
             if key:
@@ -330,16 +322,8 @@ class LaneWindow(QWidget):
         self.runner.busy_changed.connect(self._on_busy)
         self.booth.lanes_loaded.connect(lambda _l: self._render_lane())
         self._flash_timer.timeout.connect(self._flash_step)
-        actions = {
-            "open_gate": self.on_open_gate,
-            "close_gate": self.on_close_gate,
-            "toggle_keep_open": self.on_toggle_keep_open,
-            "confirm_payment": self.on_confirm_payment,
-            "refresh": self.on_refresh,
-            "override_fee": self.on_override_fee,
-            "no_plate_entry": self.on_no_plate_entry,
-        }
-        for name, slot in actions.items():
+        for name in cmd.COMMANDS:
+            slot = self._slot(name)
             self.buttons[name].clicked.connect(slot)
             if name in self.shortcuts:
                 self.shortcuts[name].activated.connect(slot)
@@ -362,9 +346,8 @@ class LaneWindow(QWidget):
         self.setWindowTitle(self.tr("{name} (lane {no}) — Booth Console").format(
             name=lane.name, no=lane.lane_no))
         entry = lane.kind is LaneKind.ENTRY
-        self.buttons["no_plate_entry"].setVisible(entry)
-        self.buttons["confirm_payment"].setVisible(not entry or lane.charging)
-        self.buttons["override_fee"].setVisible(not entry or lane.charging)
+        for name, command in cmd.COMMANDS.items():
+            self.buttons[name].setVisible(command.applies(self.ctl))
         self.amount.setVisible(not entry or lane.charging)
         self.amount_caption.setVisible(not entry or lane.charging)
         self._update_enabled()
@@ -629,12 +612,9 @@ class LaneWindow(QWidget):
         task.add_done_callback(lambda t: t.cancelled() or t.exception())
 
     def _update_enabled(self) -> None:
-        order = self.ctl.order
-        has_order = order is not None and bool(order.order_no)
-        self.buttons["confirm_payment"].setEnabled(has_order)
-        self.buttons["override_fee"].setEnabled(
-            has_order and order is not None and order.amount_due > 0 and self.ctl.link.online)
-        self.buttons["no_plate_entry"].setEnabled(self.ctl.lane.kind is LaneKind.ENTRY)
+        for name, command in cmd.COMMANDS.items():
+            if command.enabled is not None:
+                self.buttons[name].setEnabled(command.is_enabled(self.ctl))
 
     def _on_message(self, msg: Message) -> None:
         if msg.lane_no not in ("", self.ctl.lane_no):
@@ -762,319 +742,26 @@ class LaneWindow(QWidget):
         if self.header.styleSheet() != style:  # a style sheet re-polishes: only on a change
             self.header.setStyleSheet(style)
 
-    # -- commands (async; the slots below are one-liners) ----------------------------------
+    # -- commands: each declared once in the registry (booth_console/app/commands) -----------
 
-    async def open_gate(self) -> Any:
-        """Open the barrier (F1). Offline (or when the command gets no answer) the attendant is
-        told to use the barrier's manual switch and the opening is journaled with a reason."""
-        if not self.ctl.link.online:
-            return await self.manual_open()
-        result, exc = await self._run_collect(
-            "open_gate", cmd.open_gate, self.ctl, busy_text=self.tr("Opening the barrier…"),
-            success_text=lambda _r: self.tr("The barrier opens."))
-        if (result is None and isinstance(exc, TransportError) and not exc.sent
-                and not isinstance(exc, ServerTimeout)):
-            # certainly not sent (the server refused the connection): offer the manual switch.
-            # After a timeout the barrier may have moved: the attendant checks it first.
-            return await self.manual_open()
-        return result
+    def operation(self) -> cmd.Operation:
+        """An invocation at this lane: this window asks the attendant."""
+        return cmd.Operation(self.runner, self.ctl, LaneAsker(self), self.booth)
 
-    def manual_open_reasons(self) -> tuple[str, ...]:
-        """Reasons offered for a manual opening."""
-        return (
-            self.tr("Paid cash offline"),
-            self.tr("Nothing to pay (free time, monthly or free vehicle)"),
-            self.tr("Emergency or official vehicle"),
-            self.tr("Approved by the supervisor"),
-        )
+    async def invoke(self, name: str) -> cmd.Outcome[Any]:
+        """Give the operator command ``name`` at this lane (its button or key)."""
+        return await cmd.COMMANDS[name].invoke(self.operation())
 
-    async def manual_open(self) -> Any:
-        """The server cannot be reached: ask the attendant to open the barrier with its manual
-        switch and, once they say they did, journal the opening with a reason. Nothing is sent
-        to the server, now or later."""
-        order = self.ctl.order
-        pending = self.last_offline_payment
-        reason = ""
-        if pending is not None and order is not None and pending.order_no == order.order_no:
-            reason = self.tr("Paid cash offline (payment {pno})").format(
-                pno=pending.payment_order_no)
-        warning = self.tr(
-            "OFFLINE since {t}: the parking server cannot be reached, so this console cannot open "
-            "the barrier, and the command is not kept for later. Open the barrier with its manual "
-            "switch, then confirm here with the reason: the opening is recorded in the journal "
-            "(lane, plate, last known order, your name, time).").format(t=self.offline_since())
-        dlg = ManualOpenDialog(self, self.subject(), warning=warning,
-                               reasons=self.manual_open_reasons(), reason=reason)
-        self.last_dialog = dlg
-        if await run_dialog(dlg) != ManualOpenDialog.DialogCode.Accepted.value:
-            dlg.deleteLater()
-            self.messages.info(self.tr("No manual opening recorded."), lane_no=self.ctl.lane_no)
-            return None
-        why = dlg.reason.text().strip()
-        dlg.deleteLater()
-        return await self.runner.run(
-            self.ctl.lane_no, "manual_open", cmd.record_manual_opening, self.ctl, why,
-            busy_text=self.tr("Recording the manual opening…"),
-            success_text=lambda _r: self.tr("Manual opening recorded: {why}").format(why=why))
+    def _slot(self, name: str) -> Callable[..., Any]:
+        return functools.partial(self.on_command, name)
 
-    async def close_gate(self) -> Any:
-        """Close the barrier (F2), asking first while a vehicle is on the loop."""
-        try:
-            return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         busy_text=self.tr("Closing the barrier…"),
-                                         success_text=lambda _r: self.tr("The barrier closes."))
-        except ConfirmationRequired as q:
-            if not await self.ask(self.tr("Close barrier"), str(q)):
-                self.messages.info(self.tr("Barrier not closed."), lane_no=self.ctl.lane_no)
-                return None
-            return await self.runner.run(self.ctl.lane_no, "close_gate", cmd.close_gate, self.ctl,
-                                         confirmed=True, busy_text=self.tr("Closing the barrier…"),
-                                         success_text=lambda _r: self.tr("The barrier closes."))
-
-    async def toggle_keep_open(self) -> Any:
-        """Switch keep-open on or off (F3) after a confirmation."""
-        try:
-            return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
-                                         self.ctl)
-        except ConfirmationRequired as q:
-            if not await self.ask(self.tr("Keep open"), str(q)):
-                self.messages.info(self.tr("Keep-open unchanged."), lane_no=self.ctl.lane_no)
-                return None
-            return await self.runner.run(self.ctl.lane_no, "toggle_keep_open", cmd.toggle_keep_open,
-                                         self.ctl, confirmed=True,
-                                         busy_text=self.tr("Switching keep-open…"),
-                                         success_text=lambda _r: self.tr("Keep-open switched."))
-
-    async def confirm_payment(self) -> Any:
-        """Take a payment (F4): dialog, then PaySuccess journaled first and retried until definite.
-
-        The lane order and its price are read again right before sending; if the amount due
-        changed while the dialog was open nothing is sent and the attendant is asked to take the
-        payment again with the new amount.
-        """
-        if not self.ctl.link.online:
-            return await self.offline_payment()
-        kept: tuple[Decimal, str, str] | None = None  # received, method, remarks typed before
-        changed_note = ""
-        while True:
-            order = self.ctl.order
-            if order is None or not order.order_no:
-                self.messages.info(self.tr("No order to pay at this lane."), lane_no=self.ctl.lane_no)
-                return None
-            keys = self.config.payment_method_keys or DEFAULT_METHOD_KEYS
-            if kept is None:
-                dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
-                                    method_keys=keys)
-            else:
-                dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
-                                    received=kept[0], method=kept[1], remarks=kept[2], note=changed_note,
-                                    method_keys=keys)
-            self.last_dialog = dlg
-            if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
-                dlg.deleteLater()
-                return None
-            kept = (dlg.received_amount, dlg.method_code, dlg.remarks.text())
-            payment = cmd.PaymentInput(
-                order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
-                method=dlg.method_code, remarks=dlg.remarks.text().strip(),
-                coupon_nos=order.coupon_nos,
-            )
-            dlg.deleteLater()
-            change = payment.change
-            failures: list[Any] = []
-
-            def note(event: tuple[str, str, bool, Any], failures: list[Any] = failures) -> None:
-                if event[0] == self.ctl.lane_no and event[1] == "confirm_payment" and not event[2]:
-                    failures.append(event[3])
-
-            self.runner.finished.connect(note)
-            try:
-                result = await self.runner.run(
-                    self.ctl.lane_no, "confirm_payment", cmd.confirm_payment, self.ctl, payment,
-                    busy_text=self.tr("Sending the payment…"),
-                    success_text=self._paid_text(change),
-                )
-            finally:
-                self.runner.finished.disconnect(note)
-            changed = next((f for f in failures if isinstance(f, cmd.AmountChanged)), None)
-            offline = next((f for f in failures if isinstance(f, cmd.ServerOffline)), None)
-            if result is None and offline is not None:  # the server went away mid-payment
-                return await self.offline_payment(received=kept[0], remarks=kept[2],
-                                                  method=kept[1], order=order)
-            if result is not None or changed is None:
-                return result
-            if not await self.ask(
-                self.tr("Amount due changed"),
-                self.tr("The amount due is now {new} (it was {old}). Take the payment with the "
-                        "new amount? The amount received ({received}) is kept.").format(
-                    new=yuan(changed.new), old=yuan(changed.old), received=yuan(kept[0])),
-            ):
-                return None
-            changed_note = self.tr("The amount due changed from {old} to {new}: the amount received is "
-                           "kept and the change computed again.").format(
-                old=yuan(changed.old), new=yuan(changed.new))
-            try:
-                await self.ctl.refresh_now()
-            except BoothError as exc:
-                self.messages.error(error_text(exc), lane_no=self.ctl.lane_no)
-                return None
-
-    async def offline_payment(self, *, received: Decimal | None = None, remarks: str = "",
-                              method: str = cmd.OFFLINE_CASH,
-                              order: OrderSnapshot | None = None) -> Any:
-        """Record an offline cash payment with the last known order and fee (F4 while the
-        server cannot be reached, or after it stopped answering mid-payment)."""
-        order = order if order is not None else self.ctl.order
-        if order is None or not order.order_no:
-            self.messages.info(
-                self.tr("OFFLINE: no order is known at this lane, so no payment can be "
-                        "recorded."), lane_no=self.ctl.lane_no)
-            return None
-        if received is not None:  # typed already: ask before recording it offline
-            if method != cmd.OFFLINE_CASH:
-                self.messages.error(
-                    self.tr("The parking server does not answer, and offline only cash payments "
-                            "can be recorded: nothing was recorded."), lane_no=self.ctl.lane_no)
-                return None
-            if not await self.ask(
-                self.tr("Offline cash payment"),
-                self.tr("The parking server does not answer: nothing was sent. Record this cash "
-                        "payment offline ({fee}, order {order})? It is sent when the server "
-                        "answers again, after checking the fee.").format(
-                    fee=yuan(order.amount_due), order=order.order_no),
-            ):
-                return None
-        warning = self.tr(
-            "OFFLINE since {t}: the parking server cannot be reached. This cash payment is "
-            "recorded in this console with the last known order and fee (as of {t}) and sent "
-            "with the same payment number when the server answers again. If the fee or the order "
-            "has changed by then, it is NOT sent and is listed for review. Open the barrier with "
-            "its manual switch ({open}).").format(
-            t=self.offline_since(), open=self._key_text("open_gate"))
-        keys = self.config.payment_method_keys or DEFAULT_METHOD_KEYS
-        dlg = PaymentDialog(self, order, self.language, subject=self.subject(order),
-                            received=received, remarks=remarks, method_keys=keys, offline=warning)
-        self.last_dialog = dlg
-        if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
-            dlg.deleteLater()
-            return None
-        payment = cmd.PaymentInput(
-            order_no=order.order_no, amount_due=order.amount_due, received=dlg.received_amount,
-            method=cmd.OFFLINE_CASH, remarks=dlg.remarks.text().strip(),
-            total_due=order.total_due, discount=order.discount,
-            coupon_nos=order.coupon_nos)
-        dlg.deleteLater()
-        out = await self.runner.run(
-            self.ctl.lane_no, "confirm_payment", cmd.record_offline_payment, self.ctl, payment,
-            plate=order.plate, known_at=self.ctl.link.last_seen,
-            busy_text=self.tr("Recording the offline payment…"),
-            success_text=lambda o: self.tr(
-                "OFFLINE payment recorded ({pno}), not sent yet. Change: {change}. Open the "
-                "barrier with its manual switch and press {open}.").format(
-                pno=o.payment_order_no, change=yuan(o.change), open=self._key_text("open_gate")))
-        if out is not None:
-            self.last_offline_payment = out
-        return out
-
-    def _paid_text(self, change: Decimal) -> Callable[[Any], str]:
-        def text(out: Any) -> str:
-            return self.tr("Payment confirmed ({pno}). Change: {change}").format(
-                pno=out.payment_order_no, change=yuan(change))
-
-        return text
-
-    async def refresh(self) -> Any:
-        """Read status, order and fee again (F5)."""
-        return await self.runner.run(self.ctl.lane_no, "refresh", cmd.refresh, self.ctl,
-                                     busy_text=self.tr("Refreshing…"),
-                                     success_text=lambda _r: self.tr("Up to date."))
-
-    async def override_fee(self) -> Any:
-        """Lower the fee (F6) with a reason."""
-        order = self.ctl.order
-        if order is None or not order.order_no:
-            self.messages.info(self.tr("No order at this lane."), lane_no=self.ctl.lane_no)
-            return None
-        reasons = self.config.override_reasons or self.default_reasons()
-        dlg = OverrideDialog(self, order, subject=self.subject(order), reasons=reasons)
-        self.last_dialog = dlg
-        done: list[Any] = []
-
-        async def submit() -> str:
-            amount, reason = dlg.new_amount, dlg.reason.text().strip()
-            result, exc = await self._run_collect(
-                "override_fee", cmd.override_fee, self.ctl, amount, reason,
-                busy_text=self.tr("Changing the fee…"),
-                success_text=lambda _r: self.tr("Fee lowered to {new}.").format(new=yuan(amount)))
-            if result is None:
-                return (cmd.describe_error(exc, "override_fee") if exc is not None
-                        else self.tr("The fee was not changed."))
-            self.override_notes[order.order_no] = self.tr(
-                "Lowered from {old} to {new} by {who}: {why} ({at})").format(
-                old=yuan(order.amount_due), new=yuan(amount), who=self.runner.ctx.operator,
-                why=reason, at=time.strftime("%H:%M"))
-            self._render_override_note(self.ctl.order)
-            done.append(result)
-            return ""
-
-        dlg.submit = submit
-        await run_dialog(dlg)
-        dlg.deleteLater()
-        return done[0] if done else None
+    @async_slot
+    async def on_command(self, name: str) -> None:
+        await self.invoke(name)
 
     def default_reasons(self) -> tuple[str, ...]:
         """Fee override reasons offered when ``[booth] override_reasons`` is not set."""
-        return (
-            self.tr("Customer complaint: fee disputed"),
-            self.tr("Equipment fault: barrier or camera"),
-            self.tr("Grace period: short stay"),
-            self.tr("Approved by the supervisor"),
-        )
-
-    async def _run_collect(self, command: str, fn: Any, *args: Any, **kwargs: Any
-                           ) -> tuple[Any, BaseException | None]:
-        """Run a command; its result, or ``None`` and the exception it failed with."""
-        failures: list[BaseException] = []
-
-        def note(event: tuple[str, str, bool, Any]) -> None:
-            if event[0] == self.ctl.lane_no and event[1] == command and not event[2]:
-                failures.append(event[3])
-
-        self.runner.finished.connect(note)
-        try:
-            result = await self.runner.run(self.ctl.lane_no, command, fn, *args, **kwargs)
-        finally:
-            self.runner.finished.disconnect(note)
-        return result, (failures[0] if failures else None)
-
-    async def no_plate_entry(self) -> Any:
-        """Create an entry order for a vehicle without a plate (F7, entry lanes)."""
-        if self.ctl.lane.kind is not LaneKind.ENTRY:
-            self.messages.info(self.tr("No-plate entry is only possible at an entry lane."),
-                               lane_no=self.ctl.lane_no)
-            return None
-        dlg = NoPlateDialog(self, self.subject(), self.booth.vehicle_types, self.booth.plate_types,
-                            self.runner.ctx.virtual_plate_prefix)
-        self.last_dialog = dlg
-        if await run_dialog(dlg) != NoPlateDialog.DialogCode.Accepted.value:
-            dlg.deleteLater()
-            return None
-        vt, pt, remarks = dlg.vehicle_type_no, dlg.plate_type_no, dlg.remarks.text().strip()
-        dlg.deleteLater()
-        out = await self.runner.run(
-            self.ctl.lane_no, "no_plate_entry", cmd.no_plate_entry, self.ctl,
-            vehicle_type_no=vt, plate_type_no=pt, remarks=remarks,
-            busy_text=self.tr("Creating the entry order…"),
-            success_text=lambda o: self.tr("Entry created: {plate}, order {order}").format(
-                plate=o.plate, order=o.order_no),
-        )
-        if out is not None:
-            res = NoPlateResultDialog(self, out.plate, out.order_no, out.result_msg,
-                                      Subject(self.ctl.lane.name, self.ctl.lane_no, out.plate))
-            self.last_dialog = res
-            await run_dialog(res)
-            res.deleteLater()
-        return out
+        return cmd.default_reasons()
 
     async def enlarge(self, which: str) -> None:
         """Show the entry image or the latest capture larger."""
@@ -1087,34 +774,6 @@ class LaneWindow(QWidget):
         image = await self.images.load(source, data, 1600, 1200)
         show_image(self, image, self.subject().title(
             self.tr("Entry image") if which == "entry" else self.tr("Latest capture at this lane")))
-
-    @async_slot
-    async def on_open_gate(self) -> None:
-        await self.open_gate()
-
-    @async_slot
-    async def on_close_gate(self) -> None:
-        await self.close_gate()
-
-    @async_slot
-    async def on_toggle_keep_open(self) -> None:
-        await self.toggle_keep_open()
-
-    @async_slot
-    async def on_confirm_payment(self) -> None:
-        await self.confirm_payment()
-
-    @async_slot
-    async def on_refresh(self) -> None:
-        await self.refresh()
-
-    @async_slot
-    async def on_override_fee(self) -> None:
-        await self.override_fee()
-
-    @async_slot
-    async def on_no_plate_entry(self) -> None:
-        await self.no_plate_entry()
 
     @async_slot
     async def on_enlarge_entry(self) -> None:
@@ -1173,3 +832,94 @@ class LaneWindow(QWidget):
         if yes:
             self._force_close = True
             self.close()
+
+
+class LaneAsker:
+    """The :class:`~booth_console.app.commands.Asker` of a lane window: its dialogs, window-modal
+    to the lane, each naming the lane, the plate and the fee."""
+
+    def __init__(self, win: LaneWindow) -> None:
+        self.win = win
+
+    def __repr__(self) -> str:
+        return f"<LaneAsker lane={self.win.ctl.lane_no!r}>"
+
+    async def confirm(self, action: str, question: str) -> bool:
+        return await self.win.ask(action, question)
+
+    async def enter_payment(
+        self, order: OrderSnapshot, *, offline: str = "", received: Decimal | None = None,
+        method: str = "79001", remarks: str = "", note: str = "",
+    ) -> cmd.PaymentEntry | None:
+        win = self.win
+        keys = win.config.payment_method_keys or DEFAULT_METHOD_KEYS
+        dlg = PaymentDialog(win, order, win.language, subject=win.subject(order),
+                            received=received, method=method, remarks=remarks, note=note,
+                            method_keys=keys, offline=offline)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
+                return None
+            return cmd.PaymentEntry(dlg.received_amount, dlg.method_code, dlg.remarks.text())
+        finally:
+            dlg.deleteLater()
+
+    async def enter_amount(
+        self, order: OrderSnapshot, reasons: Sequence[str],
+        submit: Callable[[Decimal, str], Awaitable[str]],
+    ) -> bool:
+        win = self.win
+        dlg = OverrideDialog(win, order, subject=win.subject(order), reasons=reasons)
+        win.last_dialog = dlg
+
+        async def send() -> str:
+            problem = await submit(dlg.new_amount, dlg.reason.text().strip())
+            if not problem:
+                win._render_override_note(win.ctl.order)
+            return problem
+
+        dlg.submit = send
+        try:
+            return await run_dialog(dlg) == OverrideDialog.DialogCode.Accepted.value
+        finally:
+            dlg.deleteLater()
+
+    async def enter_reason(
+        self, action: str, warning: str, reasons: Sequence[str], reason: str = "",
+    ) -> str | None:
+        win = self.win
+        dlg = ManualOpenDialog(win, win.subject(), warning=warning, reasons=reasons,
+                               reason=reason)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != ManualOpenDialog.DialogCode.Accepted.value:
+                return None
+            return dlg.reason.text()
+        finally:
+            dlg.deleteLater()
+
+    async def choose(
+        self, vehicle_types: Sequence[TypeChoice], plate_types: Sequence[TypeChoice], prefix: str,
+    ) -> cmd.NoPlateChoice | None:
+        win = self.win
+        dlg = NoPlateDialog(win, win.subject(), vehicle_types, plate_types, prefix)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != NoPlateDialog.DialogCode.Accepted.value:
+                return None
+            return cmd.NoPlateChoice(dlg.vehicle_type_no, dlg.plate_type_no, dlg.remarks.text())
+        finally:
+            dlg.deleteLater()
+
+    async def show_entry(self, plate: str, order_no: str, msg: str) -> None:
+        win = self.win
+        res = NoPlateResultDialog(win, plate, order_no, msg,
+                                  Subject(win.ctl.lane.name, win.ctl.lane_no, plate))
+        win.last_dialog = res
+        try:
+            await run_dialog(res)
+        finally:
+            res.deleteLater()
+
+    def key_text(self, command: str) -> str:
+        return self.win._key_text(command)

@@ -34,6 +34,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Run the console; returns the exit code (2 for a bad configuration or missing
     credentials; the AppSecret may come from ``BOOTH_CONSOLE_APP_SECRET``)."""
+    from booth_console.app import commands  # noqa: F401  (declares the commands [booth.shortcuts] may name)
     from booth_console.config import data_dir, load_config, require_credentials, with_environment
     from booth_console.errors import ConfigError
 

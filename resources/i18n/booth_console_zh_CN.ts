@@ -68,16 +68,6 @@
     </message>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
-        <source>{n} payment(s) were not confirmed by the parking server yet; they are sent again automatically.</source>
-        <translation>有 {n} 笔支付尚未得到停车场服务器确认，系统会自动重新发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/booth.py"/>
-        <source>{n} offline payment(s) need review: their order changed while the parking server could not be reached (see “Payments waiting for the server”).</source>
-        <translation>有 {n} 笔离线支付需要复核：停车场服务器无法连接期间，其订单已发生变化（见“等待服务器确认的支付”）。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/booth.py"/>
         <source>The parking server answers again.</source>
         <translation>停车场服务器已恢复响应。</translation>
     </message>
@@ -416,21 +406,6 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
-        <source>Sending payment {pno} again…</source>
-        <translation>正在重新发送支付 {pno}…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/booth_window.py"/>
-        <source>Payment {pno} had already been recorded by the parking server.</source>
-        <translation>支付 {pno} 已被停车场服务器记录。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/booth_window.py"/>
-        <source>Payment {pno} confirmed.</source>
-        <translation>支付 {pno} 已确认。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Offline payment {pno} (order {order}) was not sent: {why}. Settle the difference with the driver or the supervisor, then say how.</source>
         <translation>离线支付 {pno}（订单 {order}）未发送：{why}。请与车主或主管结清差额，然后填写处理方式。</translation>
     </message>
@@ -453,259 +428,454 @@
 <context>
     <name>Commands</name>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
-        <translation>地感上有车辆。仍要落闸吗？</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Cancel keep-open on this lane?</source>
-        <translation>取消本车道的道闸常开吗？</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Keep the barrier open for every vehicle on this lane?</source>
-        <translation>将本车道道闸设为常开，所有车辆直接通行吗？</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>There is no order to pay at this lane.</source>
-        <translation>本车道没有待支付的订单。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The amount due is negative.</source>
-        <translation>应收金额为负数。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The amount received is less than the amount due.</source>
-        <translation>实收金额少于应收金额。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.</source>
-        <translation>该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Cannot check the amount due with the parking server ({error}). The payment was not sent.</source>
-        <translation>无法向停车场服务器核对应收金额（{error}）。支付未发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The order at this lane changed (now: {order}). The payment was not sent.</source>
-        <translation>该车道的订单已变化（现为：{order}）。支付未发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.</source>
-        <translation>应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} confirmed: the parking server answered with an error (code {code}) but its payment records hold it.</source>
-        <translation>支付 {pno} 已确认：停车场服务器答复了错误（代码 {code}），但其支付记录中有该笔支付。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} had already been recorded by the parking server.</source>
-        <translation>支付 {pno} 已被停车场服务器记录。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} confirmed.</source>
-        <translation>支付 {pno} 已确认。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.</source>
-        <translation>停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The parking server answered “{msg}” (code {code}) to payment {pno}; asking it whether the payment was recorded…</source>
-        <translation>停车场服务器对支付 {pno} 答复“{msg}”（代码 {code}）；正在向其查询该支付是否已记录…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} is waiting for the server: cannot check whether it was recorded ({error}); asking again in {s:.0f} s</source>
-        <translation>支付 {pno} 正在等待服务器：无法查询其是否已记录（{error}）；{s:.0f} 秒后再次查询</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The parking server did not record payment {pno}: it answered “{msg}” (code {code}) and its payment records do not hold it. The order is not paid: confirm the payment again or give the money back.</source>
-        <translation>停车场服务器未记录支付 {pno}：其答复为“{msg}”（代码 {code}），且其支付记录中没有该笔支付。该订单未支付：请再次确认收费，或退还款项。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The parking server did not record payment {pno} (code {code}); sending it again in {s:.0f} s (attempt {n})</source>
-        <translation>停车场服务器未记录支付 {pno}（代码 {code}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment not answered yet ({error}); sending it again in {s:.0f} s (attempt {n})</source>
-        <translation>支付尚未得到答复（{error}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>No order is known at this lane: an offline payment needs the last known order.</source>
-        <translation>本车道没有已知订单：离线支付需要最后已知的订单。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Offline only cash payments can be recorded.</source>
-        <translation>离线时只能记录现金支付。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Offline payments need the journal, and it is not open.</source>
-        <translation>离线支付需要操作日志，但日志未打开。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} of this order is already recorded and waits for the parking server: not recorded twice.</source>
-        <translation>该订单的支付 {pno} 已记录并在等待停车场服务器：不重复记录。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>order {order} is not known to the parking server</source>
-        <translation>停车场服务器上不存在订单 {order}</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>order {order} is closed at the parking server (status {status})</source>
-        <translation>订单 {order} 在停车场服务器上已结束（状态 {status}）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>the parking server cannot price order {order}: {msg}</source>
-        <translation>停车场服务器无法计算订单 {order} 的费用：{msg}</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>the fee is now ¥{now}; ¥{recorded} was taken offline (difference ¥{diff})</source>
-        <translation>当前应收 ¥{now}；离线时收取 ¥{recorded}（差额 ¥{diff}）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Offline payment {pno} ({plate}, order {order}) was NOT sent: {why}. It is listed for review in the booth window.</source>
-        <translation>离线支付 {pno}（{plate}，订单 {order}）未发送：{why}。已列入岗亭窗口待复核。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Offline payment {pno} matches order {order}: sending it.</source>
-        <translation>离线支付 {pno} 与订单 {order} 一致：正在发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Say how the difference was settled.</source>
-        <translation>请说明差额的处理方式。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Payment {pno} does not need review.</source>
-        <translation>支付 {pno} 无需复核。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>A reason is required for a manual opening.</source>
-        <translation>手动抬杆必须填写原因。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Manual openings need the journal, and it is not open.</source>
-        <translation>手动抬杆记录需要操作日志，但日志未打开。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>“{text}” is not an amount.</source>
         <translation>“{text}”不是有效金额。</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>The amount must be zero or more.</source>
         <translation>金额不能小于零。</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Amounts have at most two decimals (fen).</source>
         <translation>金额最多保留两位小数（分）。</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>There is no order at this lane to change.</source>
-        <translation>本车道没有可修改的订单。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>A reason is required for a fee override.</source>
-        <translation>修改金额必须填写原因。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The amount must be zero or more, with at most two decimals.</source>
-        <translation>金额不能小于零，且最多两位小数。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>The new fee must be less than the fee shown (¥{fee}).</source>
-        <translation>新金额必须低于当前显示的金额（¥{fee}）。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Could not find an unused virtual plate; try again.</source>
-        <translation>未能生成未被使用的虚拟车牌，请重试。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>No-plate entry is only possible at an entry lane.</source>
-        <translation>无牌车入场只能在入口车道办理。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
-        <source>Choose a plate type.</source>
-        <translation>请选择车牌类型。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>The parking server refused: {msg} (code {code})</source>
         <translation>停车场服务器拒绝：{msg}（代码 {code}）</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>No answer from the parking server ({error}). The command was not repeated: check the barrier and try again.</source>
         <translation>停车场服务器无响应（{error}）。指令不会自动重发：请检查道闸后重试。</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>No answer from the parking server ({error}).</source>
         <translation>停车场服务器无响应（{error}）。</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Unexpected error: {error}</source>
         <translation>意外错误：{error}</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Still working on the previous request…</source>
         <translation>上一个请求仍在处理中…</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Working…</source>
         <translation>处理中…</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Waiting for confirmation</source>
         <translation>等待确认</translation>
     </message>
     <message>
-        <location filename="../../booth_console/app/commands.py"/>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>Done</source>
         <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>There is no plate at this lane to copy.</source>
+        <translation>此车道没有可复制的车牌。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>Plate {plate} copied to the clipboard.</source>
+        <translation>车牌 {plate} 已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/copy_plate.py"/>
+        <source>Copy plate</source>
+        <translation>复制车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>There is no order at this lane to change.</source>
+        <translation>本车道没有可修改的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>A reason is required for a fee override.</source>
+        <translation>修改金额必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>The amount must be zero or more, with at most two decimals.</source>
+        <translation>金额不能小于零，且最多两位小数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>The new fee must be less than the fee shown (¥{fee}).</source>
+        <translation>新金额必须低于当前显示的金额（¥{fee}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Customer complaint: fee disputed</source>
+        <translation>客户投诉：对收费有异议</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Equipment fault: barrier or camera</source>
+        <translation>设备故障：道闸或相机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Grace period: short stay</source>
+        <translation>免费时段：短时停留</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Approved by the supervisor</source>
+        <translation>主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>No order at this lane.</source>
+        <translation>本车道没有订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Changing the fee…</source>
+        <translation>正在修改金额…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Fee lowered to {new}.</source>
+        <translation>金额已改为 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>The fee was not changed.</source>
+        <translation>金额未修改。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Lowered from {old} to {new} by {who}: {why} ({at})</source>
+        <translation>已由 {who} 从 {old} 降为 {new}：{why}（{at}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Fee override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
+        <translation>地感上有车辆。仍要落闸吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Cancel keep-open on this lane?</source>
+        <translation>取消本车道的道闸常开吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keep the barrier open for every vehicle on this lane?</source>
+        <translation>将本车道道闸设为常开，所有车辆直接通行吗？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Opening the barrier…</source>
+        <translation>正在开闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>The barrier opens.</source>
+        <translation>道闸已抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Open barrier</source>
+        <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Close barrier</source>
+        <translation>落闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Barrier not closed.</source>
+        <translation>未落闸。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Closing the barrier…</source>
+        <translation>正在落闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>The barrier closes.</source>
+        <translation>道闸已落下。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keep open</source>
+        <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keep-open unchanged.</source>
+        <translation>常开状态未改变。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Switching keep-open…</source>
+        <translation>正在切换常开…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keep-open switched.</source>
+        <translation>常开状态已切换。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Refreshing…</source>
+        <translation>正在刷新…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Up to date.</source>
+        <translation>已是最新。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>Could not find an unused virtual plate; try again.</source>
+        <translation>未能生成未被使用的虚拟车牌，请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>No-plate entry is only possible at an entry lane.</source>
+        <translation>无牌车入场只能在入口车道办理。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>Choose a plate type.</source>
+        <translation>请选择车牌类型。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>Creating the entry order…</source>
+        <translation>正在创建入场订单…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>Entry created: {plate}, order {order}</source>
+        <translation>已入场：{plate}，订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/no_plate.py"/>
+        <source>No-plate entry</source>
+        <translation>无牌车入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>No order is known at this lane: an offline payment needs the last known order.</source>
+        <translation>本车道没有已知订单：离线支付需要最后已知的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Offline only cash payments can be recorded.</source>
+        <translation>离线时只能记录现金支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>The amount due is negative.</source>
+        <translation>应收金额为负数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>The amount received is less than the amount due.</source>
+        <translation>实收金额少于应收金额。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Offline payments need the journal, and it is not open.</source>
+        <translation>离线支付需要操作日志，但日志未打开。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Payment {pno} of this order is already recorded and waits for the parking server: not recorded twice.</source>
+        <translation>该订单的支付 {pno} 已记录并在等待停车场服务器：不重复记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Say how the difference was settled.</source>
+        <translation>请说明差额的处理方式。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Payment {pno} does not need review.</source>
+        <translation>支付 {pno} 无需复核。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>A reason is required for a manual opening.</source>
+        <translation>手动抬杆必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Manual openings need the journal, and it is not open.</source>
+        <translation>手动抬杆记录需要操作日志，但日志未打开。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Paid cash offline</source>
+        <translation>离线现金已收</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Nothing to pay (free time, monthly or free vehicle)</source>
+        <translation>无需缴费（免费时段、月租车或免费车）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Paid cash offline (payment {pno})</source>
+        <translation>离线现金已收（支付 {pno}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>OFFLINE since {t}: the parking server cannot be reached, so this console cannot open the barrier, and the command is not kept for later. Open the barrier with its manual switch, then confirm here with the reason: the opening is recorded in the journal (lane, plate, last known order, your name, time).</source>
+        <translation>自 {t} 起离线：无法连接停车场服务器，本机无法抬杆，该指令也不会保留到之后执行。请用道闸手动开关抬杆，然后在此填写原因并确认：本次抬杆将记入操作日志（车道、车牌、最后已知订单、操作员、时间）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Manual opening</source>
+        <translation>手动抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>No manual opening recorded.</source>
+        <translation>未记录手动抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Recording the manual opening…</source>
+        <translation>正在记录手动抬杆…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Manual opening recorded: {why}</source>
+        <translation>已记录手动抬杆：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>OFFLINE: no order is known at this lane, so no payment can be recorded.</source>
+        <translation>离线：本车道没有已知订单，无法记录支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>The parking server does not answer, and offline only cash payments can be recorded: nothing was recorded.</source>
+        <translation>停车场服务器无响应，离线时只能记录现金支付：未记录任何支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Offline cash payment</source>
+        <translation>离线现金收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>The parking server does not answer: nothing was sent. Record this cash payment offline ({fee}, order {order})? It is sent when the server answers again, after checking the fee.</source>
+        <translation>停车场服务器无响应：未发送任何数据。是否将这笔现金支付记为离线支付（{fee}，订单 {order}）？服务器恢复后，核对金额无误即会发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>OFFLINE since {t}: the parking server cannot be reached. This cash payment is recorded in this console with the last known order and fee (as of {t}) and sent with the same payment number when the server answers again. If the fee or the order has changed by then, it is NOT sent and is listed for review. Open the barrier with its manual switch ({open}).</source>
+        <translation>自 {t} 起离线：无法连接停车场服务器。这笔现金支付将按最后已知的订单和金额（截至 {t}）记录在本机，服务器恢复后以同一支付单号发送。若届时金额或订单已变化，则不发送，并列入待复核。请用道闸手动开关抬杆（{open}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>Recording the offline payment…</source>
+        <translation>正在记录离线支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/offline.py"/>
+        <source>OFFLINE payment recorded ({pno}), not sent yet. Change: {change}. Open the barrier with its manual switch and press {open}.</source>
+        <translation>已记录离线支付（{pno}），尚未发送。找零：{change}。请用道闸手动开关抬杆，并按 {open}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>There is no order to pay at this lane.</source>
+        <translation>本车道没有待支付的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Payment {pno} of this order was taken offline and waits for the parking server (see “Payments waiting for the server”): not taken twice.</source>
+        <translation>该订单的支付 {pno} 已在离线时收取，正在等待停车场服务器（见“等待服务器确认的支付”）：不重复收取。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Cannot check the amount due with the parking server ({error}). The payment was not sent.</source>
+        <translation>无法向停车场服务器核对应收金额（{error}）。支付未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The order at this lane changed (now: {order}). The payment was not sent.</source>
+        <translation>该车道的订单已变化（现为：{order}）。支付未发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The amount due changed from ¥{old} to ¥{new}. The payment was not sent: check the new amount and confirm again.</source>
+        <translation>应收金额已从 ¥{old} 变为 ¥{new}。支付未发送：请核对新金额后再次确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>No order to pay at this lane.</source>
+        <translation>本车道没有待支付的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Payment confirmed ({pno}). Change: {change}</source>
+        <translation>支付已确认（{pno}）。找零：{change}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Sending the payment…</source>
+        <translation>正在发送支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Amount due changed</source>
+        <translation>应收金额已变化</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The amount due is now {new} (it was {old}). Take the payment with the new amount? The amount received ({received}) is kept.</source>
+        <translation>应收金额已变为 {new}（原为 {old}）。按新金额收款吗？已输入的实收金额（{received}）将保留。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The amount due changed from {old} to {new}: the amount received is kept and the change computed again.</source>
+        <translation>应收金额已从 {old} 变为 {new}：实收金额保留，找零已重新计算。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>Confirm payment</source>
+        <translation>确认收费</translation>
     </message>
 </context>
 <context>
@@ -926,41 +1096,6 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Latest capture at this lane</source>
         <translation>本车道最新抓拍</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Open barrier</source>
-        <translation>开闸</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Close barrier</source>
-        <translation>落闸</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Keep open</source>
-        <translation>常开</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Confirm payment</source>
-        <translation>确认收费</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Refresh</source>
-        <translation>刷新</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Fee override</source>
-        <translation>改价</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>No-plate entry</source>
-        <translation>无牌车入场</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -1186,221 +1321,6 @@
         <location filename="../../booth_console/ui/lane_window.py"/>
         <source>Message history</source>
         <translation>消息记录</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Opening the barrier…</source>
-        <translation>正在开闸…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The barrier opens.</source>
-        <translation>道闸已抬起。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Paid cash offline</source>
-        <translation>离线现金已收</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Nothing to pay (free time, monthly or free vehicle)</source>
-        <translation>无需缴费（免费时段、月租车或免费车）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Emergency or official vehicle</source>
-        <translation>紧急或公务车辆</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Approved by the supervisor</source>
-        <translation>主管批准</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Paid cash offline (payment {pno})</source>
-        <translation>离线现金已收（支付 {pno}）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>OFFLINE since {t}: the parking server cannot be reached, so this console cannot open the barrier, and the command is not kept for later. Open the barrier with its manual switch, then confirm here with the reason: the opening is recorded in the journal (lane, plate, last known order, your name, time).</source>
-        <translation>自 {t} 起离线：无法连接停车场服务器，本机无法抬杆，该指令也不会保留到之后执行。请用道闸手动开关抬杆，然后在此填写原因并确认：本次抬杆将记入操作日志（车道、车牌、最后已知订单、操作员、时间）。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>No manual opening recorded.</source>
-        <translation>未记录手动抬杆。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Recording the manual opening…</source>
-        <translation>正在记录手动抬杆…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Manual opening recorded: {why}</source>
-        <translation>已记录手动抬杆：{why}</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Closing the barrier…</source>
-        <translation>正在落闸…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The barrier closes.</source>
-        <translation>道闸已落下。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Barrier not closed.</source>
-        <translation>未落闸。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Keep-open unchanged.</source>
-        <translation>常开状态未改变。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Switching keep-open…</source>
-        <translation>正在切换常开…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Keep-open switched.</source>
-        <translation>常开状态已切换。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>No order to pay at this lane.</source>
-        <translation>本车道没有待支付的订单。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Sending the payment…</source>
-        <translation>正在发送支付…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Amount due changed</source>
-        <translation>应收金额已变化</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The amount due is now {new} (it was {old}). Take the payment with the new amount? The amount received ({received}) is kept.</source>
-        <translation>应收金额已变为 {new}（原为 {old}）。按新金额收款吗？已输入的实收金额（{received}）将保留。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The amount due changed from {old} to {new}: the amount received is kept and the change computed again.</source>
-        <translation>应收金额已从 {old} 变为 {new}：实收金额保留，找零已重新计算。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>OFFLINE: no order is known at this lane, so no payment can be recorded.</source>
-        <translation>离线：本车道没有已知订单，无法记录支付。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The parking server does not answer, and offline only cash payments can be recorded: nothing was recorded.</source>
-        <translation>停车场服务器无响应，离线时只能记录现金支付：未记录任何支付。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Offline cash payment</source>
-        <translation>离线现金收费</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The parking server does not answer: nothing was sent. Record this cash payment offline ({fee}, order {order})? It is sent when the server answers again, after checking the fee.</source>
-        <translation>停车场服务器无响应：未发送任何数据。是否将这笔现金支付记为离线支付（{fee}，订单 {order}）？服务器恢复后，核对金额无误即会发送。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>OFFLINE since {t}: the parking server cannot be reached. This cash payment is recorded in this console with the last known order and fee (as of {t}) and sent with the same payment number when the server answers again. If the fee or the order has changed by then, it is NOT sent and is listed for review. Open the barrier with its manual switch ({open}).</source>
-        <translation>自 {t} 起离线：无法连接停车场服务器。这笔现金支付将按最后已知的订单和金额（截至 {t}）记录在本机，服务器恢复后以同一支付单号发送。若届时金额或订单已变化，则不发送，并列入待复核。请用道闸手动开关抬杆（{open}）。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Recording the offline payment…</source>
-        <translation>正在记录离线支付…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>OFFLINE payment recorded ({pno}), not sent yet. Change: {change}. Open the barrier with its manual switch and press {open}.</source>
-        <translation>已记录离线支付（{pno}），尚未发送。找零：{change}。请用道闸手动开关抬杆，并按 {open}。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Payment confirmed ({pno}). Change: {change}</source>
-        <translation>支付已确认（{pno}）。找零：{change}</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Refreshing…</source>
-        <translation>正在刷新…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Up to date.</source>
-        <translation>已是最新。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>No order at this lane.</source>
-        <translation>本车道没有订单。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Changing the fee…</source>
-        <translation>正在修改金额…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Fee lowered to {new}.</source>
-        <translation>金额已改为 {new}。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>The fee was not changed.</source>
-        <translation>金额未修改。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Lowered from {old} to {new} by {who}: {why} ({at})</source>
-        <translation>已由 {who} 从 {old} 降为 {new}：{why}（{at}）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Customer complaint: fee disputed</source>
-        <translation>客户投诉：对收费有异议</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Equipment fault: barrier or camera</source>
-        <translation>设备故障：道闸或相机</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Grace period: short stay</source>
-        <translation>免费时段：短时停留</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>No-plate entry is only possible at an entry lane.</source>
-        <translation>无牌车入场只能在入口车道办理。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Creating the entry order…</source>
-        <translation>正在创建入场订单…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>Entry created: {plate}, order {order}</source>
-        <translation>已入场：{plate}，订单 {order}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -1765,6 +1685,99 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>The amount received is less than the amount due.</source>
         <translation>实收金额少于应收金额。</translation>
+    </message>
+</context>
+<context>
+    <name>PaymentOutbox</name>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>{n} payment(s) were not confirmed by the parking server yet; they are sent again automatically.</source>
+        <translation>有 {n} 笔支付尚未得到停车场服务器确认，系统会自动重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>{n} offline payment(s) need review: their order changed while the parking server could not be reached (see “Payments waiting for the server”).</source>
+        <translation>有 {n} 笔离线支付需要复核：停车场服务器无法连接期间，其订单已发生变化（见“等待服务器确认的支付”）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Sending payment {pno} again…</source>
+        <translation>正在重新发送支付 {pno}…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Payment {pno} confirmed: the parking server answered with an error (code {code}) but its payment records hold it.</source>
+        <translation>支付 {pno} 已确认：停车场服务器答复了错误（代码 {code}），但其支付记录中有该笔支付。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Payment {pno} had already been recorded by the parking server.</source>
+        <translation>支付 {pno} 已被停车场服务器记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Payment {pno} confirmed.</source>
+        <translation>支付 {pno} 已确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>No definite answer from the parking server yet. Payment {pno} stays in “Payments waiting for the server” and is sent again automatically.</source>
+        <translation>停车场服务器尚未给出明确答复。支付 {pno} 保留在“等待服务器确认的支付”中，并会自动重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>The parking server answered “{msg}” (code {code}) to payment {pno}; asking it whether the payment was recorded…</source>
+        <translation>停车场服务器对支付 {pno} 答复“{msg}”（代码 {code}）；正在向其查询该支付是否已记录…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Payment {pno} is waiting for the server: cannot check whether it was recorded ({error}); asking again in {s:.0f} s</source>
+        <translation>支付 {pno} 正在等待服务器：无法查询其是否已记录（{error}）；{s:.0f} 秒后再次查询</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>The parking server did not record payment {pno}: it answered “{msg}” (code {code}) and its payment records do not hold it. The order is not paid: confirm the payment again or give the money back.</source>
+        <translation>停车场服务器未记录支付 {pno}：其答复为“{msg}”（代码 {code}），且其支付记录中没有该笔支付。该订单未支付：请再次确认收费，或退还款项。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>The parking server did not record payment {pno} (code {code}); sending it again in {s:.0f} s (attempt {n})</source>
+        <translation>停车场服务器未记录支付 {pno}（代码 {code}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Payment not answered yet ({error}); sending it again in {s:.0f} s (attempt {n})</source>
+        <translation>支付尚未得到答复（{error}）；{s:.0f} 秒后重新发送（第 {n} 次）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>order {order} is not known to the parking server</source>
+        <translation>停车场服务器上不存在订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>order {order} is closed at the parking server (status {status})</source>
+        <translation>订单 {order} 在停车场服务器上已结束（状态 {status}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>the parking server cannot price order {order}: {msg}</source>
+        <translation>停车场服务器无法计算订单 {order} 的费用：{msg}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>the fee is now ¥{now}; ¥{recorded} was taken offline (difference ¥{diff})</source>
+        <translation>当前应收 ¥{now}；离线时收取 ¥{recorded}（差额 ¥{diff}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Offline payment {pno} ({plate}, order {order}) was NOT sent: {why}. It is listed for review in the booth window.</source>
+        <translation>离线支付 {pno}（{plate}，订单 {order}）未发送：{why}。已列入岗亭窗口待复核。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/outbox.py"/>
+        <source>Offline payment {pno} matches order {order}: sending it.</source>
+        <translation>离线支付 {pno} 与订单 {order} 一致：正在发送。</translation>
     </message>
 </context>
 <context>

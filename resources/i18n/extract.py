@@ -1,7 +1,9 @@
 """Extract translatable strings from booth_console/app, booth_console/ui and the setup checks into a .ts file.
 
 ``self.tr("...")`` gets the enclosing class as context (as PySide6 does); ``_tr("...")`` and
-``QtTr.tr("...")`` get the context their module passes to ``QCoreApplication.translate``;
+``QtTr.tr("...")`` get the context their module passes to ``QCoreApplication.translate`` (every
+module of ``booth_console/app/commands/`` uses ``Commands``, where ``N_("...")`` marks the
+commands' titles);
 ``_t("...")`` (booth_console/setup_checks.py) gets ``SetupChecks``, the context the wizard renders in.
 Translations come from ``zh_CN.py`` beside this script; ``pyside6-lrelease`` compiles the .qm.
 
@@ -20,14 +22,22 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-MODULE_CONTEXT = {"commands.py": "Commands", "booth.py": "BoothService", "session.py": "Session",
-                  "messages.py": "Messages", "dialogs.py": "Dialogs",
+MODULE_CONTEXT = {"booth.py": "BoothService", "session.py": "Session",
+                  "messages.py": "Messages", "dialogs.py": "Dialogs", "outbox.py": "PaymentOutbox",
                   "demo.py": "Demo"}
+COMMANDS_DIR = ROOT / "booth_console/app/commands"
+
+
+def _module_context(path: Path) -> str | None:
+    if path.parent == COMMANDS_DIR:
+        return "Commands"
+    return MODULE_CONTEXT.get(path.name)
 
 
 def extract() -> dict[str, list[tuple[str, str]]]:
     found: dict[str, list[tuple[str, str]]] = {}
-    for path in sorted([*ROOT.glob("booth_console/app/*.py"), *ROOT.glob("booth_console/ui/*.py"),
+    for path in sorted([*ROOT.glob("booth_console/app/*.py"), *COMMANDS_DIR.glob("*.py"),
+                        *ROOT.glob("booth_console/ui/*.py"),
                         ROOT / "booth_console/setup_checks.py"]):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         rel = str(path.relative_to(ROOT))
@@ -45,7 +55,9 @@ def extract() -> dict[str, list[tuple[str, str]]]:
                             and f.value.id == "self" and cls:
                         ctx = cls
                     elif isinstance(f, ast.Name) and f.id == "_tr":
-                        ctx = MODULE_CONTEXT.get(path.name)
+                        ctx = _module_context(path)
+                    elif isinstance(f, ast.Name) and f.id == "N_" and path.parent == COMMANDS_DIR:
+                        ctx = "Commands"
                     elif isinstance(f, ast.Name) and f.id == "_t" and path.name == "setup_checks.py":
                         ctx = "SetupChecks"
                     elif isinstance(f, ast.Attribute) and f.attr == "tr" and isinstance(f.value, ast.Name) \

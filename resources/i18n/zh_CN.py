@@ -412,4 +412,8 @@ TRANSLATIONS: dict[str, str] = {
     "checks": "检查",
     "ok    {name}: {detail}": "通过  {name}：{detail}",
     "FAIL  {name}: {detail}": "失败  {name}：{detail}",
+    # copy the plate (Ctrl+Shift+C)
+    "Copy plate": "复制车牌",
+    "There is no plate at this lane to copy.": "此车道没有可复制的车牌。",
+    "Plate {plate} copied to the clipboard.": "车牌 {plate} 已复制到剪贴板。",
 }

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from booth_console.app.commands import RetryPolicy
 from booth_console.app.lane import LaneController, PollTiming
+from booth_console.app.outbox import RetryPolicy
 from booth_console.app.session import Session
 from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
 from booth_console.simulator import (
@@ -81,7 +81,7 @@ async def start_stack(
         raise
     stack = Stack(sim, session, tmp_path)
     try:
-        await asyncio.wait_for(session.booth.start(), 10)
+        await asyncio.wait_for(session.start(), 10)
     except BaseException:
         await stack.aclose()
         raise

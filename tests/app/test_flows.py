@@ -11,9 +11,11 @@ import httpx
 import pytest
 
 from booth_console.app import commands as cmd
+from booth_console.app.outbox import RetryPolicy
 from booth_console.app.snapshots import OrderSnapshot
 from booth_console.client import ParkingClient, condition
 from booth_console.errors import ApiError
+from booth_console.protocol.payment_answers import already_recorded
 from tests.app.helpers import Stack, park_and_exit, simulator_api, start_stack, wait_until
 from tests.conftest import wait_signal
 
@@ -187,7 +189,7 @@ def test_server_killed_mid_shift_goes_offline_and_recovers(loop: Any, tmp_path: 
             # a gate command during the outage fails visibly and is not queued
             before = len(await ctx.journal.recent_actions())
             result = await stack.session.runner.run("2", "open_gate", cmd.open_gate, ctl)
-            assert result is None
+            assert not result.ok and result.value is None
             assert "not repeated" in stack.session.messages.history[-1].text
             assert len(await ctx.journal.recent_actions()) == before + 1
             back = asyncio.ensure_future(wait_signal(booth.link_changed, 8, lambda s: s.online))
@@ -309,7 +311,7 @@ def test_resumed_payment_the_server_recorded_is_confirmed(loop: Any, tmp_path: P
             sent["DiscountAmount"] = Decimal(0)
             await ctx.client.pay_success(m.PaySuccessRequest.model_validate(sent))
             [pending] = await ctx.journal.pending_payments()
-            out = await cmd.resume_payment(ctx, pending)
+            out = await ctx.payments.resume(pending)
             assert out.confirmed and out.already_recorded and out.result_code == 1005
             assert "recorded" in out.result_msg
             assert await ctx.journal.pending_payments() == []
@@ -322,13 +324,13 @@ def test_resumed_payment_the_server_recorded_is_confirmed(loop: Any, tmp_path: P
 
 
 def test_payment_of_another_order_is_a_real_rejection(loop: Any, tmp_path: Path) -> None:
-    assert cmd.already_recorded(
+    assert already_recorded(
         "The payment order is already being processed: payment [P1] has already been recorded "
         "for order [A-1]", "A-1")
-    assert not cmd.already_recorded(
+    assert not already_recorded(
         "The payment order is already being processed: payment [P1] has already been recorded "
         "for order [A-1]", "B-2")
-    assert not cmd.already_recorded(
+    assert not already_recorded(
         "The payment order is already being processed: payment [P1] belongs to another order",
         "A-1")
 
@@ -356,7 +358,7 @@ def test_payment_of_another_order_is_a_real_rejection(loop: Any, tmp_path: Path)
                 operator="tester")
             [pending] = await ctx.journal.pending_payments()
             with pytest.raises(ApiError) as info:
-                await cmd.resume_payment(ctx, pending)
+                await ctx.payments.resume(pending)
             assert "another order" in info.value.result_msg
             assert await ctx.journal.pending_payments() == []
         finally:
@@ -372,9 +374,9 @@ def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
     async def scenario() -> None:
         stack = await start_stack(tmp_path)
         try:
-            ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
-            ctx.payment_retry = cmd.RetryPolicy(first_delay=0.05, max_delay=0.3,
-                                                foreground_wait=0.5)
+            ctx, ctl, outbox = stack.session.ctx, stack.lane("2"), stack.session.outbox
+            ctx.payment_retry = RetryPolicy(first_delay=0.05, max_delay=0.3,
+                                            foreground_wait=0.5)
             await park_and_exit(stack.sim, "琼Z8808X")
             order = await _waiting_order(stack)
             port = stack.sim.port
@@ -390,7 +392,7 @@ def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
             stopped: list[bool] = []
             ctx.client.pay_success = server_dies_first
             shown: list[list[Any]] = []
-            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            outbox.pending_changed.connect(lambda rows: shown.append(list(rows)))
             with pytest.raises(cmd.CommandError, match="sent again automatically"):
                 await cmd.confirm_payment(ctx, ctl, cmd.PaymentInput(
                     order_no=order.order_no, amount_due=order.amount_due,
@@ -398,14 +400,14 @@ def test_payment_during_outage_is_kept_and_delivered_when_server_returns(
             [pending] = await ctx.journal.pending_payments()
             await wait_until(lambda: any(r and r[0].payment_order_no == pending.payment_order_no
                                          for r in shown), 3)
-            assert pending.payment_order_no in ctx.deliveries  # still retrying
+            assert pending.payment_order_no in ctx.payments.deliveries  # still retrying
             # a manual "Send again" joins the running delivery instead of starting another
-            d = ctx.deliveries[pending.payment_order_no]
-            assert cmd.start_delivery(ctx, "2", pending.payment_order_no, {}) is d
+            d = ctx.payments.deliveries[pending.payment_order_no]
+            assert ctx.payments.start_delivery("2", pending.payment_order_no, {}) is d
             from tests.app.helpers import start_simulator
 
             stack.sim = await start_simulator(tmp_path, port)
-            await wait_until(lambda: pending.payment_order_no not in ctx.deliveries, 8)
+            await wait_until(lambda: pending.payment_order_no not in ctx.payments.deliveries, 8)
             assert await ctx.journal.pending_payments() == []
             await wait_until(lambda: shown and shown[-1] == [], 3)
             page = await ctx.client.query_payments([condition("OrderNo", 0, order.order_no)])

@@ -68,10 +68,10 @@ def test_offline_cash_payment_is_delivered_once_when_the_server_returns(
     async def scenario() -> None:
         stack = await start_stack(tmp_path)
         try:
-            ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
+            ctx, ctl, outbox = stack.session.ctx, stack.lane("2"), stack.session.outbox
             spy = PaySpy(ctx.client)
             shown: list[list[Any]] = []
-            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            outbox.pending_changed.connect(lambda rows: shown.append(list(rows)))
             order = await exit_with_fee(stack, "琼Z3101X")
             port = await go_offline(stack)
             # the lane keeps its last known order and fee while offline
@@ -161,10 +161,10 @@ def test_fee_changed_while_offline_needs_review_and_is_not_sent(loop: Any, tmp_p
     async def scenario() -> None:
         stack = await start_stack(tmp_path)
         try:
-            ctx, ctl, booth = stack.session.ctx, stack.lane("2"), stack.session.booth
+            ctx, ctl, outbox = stack.session.ctx, stack.lane("2"), stack.session.outbox
             spy = PaySpy(ctx.client)
             shown: list[list[Any]] = []
-            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            outbox.pending_changed.connect(lambda rows: shown.append(list(rows)))
             order = await exit_with_fee(stack, "琼Z3202X", minutes=95)
             port = await go_offline(stack)
             out = await cmd.record_offline_payment(
@@ -217,7 +217,7 @@ def test_order_closed_while_offline_needs_review(loop: Any, tmp_path: Path) -> N
             stack.sim = await start_simulator(tmp_path, port)
 
             shown: list[list[Any]] = []
-            stack.session.booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            stack.session.outbox.pending_changed.connect(lambda rows: shown.append(list(rows)))
             await wait_until(lambda: bool(shown) and [p.status for p in shown[-1]] == ["review"], 10)
             [row] = shown[-1]
             assert row.payment_order_no == out.payment_order_no and "closed" in row.review
@@ -390,10 +390,10 @@ def test_two_checks_at_once_deliver_an_offline_payment_once(loop: Any, tmp_path:
             stack.sim = await start_simulator(tmp_path, port)
             # "Send again" pressed as the link comes back: a second check runs beside the
             # session's own
-            counts = await asyncio.gather(cmd.reconcile_offline_payments(ctx),
-                                          cmd.reconcile_offline_payments(ctx))
+            counts = await asyncio.gather(ctx.payments.reconcile_offline(),
+                                          ctx.payments.reconcile_offline())
             assert sum(counts) <= 1
-            await wait_until(lambda: not ctx.deliveries and spy.paid != [], 10)
+            await wait_until(lambda: not ctx.payments.deliveries and spy.paid != [], 10)
             await wait_until(lambda: any(out.payment_order_no in m.text and "confirmed" in m.text
                                          for m in stack.session.messages.history), 10)
             await asyncio.sleep(0.3)

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from booth_console.app import commands as cmd
+from booth_console.app.outbox import PaymentNotRecorded, RetryPolicy
 from booth_console.app.snapshots import OrderSnapshot
 from booth_console.client import condition
 from tests.app.helpers import Stack, park_and_exit, start_stack, wait_until
@@ -107,7 +108,7 @@ def test_1003_never_recorded_ends_rejected_only_after_lookups(loop: Any, tmp_pat
             ctx = stack.session.ctx
             order = await _waiting_order(stack, "琼Z1003C")
             stack.sim.set_fault(pay_1003=10)
-            with pytest.raises(cmd.PaymentNotRecorded) as info:
+            with pytest.raises(PaymentNotRecorded) as info:
                 await cmd.confirm_payment(ctx, stack.lane("2"), _payment_input(order))
             assert info.value.result_code == 1003
             assert "did not record" in str(info.value) and "not paid" in str(info.value)
@@ -133,7 +134,7 @@ def test_payment_stays_waiting_while_the_lookup_cannot_be_made(loop: Any, tmp_pa
         stack = await start_stack(tmp_path)
         try:
             ctx = stack.session.ctx
-            ctx.payment_retry = cmd.RetryPolicy(first_delay=0.05, max_delay=0.2,
+            ctx.payment_retry = RetryPolicy(first_delay=0.05, max_delay=0.2,
                                                 foreground_wait=1.0)
             order = await _waiting_order(stack, "琼Z1003D")
             real_pay = ctx.client.pay_success
@@ -152,11 +153,11 @@ def test_payment_stays_waiting_while_the_lookup_cannot_be_made(loop: Any, tmp_pa
             [pending] = await ctx.journal.pending_payments()  # neither confirmed nor rejected
             assert pending.order_no == order.order_no
             await asyncio.sleep(0.5)
-            assert pending.payment_order_no in ctx.deliveries
+            assert pending.payment_order_no in ctx.payments.deliveries
             assert await ctx.journal.pending_payments() == [pending]
             ctx.client.pay_success = real_pay
             stack.sim.set_fault(clear=True)
-            await wait_until(lambda: pending.payment_order_no not in ctx.deliveries, 5)
+            await wait_until(lambda: pending.payment_order_no not in ctx.payments.deliveries, 5)
             assert await ctx.journal.pending_payments() == []
             assert _journal_status(stack, pending.payment_order_no)[0] == "confirmed"
             records = await _records(stack, order.order_no)

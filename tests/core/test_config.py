@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+import booth_console.app.commands  # noqa: F401  (declares the operator commands and their keys)
 from booth_console.config import (
     DEFAULT_SHORTCUTS,
     SECRET_ENV,
@@ -102,7 +103,7 @@ def test_example_config_in_docs_is_generated_from_the_declaration() -> None:
     defaults (so "defaults are shown" is true and the file cannot drift)."""
     path = Path(__file__).resolve().parents[2] / "docs" / "booth.example.toml"
     assert path.read_text(encoding="utf-8") == example_toml(), (
-        "docs/booth.example.toml is stale: python3 -m booth_console.config > docs/booth.example.toml"
+        "docs/booth.example.toml is stale: python3 -m booth_console.app.commands > docs/booth.example.toml"
     )
     cfg = load_config(path)
     assert cfg.booth.shortcut("no_plate_entry") == "F7"

@@ -97,12 +97,12 @@ def test_chinese_translation_loads(qapp: Any) -> None:
     assert resource_path("i18n", "booth_console_zh_CN.qm") is not None
     try:
         assert install_translators(qapp, "zh_CN")
-        assert QCoreApplication.translate("LaneWindow", "Open barrier") == "开闸"
+        assert QCoreApplication.translate("Commands", "Open barrier") == "开闸"
         assert QCoreApplication.translate("Commands", "A reason is required for a fee override.") \
             == "修改金额必须填写原因。"
     finally:
         install_translators(qapp, "en")
-    assert QCoreApplication.translate("LaneWindow", "Open barrier") == "Open barrier"
+    assert QCoreApplication.translate("Commands", "Open barrier") == "Open barrier"
     assert choose_language("zh_CN") == "zh_CN" and choose_language("en") == "en"
 
 

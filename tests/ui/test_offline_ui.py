@@ -83,7 +83,7 @@ def test_offline_payment_and_manual_opening_by_keyboard(
         assert pay.due == order.charge and pay.method_code == cmd.OFFLINE_CASH
         assert not pay.method.isEnabled()
         assert pay.focusWidget() is pay.received  # the amount received first
-        assert win.tr("Offline cash payment") in pay.windowTitle()
+        assert pay.tr("Offline cash payment") in pay.windowTitle()
         qtbot.keyClicks(pay.received, "100")
         assert pay.change.text() == f"¥{Decimal(100) - order.charge:.2f}"
         shot(pay, f"{language}-2-offline-payment-dialog")

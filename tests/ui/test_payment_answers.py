@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 
-from booth_console.app import commands as cmd
+from booth_console.app.outbox import PaymentNotRecorded
 from booth_console.client import condition
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import PaymentDialog
@@ -52,7 +52,7 @@ def test_payment_never_recorded_is_shown_as_not_paid(loop: Any, tmp_path: Path,
         win = console.lane_windows["2"]
         stack.sim.set_fault(pay_1003=100)
         _l, _c, ok, exc = await _pay_by_keyboard(stack, console, qtbot, "琼Z1003V")
-        assert isinstance(exc, cmd.PaymentNotRecorded)
+        assert isinstance(exc, PaymentNotRecorded)
         assert not ok
         assert "did not record" in win.message.text() and "not paid" in win.message.text()
         assert win.buttons["confirm_payment"].isEnabled()  # the order is still to be paid

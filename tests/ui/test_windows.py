@@ -329,7 +329,7 @@ def test_pending_payment_listed_then_resolved_in_booth_window(loop: Any, tmp_pat
             operator="tester")
         # it reached the server, but the console never read the answer
         await ctx.client.pay_success(m.PaySuccessRequest.model_validate(request))
-        await stack.session.booth.reload_pending()  # shown, and delivered again by itself
+        await stack.session.outbox.reload()  # shown, and delivered again by itself
         assert win.pending_list.count() == 1 and "BC-UI-1" in win.pending_list.item(0).text()
         assert win.retry_button.isEnabled()
         await wait_until(lambda: any("BC-UI-1" in msg.text and "recorded" in msg.text

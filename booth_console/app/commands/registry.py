@@ -1,0 +1,143 @@
+"""The operator-command registry: every command the attendant can give from a lane window is
+declared once, with :func:`register`, beside its code.
+
+A declaration names the command, its title (English, translated when shown), its default key,
+the lanes it applies to and whether it needs a reason or a supervisor's approval; the function
+it decorates is the command's *flow*: it asks the attendant what it needs through an
+:class:`~booth_console.app.commands.base.Asker` and runs the server steps through the
+:class:`~booth_console.app.commands.base.CommandRunner`. The lane window's buttons and
+shortcuts, the default ``[booth.shortcuts]`` (and so ``docs/booth.example.toml``) and the key
+table in the README come from here (a test checks the README).
+
+Adding a command is one module in ``booth_console/app/commands/`` (imported by the package's
+``__init__``) plus its test.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QCoreApplication
+
+from booth_console import config
+from booth_console.app.snapshots import LaneKind
+
+if TYPE_CHECKING:
+    from booth_console.app.booth import BoothService
+    from booth_console.app.commands.base import Asker, CommandRunner, Outcome
+    from booth_console.app.lane import LaneController
+
+__all__ = ["COMMANDS", "N_", "Command", "Lanes", "Operation", "register"]
+
+
+def N_(text: str) -> str:
+    """Mark ``text`` for translation (context ``Commands``); translated where it is shown."""
+    return text
+
+
+class Lanes(enum.Enum):
+    """The lanes a command applies to."""
+
+    ENTRY = "entry"  #: entry lanes only
+    EXIT = "exit"  #: lanes that charge: exit lanes, and entry lanes that charge
+    ANY = "any"
+
+    def applies(self, kind: LaneKind, charging: bool) -> bool:
+        """Whether a lane of ``kind`` (``charging``: it takes payments) has the command."""
+        if self is Lanes.ENTRY:
+            return kind is LaneKind.ENTRY
+        if self is Lanes.EXIT:
+            return kind is not LaneKind.ENTRY or charging
+        return True
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One invocation of a command: the runner (and its context), the lane, the asker, and the
+    booth service (the server's vehicle and plate types)."""
+
+    runner: CommandRunner
+    lane: LaneController
+    ask: Asker
+    booth: BoothService | None = None
+
+    @property
+    def lane_no(self) -> str:
+        """The lane's number."""
+        return self.lane.lane_no
+
+
+Flow = Callable[[Operation], Awaitable["Outcome[Any]"]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """A declared operator command."""
+
+    name: str
+    title: str  # English; :meth:`display_title` translates it
+    key: str  # default key sequence ("" for none); ``[booth.shortcuts]`` overrides it
+    lanes: Lanes
+    flow: Flow
+    #: what the README's key table says about it (English)
+    doc: str = ""
+    needs_reason: bool = False
+    needs_approval: bool = False
+    #: whether the button is enabled for the lane's current state (``None``: always)
+    enabled: Callable[[LaneController], bool] | None = None
+    #: place among the lane window's buttons (and in the key table)
+    position: int = 0
+
+    def display_title(self) -> str:
+        """The title in the console's language."""
+        return QCoreApplication.translate("Commands", self.title)
+
+    def applies(self, lane: LaneController) -> bool:
+        """Whether ``lane`` shows this command."""
+        return self.lanes.applies(lane.lane.kind, lane.lane.charging)
+
+    def is_enabled(self, lane: LaneController) -> bool:
+        """Whether the command can be given at ``lane`` now."""
+        return self.enabled is None or self.enabled(lane)
+
+    async def invoke(self, op: Operation) -> Outcome[Any]:
+        """Run the command's flow."""
+        return await self.flow(op)
+
+
+#: every declared command, in the order of the lane window's buttons
+COMMANDS: dict[str, Command] = {}
+
+
+def register(
+    name: str, *, title: str, key: str = "", lanes: Lanes = Lanes.ANY, doc: str = "",
+    needs_reason: bool = False, needs_approval: bool = False,
+    enabled: Callable[[LaneController], bool] | None = None, position: int | None = None,
+) -> Callable[[Flow], Flow]:
+    """Declare the decorated flow as the operator command ``name`` (``position``: its place
+    among the buttons; by default after those declared before it).
+
+    Raises:
+        ValueError: ``name`` is declared already, or ``key`` is another command's default key.
+    """
+
+    def decorate(flow: Flow) -> Flow:
+        if name in COMMANDS:
+            raise ValueError(f"operator command {name!r} is declared twice")
+        taken = next((c.name for c in COMMANDS.values() if key and c.key == key), None)
+        if taken:
+            raise ValueError(f"{name}: key {key} is the default key of {taken}")
+        place = position if position is not None else 100 + len(COMMANDS)
+        declared = [*COMMANDS.values(), Command(name, title, key, lanes, flow, doc, needs_reason,
+                                                needs_approval, enabled, place)]
+        COMMANDS.clear()
+        COMMANDS.update((c.name, c) for c in sorted(declared, key=lambda c: c.position))
+        config.DEFAULT_SHORTCUTS.clear()
+        for c in COMMANDS.values():
+            config.declare_shortcut(c.name, c.key)
+        return flow
+
+    return decorate
