@@ -143,7 +143,7 @@ def test_offline_payment_whose_check_fails_once_is_checked_again_while_the_link_
             ctx.client.query_parking_orders = query_once_dropped
             went_offline: list[bool] = []
             shown: list[list[Any]] = []
-            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
+            stack.session.outbox.pending_changed.connect(lambda rows: shown.append(list(rows)))
             stack.sim = await start_simulator(tmp_path, port)
             await wait_until(lambda: booth.link.online, 10)
             booth.link_changed.connect(lambda snap: went_offline.append(not snap.online))
