@@ -20,6 +20,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "simulate": ("booth_console.simulator.cli", "run the parking server simulator"),
     "sign": ("booth_console.tools.sign", "show or verify the signature of a JSON body"),
     "call": ("booth_console.tools.call", "call any endpoint of the parking server and print the answer"),
+    "find-entry": ("booth_console.tools.find_entry", "the in-lot vehicles a plate read may belong to, best first"),
     "callbacks": ("booth_console.listener.cli", "show or set the server's callback table, re-pull failed callbacks"),
     "self-test": ("booth_console.tools.selftest", "check that this installation can run (Qt, loop, listener, translation)"),
     "setup": ("booth_console.tools.setup", "first-run setup wizard, or --check a configuration headless"),
