@@ -14,14 +14,19 @@ and ranks what comes back with :func:`booth_console.protocol.plates.rank`:
    last character (a five-character core never includes a seven-character plate's extra
    eighth character nor an eight-character plate's lost one) and a wrong province or city
    character, and matches few plates: five characters, give or take look-alikes.
-2. **One arbitrary error.** Only when nothing within :attr:`EntrySearch.stop_below` came back:
-   for each core position, the plates containing the core without that character (the parts
-   before and after it, parts of one character dropped). Parts that stand alone share one
-   ``InLike`` request; the split in the middle is a request of two ``AND``-ed conditions.
-   This finds any single substitution, missing or extra character in the core.
+2. **One arbitrary error.** Only when nothing closer than 1 came back (every plate this round
+   adds differs from the core by a character that is not a look-alike, so it is at least 1
+   away and cannot outrank what the first round found): for each core position, the plates
+   containing the read without that character, as two parts: the city letter and the core
+   before it, the core after it (parts of one character dropped). The city letter makes a
+   two-character part selective (``B6`` is one plate in ten of a city's, ``6`` one in two);
+   parts that stand alone share one ``InLike`` request, two parts are a request of two
+   ``AND``-ed conditions. This finds any single substitution, missing or extra character in
+   the core, unless the city letter was misread too.
 
-An empty read lists the most recent entries. A fragment (under six characters, typed by the
-attendant) is searched as one window. Every request asks for pages of :attr:`page_size`
+An empty read lists the most recent entries (one page), and so does a fragment with fewer than
+two characters after the province character and city letter (those containing it). A longer
+fragment (under six characters, typed by the attendant) is searched as windows of four. Every request asks for pages of :attr:`page_size`
 (100, the document's maximum), at most :attr:`max_pages` of them; a search that hit the cap
 says so (``complete`` is false) and ranks what it has. Answers are kept for the life of the
 :class:`EntrySearch` (one dialog session), so typing more characters sends only the requests
@@ -43,6 +48,7 @@ from booth_console.protocol.plates import (
     DEFAULT_COSTS,
     Comparison,
     Costs,
+    Ranked,
     compare,
     is_fragment,
     lookalikes,
@@ -89,11 +95,14 @@ def _windows(text: str, size: int) -> list[str]:
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """One request: plates containing one of the spellings of each group (groups AND-ed)."""
+    """One request: plates containing one of the spellings of each group (groups AND-ed).
+
+    ``latest``: one page of the most recent entries (for an empty or very short read), not
+    every page up to the cap.
+    """
 
     groups: tuple[tuple[str, ...], ...]
-    order_by: str = "Uid"
-    order_type: int = 0
+    latest: bool = False
 
     def conditions(self) -> list[m.QueryCondition]:
         """The QueryCondition list: in-lot orders, then one plate condition per group."""
@@ -121,35 +130,47 @@ def _group(fragments: Sequence[str]) -> tuple[str, ...]:
 
 
 def core_of(read: str) -> str:
-    """The characters of the read the search relies on (see the module's description)."""
+    """The characters of the read the first round relies on (see the module's description)."""
     serial = read[serial_start(read):]
     return serial[:5] if len(serial) >= 5 else serial
+
+
+def _latest(literal: str = "") -> QueryPlan:
+    return QueryPlan(groups=((literal,),) if literal else (), latest=True)
 
 
 def plan_queries(read: str) -> tuple[list[QueryPlan], list[QueryPlan]]:
     """The first-round and second-round requests for a normalised read.
 
-    An empty read: one request for the latest entries. A fragment: one request for it (windows
-    of four, AND-ed). A plate: the core round and the one-error round.
+    An empty read, or a fragment with fewer than two characters after a province character
+    and city letter: one page of the latest entries (containing the fragment). A longer
+    fragment: one request for it (windows of four, AND-ed). A plate: the core round, and the
+    one-error round, whose parts start with the read's city letter (rarely wrong, and it makes
+    a two-character part selective).
     """
     if not read:
-        return [QueryPlan(groups=(), order_by="EntryTime", order_type=1)], []
+        return [_latest()], []
     if is_fragment(read):
-        if len(read) < 3:  # too short to narrow down look-alikes; the literal characters
-            return [QueryPlan(groups=((read,),))], []
+        if len(read) - serial_start(read) < 2 or len(read) < 3:
+            return [_latest(read)], []
         return [QueryPlan(groups=tuple(_group([w]) for w in _windows(read, 4)))], []
+    start = serial_start(read)
     core = core_of(read)
     if len(core) < 3:
-        return [QueryPlan(groups=(), order_by="EntryTime", order_type=1)], []
+        return [_latest(read)], []
     first = [QueryPlan(groups=tuple(_group([w]) for w in _windows(core, 4)))]
+    city = read[start - 1:start] if start >= 1 else ""
+    ext = city + core
+    offset = len(city)
     singles: list[str] = []
     second: list[QueryPlan] = []
     for p in range(len(core)):
-        parts = [part for part in (core[:p], core[p + 1:]) if len(part) >= 2]
-        if len(parts) == 1:
+        left, right = ext[:offset + p], ext[offset + p + 1:]
+        parts = [part for part in (left, right) if len(part) >= 2]
+        if len(parts) == 2:
+            second.append(QueryPlan(groups=(_group([left]), _group([right]))))
+        elif len(parts) == 1 and len(parts[0]) >= 3:  # two characters alone match too many
             singles.append(parts[0])
-        elif len(parts) == 2:
-            second.append(QueryPlan(groups=(_group([parts[0]]), _group([parts[1]]))))
     if singles:
         second.insert(0, QueryPlan(groups=(_group(_drop_covered(singles)),)))
     return first, second
@@ -225,7 +246,7 @@ class EntrySearch:
         client: the parking server.
         page_size: records per page (the document allows at most 100).
         max_pages: pages fetched at most per request.
-        stop_below: no second round when a candidate is this close to the read.
+        second_round_from: a second round only when no candidate is closer than this.
         max_distance: candidates further than this are not listed.
         costs: the distance's weights.
     """
@@ -233,7 +254,7 @@ class EntrySearch:
     client: ParkingClient
     page_size: int = 100
     max_pages: int = 3
-    stop_below: float = 0.5
+    second_round_from: float = 1.0
     max_distance: float = 2.0
     costs: Costs = DEFAULT_COSTS
     requests_sent: int = 0
@@ -252,19 +273,19 @@ class EntrySearch:
         records: list[m.ParkingOrderRecord] = []
         sent = 0
         complete = True
-        for index in range(1, self.max_pages + 1):
+        pages = 1 if plan.latest else self.max_pages
+        order_by, order_type = ("EntryTime", 1) if plan.latest else ("Uid", 0)
+        for index in range(1, pages + 1):
             page = await self.client.query_parking_orders(
-                conds, page_index=index, page_size=self.page_size, order_by=plan.order_by,
-                order_type=plan.order_type)
+                conds, page_index=index, page_size=self.page_size, order_by=order_by,
+                order_type=order_type)
             sent += 1
             self.requests_sent += 1
             records.extend(page.results)
             if not page.results or index * self.page_size >= page.total_count:
                 break
         else:
-            complete = False
-        if plan.order_by == "EntryTime":
-            complete = True  # the latest entries: one page is what was asked for
+            complete = plan.latest  # the latest entries: one page is what was asked for
         answer = _Answer(records, complete)
         self._answers[plan] = answer
         return answer, sent, len(records)
@@ -298,7 +319,7 @@ class EntrySearch:
             recent = [self._candidate(norm, rec, 0.0) for rec in found.values()][:top]
             return SearchResult(norm, tuple(recent), requests, rows, complete)
         ranked = self._rank(norm, found)
-        if second and (not ranked or ranked[0].distance > self.stop_below):
+        if second and (not ranked or ranked[0].distance >= self.second_round_from):
             await run(second)
             ranked = self._rank(norm, found)
         records = list(found.values())
@@ -306,10 +327,14 @@ class EntrySearch:
         log.debug("find entry: %d requests, %d rows, %d candidates", requests, rows, len(ranked))
         return SearchResult(norm, candidates, requests, rows, complete)
 
-    def _rank(self, norm: str, found: dict[str, m.ParkingOrderRecord]) -> list[Any]:
+    def _rank(self, norm: str, found: dict[str, m.ParkingOrderRecord]) -> list[Ranked]:
+        """Closest first; equally close ones by latest entry (a typed fragment fits many)."""
         records = list(found.values())
-        return rank(norm, records, lambda r: r.license_plate_number or "",
-                    max_distance=self.max_distance, costs=self.costs)
+        ranked = rank(norm, records, lambda r: r.license_plate_number or "",
+                      max_distance=self.max_distance, costs=self.costs)
+        ranked.sort(key=lambda r: records[r.index].entry_time or "", reverse=True)
+        ranked.sort(key=lambda r: r.distance)
+        return ranked
 
     def _candidate(self, norm: str, rec: m.ParkingOrderRecord, distance: float) -> Candidate:
         plate = normalize_plate(rec.license_plate_number)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from booth_console.app.find_entry import EntrySearch, plan_queries, spellings
+from booth_console.app.find_entry import EntrySearch, QueryPlan, plan_queries, spellings
 from booth_console.simulator import Simulator
 from tests.app.crowded_lot import park_many
 from tests.protocol.plate_cases import decoys, excluded
@@ -52,8 +52,11 @@ def test_an_arbitrary_error_takes_the_second_round() -> None:
             search = EntrySearch(client)
             result = await search.search("粤B47389", top=3)  # 8 read for 0: not a look-alike
             assert "粤B47309" in [c.plate for c in result.candidates]
-            assert result.requests == 3  # the core round found nothing close, then two more
-            assert result.rows < 400
+            # the core round found nothing closer than 1; then one request for the core less its
+            # first or last character, and one per middle character (city letter and the part
+            # before it, AND the part after it)
+            assert result.requests == 4
+            assert result.rows < 50
             lost_in_middle = await search.search("粤B4709", top=3)  # 3 lost in the middle
             assert "粤B47309" in [c.plate for c in lost_in_middle.candidates]
     run(scenario())
@@ -99,10 +102,13 @@ def test_typing_sends_only_new_requests() -> None:
 def test_a_page_cap_bounds_a_vague_search() -> None:
     async def scenario() -> None:
         async with sim_and_client() as (sim, client):
-            park_many(sim, [f"粤B{n:05d}" for n in range(300)])  # 300 plates contain "00"
-            search = EntrySearch(client, page_size=50, max_pages=2)
-            result = await search.search("00")
-            assert result.requests == 2 and result.rows == 100 and not result.complete
+            park_many(sim, [f"粤B{n:05d}" for n in range(300)])  # 100 of them contain "000"
+            search = EntrySearch(client, page_size=30, max_pages=2)
+            result = await search.search("000")
+            assert result.requests == 2 and result.rows == 60 and not result.complete
+            assert all("000" in c.plate for c in result.candidates)
+            short = await search.search("00")  # too short to narrow: one page, latest first
+            assert short.requests == 1 and short.rows == 30 and short.complete
     run(scenario())
 
 
@@ -117,8 +123,11 @@ def test_look_alike_spellings_and_the_query_plan() -> None:
     conds = first[0].conditions()
     assert (conds[0].field, conds[0].operator, conds[0].value) == ("OrderStatus", 0, "200")
     assert conds[1].operator == 15 and "1234" in (conds[1].value or "").split(", ")
-    # second round: one request for the core without its first/last two characters
-    # (345 or 1Z3), one for the two ends around the middle character (1Z and 45)
-    assert len(second) == 2
-    assert {"345", "123"} <= set(second[0].groups[0])
-    assert "12" in second[1].groups[0] and "45" in second[1].groups[1]
+    # second round: the parts standing alone (Z345 without the first character, B1Z3 without
+    # the last ones) in one request; a request for each middle character: B1 and 345, B1Z and 45
+    assert len(second) == 3
+    assert {"Z345", "2345", "B1Z3", "8123"} <= set(second[0].groups[0])
+    assert [("B1" in g[0], "345" in g[1]) for g in (second[1].groups,)] == [(True, True)]
+    assert "B12" in second[2].groups[0] and "45" in second[2].groups[1]
+    assert plan_queries("") == ([QueryPlan(groups=(), latest=True)], [])
+    assert plan_queries("粤B6") == ([QueryPlan(groups=(("粤B6",),), latest=True)], [])
