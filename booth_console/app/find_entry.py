@@ -8,7 +8,7 @@ look-alike spelling of each fragment in one ``InLike`` condition (``plate LIKE '
 and ranks what comes back with :func:`booth_console.protocol.plates.rank`:
 
 1. **Core.** The core is the serial's first five characters (four when the read has only six
-   characters), after the province character and city letter, which the search never relies
+   characters), after the province character and city letter, which this round does not rely
    on. The first request asks for plates containing every four-character window of the core
    (``AND``), each in any look-alike spelling. This finds look-alike swaps, a missing or extra
    last character (a five-character core never includes a seven-character plate's extra
@@ -19,15 +19,16 @@ and ranks what comes back with :func:`booth_console.protocol.plates.rank`:
    away and cannot outrank what the first round found): for each core position, the plates
    containing the read without that character, as two parts: the city letter and the core
    before it, the core after it (parts of one character dropped). The city letter makes a
-   two-character part selective (``B6`` is one plate in ten of a city's, ``6`` one in two);
+   two-character part selective (``B6`` starts one plate in ten of a city's; ``6`` is in four in ten);
    parts that stand alone share one ``InLike`` request, two parts are a request of two
    ``AND``-ed conditions. This finds any single substitution, missing or extra character in
    the core, unless the city letter was misread too.
 
 An empty read lists the most recent entries (one page), and so does a fragment with fewer than
 two characters after the province character and city letter (those containing it). A longer
-fragment (under six characters, typed by the attendant) is searched as windows of four. Every request asks for pages of :attr:`page_size`
-(100, the document's maximum), at most :attr:`max_pages` of them; a search that hit the cap
+fragment (under six characters, typed by the attendant) is searched as windows of four. Every
+request asks for pages of :attr:`page_size` (100, the document's maximum), at most
+:attr:`max_pages` of them; a search that hit the cap
 says so (``complete`` is false) and ranks what it has. Answers are kept for the life of the
 :class:`EntrySearch` (one dialog session), so typing more characters sends only the requests
 that are new.
