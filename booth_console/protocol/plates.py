@@ -198,13 +198,23 @@ def _table(read: str, cand: str, costs: Costs, partial: bool,
         for j in range(1, m + 1):
             prev[j] = prev[j - 1] + cand_gaps[j - 1]
     rows = [prev]
+    groups = _GROUP_OF
+    lookalike, substitute = costs.lookalike, costs.substitute
+    cand_groups = [groups.get(b, -1) for b in cand]
     for i in range(1, n + 1):
         a = read[i - 1]
+        ga = groups.get(a, -2)
         extra = _gap_cost(read, i - 1, costs, n > m)
         row = [prev[0] + extra] + [inf] * m
         for j in range(1, m + 1):
             b = cand[j - 1]
-            best = prev[j - 1] + (0.0 if a == b else _sub_cost(a, b, i - 1, j - 1, costs))
+            if a == b:
+                sub = 0.0
+            elif i <= 2 and j <= 2:  # province and city positions
+                sub = _sub_cost(a, b, i - 1, j - 1, costs)
+            else:
+                sub = lookalike if ga == cand_groups[j - 1] else substitute
+            best = prev[j - 1] + sub
             v = prev[j] + extra
             if v < best:
                 best = v
