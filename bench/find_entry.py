@@ -1,6 +1,6 @@
 """Benchmark: finding a vehicle's entry from a misread plate in a lot of 10,000 vehicles.
 
-    python bench/find_entry.py [--vehicles 10000] [--repeat 3] [--json]
+    python bench/find_entry.py [--vehicles 10000] [--repeat 3] [--generated 300] [--json]
 
 One simulator (in-process, loopback HTTP) holds ``--vehicles`` in-lot decoys of the same
 province and format (tests/protocol/plate_cases.py) plus the true plates of the hand-written
@@ -14,6 +14,10 @@ case table. Measured in the same run:
   combinations, an arbitrary error) and an empty read;
 * **accuracy**: top-1 and top-3 of the search against the server, and of ranking the whole lot
   (every in-lot order fetched), which shows what the fragment queries lose;
+* **generated misreads**: ``--generated`` in-lot plates misread at random with the error
+  classes' shares (``plate_cases.misread``, seeded), the same accuracy figures: a check that
+  the hand-written table does not flatter the search; and with ``thorough=True`` (the second
+  round always);
 * **typing**: a plate typed one character at a time in one dialog session.
 
 Times are medians over ``--repeat`` runs; ratios are against the single page query.
@@ -24,6 +28,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import random
 import statistics
 import sys
 import time
@@ -45,7 +50,7 @@ from booth_console.simulator import (
     SimulatorConfig,
 )
 from tests.app.crowded_lot import park_many
-from tests.protocol.plate_cases import CASES, decoys, excluded
+from tests.protocol.plate_cases import CASES, decoys, excluded, misread
 
 IN_LOT = [condition("OrderStatus", QueryOperator.EQUAL, int(OrderStatus.ENTERED))]
 
@@ -71,14 +76,15 @@ def _group(kind: str) -> str:
     return kind.split(" (")[0]
 
 
-async def bench(vehicles: int, repeat: int) -> dict[str, Any]:
+async def bench(vehicles: int, repeat: int, generated: int) -> dict[str, Any]:
     sim = Simulator(SimulatorConfig(port=0, traffic=0.0))
     await sim.start()
     client = ParkingClient.for_http(sim.base_url, app_id=DEFAULT_APP_ID,
                                     app_secret=DEFAULT_APP_SECRET, park_key=DEFAULT_PARK_KEY)
     try:
         started = time.perf_counter()
-        park_many(sim, decoys(vehicles, exclude=excluded()), seed=1)
+        lot = decoys(vehicles, exclude=excluded())
+        park_many(sim, lot, seed=1)
         park_many(sim, [t for t, _, _, _ in CASES], seed=2)
         seeded_s = time.perf_counter() - started
 
@@ -89,10 +95,10 @@ async def bench(vehicles: int, repeat: int) -> dict[str, Any]:
 
         per_class: dict[str, list[dict[str, Any]]] = defaultdict(list)
 
-        async def one(read: str, true: str | None, kind: str) -> None:
+        async def one(read: str, true: str | None, kind: str, runs: int = repeat) -> None:
             async def go() -> Any:
                 return await EntrySearch(client).search(read, top=3)
-            ms, result = await _timed(go, repeat)
+            ms, result = await _timed(go, runs)
             plates = [c.plate for c in result.candidates]
             whole = [r.plate for r in rank(read, everything, lambda r: r.license_plate_number or "",
                                            top=3, max_distance=2.0)] if true else []
@@ -107,6 +113,17 @@ async def bench(vehicles: int, repeat: int) -> dict[str, Any]:
         for true, read, _d, kind in CASES:
             await one(read, true, _group(kind))
         await one("", None, "empty read")
+
+        thorough: list[tuple[bool, int, int]] = []
+        rng = random.Random(2026)
+        in_lot_plates = set(lot)
+        for true in rng.sample(lot, min(generated, len(lot))):
+            read, kind = misread(rng, true)
+            if read in in_lot_plates:  # the read is another vehicle's plate: it has an entry
+                continue
+            await one(read, true, f"generated: {kind}", runs=1)
+            deep = await EntrySearch(client).search(read, top=3, thorough=True)
+            thorough.append((true in [c.plate for c in deep.candidates], deep.requests, deep.rows))
 
         # typing one character at a time in one session
         typing = []
@@ -135,13 +152,20 @@ async def bench(vehicles: int, repeat: int) -> dict[str, Any]:
             incomplete=sum(not r["complete"] for r in rows),
         )
 
-    table = [r for k, rows in per_class.items() if k not in ("exact", "empty read") for r in rows]
+    table = [r for k, rows in per_class.items()
+             if k not in ("exact", "empty read") and not k.startswith("generated") for r in rows]
+    gen = [r for k, rows in per_class.items() if k.startswith("generated") for r in rows]
     return dict(
         vehicles_in_lot=in_lot, seeding_s=seeded_s,
         page_query_ms=page_ms, fetch_all_ms=all_ms, fetch_all_pages=all_pages,
         classes={k: summary(v) for k, v in per_class.items()},
         case_table=summary(table),
+        generated=summary(gen) if gen else None,
+        thorough=dict(n=len(thorough), top3=sum(t[0] for t in thorough),
+                      requests=statistics.mean(t[1] for t in thorough) if thorough else 0,
+                      rows=statistics.mean(t[2] for t in thorough) if thorough else 0),
         misses=[f"{r['read']} -> {r['true']}" for r in table if not r["top3"]],
+        generated_misses=[f"{r['read']} -> {r['true']}" for r in gen if not r["top3"]],
         typing=typing,
     )
 
@@ -158,6 +182,8 @@ def _print(res: dict[str, Any]) -> None:
     print(head)
     print("-" * len(head))
     rows = [*res["classes"].items(), ("ALL CASES (table)", res["case_table"])]
+    if res["generated"]:
+        rows.append(("ALL GENERATED", res["generated"]))
     for name, s in rows:
         print(f"{name:<26}{s['n']:>3}{s['ms']:>11.1f}{s['ms'] / page:>8.2f}{s['ms_max']:>8.1f}"
               f"{s['requests']:>6.2f}{s['requests_max']:>8}{s['rows']:>7.1f}{s['rows_max']:>9}"
@@ -169,6 +195,16 @@ def _print(res: dict[str, Any]) -> None:
           f"{t['whole_top1']}/{t['n']}, top-3 {t['whole_top3']}/{t['n']}")
     if res["misses"]:
         print("not in the top 3:", ", ".join(res["misses"]))
+    g = res["generated"]
+    if g:
+        print(f"generated misreads: top-1 {g['top1']}/{g['n']} ({100 * g['top1'] / g['n']:.0f} %), "
+              f"top-3 {g['top3']}/{g['n']} ({100 * g['top3'] / g['n']:.0f} %); ranking the whole "
+              f"lot: top-3 {g['whole_top3']}/{g['n']} ({100 * g['whole_top3'] / g['n']:.0f} %)")
+        t = res["thorough"]
+        print(f"  thorough (second round always): top-3 {t['top3']}/{t['n']}, "
+              f"{t['requests']:.2f} requests and {t['rows']:.1f} records a search")
+        if res["generated_misses"]:
+            print("  not in the top 3:", ", ".join(res["generated_misses"]))
     print()
     print("typing in one session:")
     for step in res["typing"]:
@@ -180,9 +216,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--vehicles", type=int, default=10_000, help="in-lot decoys (default 10000)")
     parser.add_argument("--repeat", type=int, default=3, help="runs per search (median)")
+    parser.add_argument("--generated", type=int, default=300,
+                        help="random misreads of in-lot plates to rank (default 300)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
-    res = asyncio.run(bench(args.vehicles, args.repeat))
+    res = asyncio.run(bench(args.vehicles, args.repeat, args.generated))
     if args.json:
         print(json.dumps(res, ensure_ascii=False, indent=1))
     else:

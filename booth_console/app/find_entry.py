@@ -291,8 +291,11 @@ class EntrySearch:
         self._answers[plan] = answer
         return answer, sent, len(records)
 
-    async def search(self, read: str | None, *, top: int = 10) -> SearchResult:
+    async def search(self, read: str | None, *, top: int = 10, thorough: bool = False) -> SearchResult:
         """In-lot candidates for ``read`` (what the camera read or the attendant typed).
+
+        ``thorough``: run the second round even when the first found a close candidate (the
+        plate may be one arbitrary error away while a look-alike of the read is parked too).
 
         Raises:
             TransportError: the server cannot be reached or answered garbage.
@@ -320,7 +323,7 @@ class EntrySearch:
             recent = [self._candidate(norm, rec, 0.0) for rec in found.values()][:top]
             return SearchResult(norm, tuple(recent), requests, rows, complete)
         ranked = self._rank(norm, found)
-        if second and (not ranked or ranked[0].distance >= self.second_round_from):
+        if second and (thorough or not ranked or ranked[0].distance >= self.second_round_from):
             await run(second)
             ranked = self._rank(norm, found)
         records = list(found.values())

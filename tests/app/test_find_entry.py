@@ -59,6 +59,16 @@ def test_an_arbitrary_error_takes_the_second_round() -> None:
             assert result.rows < 50
             lost_in_middle = await search.search("粤B4709", top=3)  # 3 lost in the middle
             assert "粤B47309" in [c.plate for c in lost_in_middle.candidates]
+
+            # a vehicle one look-alike away from the read hides one an arbitrary error away
+            park_many(sim, ["粤B88256", "粤B88205"])
+            quick = await EntrySearch(client).search("粤B8825", top=3)
+            assert quick.requests == 1 and quick.candidates[0].plate == "粤B88256"  # last lost
+            assert "粤B88205" not in [c.plate for c in quick.candidates]
+            thorough = await EntrySearch(client).search("粤B8825", top=3, thorough=True)
+            # 粤B88256 (0.4), then 粤B88205 (the 0 lost in the middle: 1)
+            assert [c.plate for c in thorough.candidates[:2]] == ["粤B88256", "粤B88205"]
+            assert thorough.requests > 1
     run(scenario())
 
 

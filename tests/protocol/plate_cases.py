@@ -99,3 +99,45 @@ def excluded() -> set[str]:
     """Plates a decoy must not be: the true plates, and the reads (a read that is itself a
     vehicle in the lot has its entry and needs no search)."""
     return {t for t, _, _, _ in CASES} | {r for _, r, _, _ in CASES}
+
+
+_ALNUM = _LETTERS + _DIGITS
+
+
+def misread(rng: random.Random, plate: str) -> tuple[str, str]:
+    """A random misread of ``plate`` drawn with the error classes' shares: a look-alike (45 %),
+    a missing or extra last character (25 %), the province or city character (6 %), anything
+    else (24 %: a substitution, a character lost or added in the middle). Returns (read, class);
+    the read is the plate itself when it has no look-alike character to swap."""
+    from booth_console.protocol.plates import LOOKALIKE_GROUPS, PROVINCES
+
+    chars = list(plate)
+    r = rng.random()
+    if r < 0.45:
+        spots = [i for i in range(1, len(chars)) if any(chars[i] in g for g in LOOKALIKE_GROUPS)]
+        if not spots:
+            return plate, "lookalike"
+        i = rng.choice(spots)
+        group = next(g for g in LOOKALIKE_GROUPS if chars[i] in g)
+        chars[i] = rng.choice([c for c in group if c != chars[i]])
+        return "".join(chars), "lookalike"
+    if r < 0.70:
+        if rng.random() < 0.5:
+            return plate[:-1], "last missing"
+        return plate + rng.choice(_DIGITS), "last extra"
+    if r < 0.76:
+        if rng.random() < 0.7:
+            chars[0] = rng.choice([c for c in PROVINCES if c != chars[0]])
+            return "".join(chars), "province"
+        chars[1] = rng.choice([c for c in _LETTERS if c != chars[1]])
+        return "".join(chars), "city"
+    i = rng.randrange(2, len(chars))
+    k = rng.random()
+    if k < 0.6:
+        chars[i] = rng.choice([c for c in _ALNUM if c != chars[i]])
+        return "".join(chars), "other"
+    if k < 0.8:
+        del chars[i]
+        return "".join(chars), "other"
+    chars.insert(i, rng.choice(_ALNUM))
+    return "".join(chars), "other"
