@@ -44,20 +44,20 @@ if str(ROOT) not in sys.path:
 
 from booth_console.client import ParkingClient  # noqa: E402
 from booth_console.config import MqttConfig  # noqa: E402
+from booth_console.devtools.broker import MosquittoBroker, find_mosquitto  # noqa: E402
 from booth_console.journal import Journal  # noqa: E402
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber  # noqa: E402
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback  # noqa: E402
 from booth_console.listener.samples import signed_example_bytes  # noqa: E402
-from booth_console.mqtt.broker import MosquittoBroker, find_mosquitto  # noqa: E402
-from booth_console.mqtt.link import MqttLink, make_client_id  # noqa: E402
-from booth_console.mqtt.server import MqttServer  # noqa: E402
-from booth_console.mqtt.simbridge import SimulatorBridge  # noqa: E402
-from booth_console.mqtt.subscriber import CallbackSubscriber  # noqa: E402
-from booth_console.mqtt.topics import Topics  # noqa: E402
 from booth_console.protocol import jsonutil  # noqa: E402
 from booth_console.protocol.endpoints import Endpoint  # noqa: E402
+from booth_console.protocol.topics import Topics  # noqa: E402
 from booth_console.simulator import lot  # noqa: E402
 from booth_console.simulator.server import Simulator, SimulatorConfig  # noqa: E402
+from booth_console.simulator.v3.bridge import SimulatorBridge  # noqa: E402
+from booth_console.simulator.v3.server import MqttServer  # noqa: E402
 from booth_console.transport.mqtt import MqttTransport  # noqa: E402
+from booth_console.transport.mqtt_link import MqttLink, make_client_id  # noqa: E402
 
 APP_ID, SECRET, PARK = lot.DEFAULT_APP_ID, lot.DEFAULT_APP_SECRET, lot.DEFAULT_PARK_KEY
 PAGE = {"PageIndex": 1, "PageSize": 20, "OrderBy": "Uid", "OrderType": 0, "QueryCondition": []}

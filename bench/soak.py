@@ -57,9 +57,8 @@ def _simulator_process(db: str, traffic: float, queue: Any, stop: Any) -> None:
     import logging
 
     logging.basicConfig(level=logging.CRITICAL)
-    from booth_console.ui.demo import _simulator_api
-
-    simulator, sim_config, _ = _simulator_api()
+    from booth_console.simulator import Simulator as simulator
+    from booth_console.simulator import SimulatorConfig as sim_config
 
     async def run() -> None:
         Path(db + ".captures", "CameraCaptures").mkdir(parents=True, exist_ok=True)
@@ -323,13 +322,13 @@ async def soak(args: argparse.Namespace) -> list[dict[str, Any]]:
     from booth_console.app.lane import PollTiming
     from booth_console.app.session import Session
     from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
+    from booth_console.simulator import DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
     from booth_console.ui.booth_window import BoothWindow
     from booth_console.ui.console import Console
-    from booth_console.ui.demo import _simulator_api
 
     collector = GuiThreadCollector()
     tmp = Path(tempfile.mkdtemp(prefix="bench-soak-"))
-    _s, _c, (app_id, secret, park_key) = _simulator_api()
+    app_id, secret, park_key = DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
     mp = multiprocessing.get_context("spawn")
     sim_queue: Any = mp.Queue()
     sim_stop = mp.Event()

@@ -95,9 +95,8 @@ class SimulatorThread:
         self._thread.join(30)
 
     def _main(self) -> None:
-        from booth_console.ui.demo import _simulator_api
-
-        simulator, config, _ = _simulator_api()
+        from booth_console.simulator import Simulator as simulator
+        from booth_console.simulator import SimulatorConfig as config
 
         async def main() -> None:
             self.loop = asyncio.get_running_loop()
@@ -136,7 +135,7 @@ async def stress(
     from booth_console.app.lane import LaneController
     from booth_console.app.session import Session
     from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
-    from booth_console.ui.demo import _simulator_api
+    from booth_console.simulator import DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
 
     app = QApplication.instance()
     if isinstance(app, QApplication):
@@ -144,7 +143,7 @@ async def stress(
     report = StressReport(seconds=seconds, lanes=lanes)
     simulator = SimulatorThread(data_dir, traffic)
     sim = simulator.start()
-    _s, _c, (app_id, secret, park_key) = _simulator_api()
+    app_id, secret, park_key = DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
     cfg = Config(
         server=ServerConfig(base_url=sim.base_url, app_id=app_id, app_secret=secret,
                             park_key=park_key),

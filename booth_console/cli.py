@@ -7,25 +7,95 @@ chosen one is imported, so ``booth-console sign`` does not pay for Qt or aiohttp
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from types import ModuleType
 
 from booth_console import __version__
 
-#: sub-command name -> (module, one-line help)
-COMMANDS: dict[str, tuple[str, str]] = {
-    "demo": ("booth_console.ui.demo", "run the console against the built-in simulator with live traffic"),
-    "run": ("booth_console.ui.main", "run the console with its callback listener (--config FILE)"),
-    "simulate": ("booth_console.simulator.cli", "run the parking server simulator"),
-    "sign": ("booth_console.tools.sign", "show or verify the signature of a JSON body"),
-    "call": ("booth_console.tools.call", "call any endpoint of the parking server and print the answer"),
-    "find-entry": ("booth_console.tools.find_entry", "the in-lot vehicles a plate read may belong to, best first"),
-    "callbacks": ("booth_console.listener.cli", "show or set the server's callback table, re-pull failed callbacks"),
-    "self-test": ("booth_console.tools.selftest", "check that this installation can run (Qt, loop, listener, translation)"),
-    "setup": ("booth_console.tools.setup", "first-run setup wizard, or --check a configuration headless"),
-    "autostart": ("booth_console.tools.autostart", "start the console at login: on, off or status"),
-    "diagnose": ("booth_console.tools.diagnose", "write a zip for support: versions, masked configuration, logs, journal check"),
+# Each loader imports its sub-command module when called (plain imports, so that tools reading
+# the import graph see them).
+
+
+def _demo() -> ModuleType:
+    from booth_console.ui import demo
+
+    return demo
+
+
+def _run() -> ModuleType:
+    from booth_console.ui import main
+
+    return main
+
+
+def _simulate() -> ModuleType:
+    from booth_console.simulator import cli
+
+    return cli
+
+
+def _sign() -> ModuleType:
+    from booth_console.tools import sign
+
+    return sign
+
+
+def _call() -> ModuleType:
+    from booth_console.tools import call
+
+    return call
+
+
+def _find_entry() -> ModuleType:
+    from booth_console.tools import find_entry
+
+    return find_entry
+
+
+def _callbacks() -> ModuleType:
+    from booth_console.listener import cli
+
+    return cli
+
+
+def _self_test() -> ModuleType:
+    from booth_console.tools import selftest
+
+    return selftest
+
+
+def _setup() -> ModuleType:
+    from booth_console.tools import setup
+
+    return setup
+
+
+def _autostart() -> ModuleType:
+    from booth_console.tools import autostart
+
+    return autostart
+
+
+def _diagnose() -> ModuleType:
+    from booth_console.tools import diagnose
+
+    return diagnose
+
+
+#: sub-command name -> (loader of its module, one-line help)
+COMMANDS: dict[str, tuple[Callable[[], ModuleType], str]] = {
+    "demo": (_demo, "run the console against the built-in simulator with live traffic"),
+    "run": (_run, "run the console with its callback listener (--config FILE)"),
+    "simulate": (_simulate, "run the parking server simulator"),
+    "sign": (_sign, "show or verify the signature of a JSON body"),
+    "call": (_call, "call any endpoint of the parking server and print the answer"),
+    "find-entry": (_find_entry, "the in-lot vehicles a plate read may belong to, best first"),
+    "callbacks": (_callbacks, "show or set the server's callback table, re-pull failed callbacks"),
+    "self-test": (_self_test, "check that this installation can run (Qt, loop, listener, translation)"),
+    "setup": (_setup, "first-run setup wizard, or --check a configuration headless"),
+    "autostart": (_autostart, "start the console at login: on, off or status"),
+    "diagnose": (_diagnose, "write a zip for support: versions, masked configuration, logs, journal check"),
 }
 
 
@@ -33,9 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     """The top-level parser with every sub-command (imports each sub-command module)."""
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, (module, help_text) in COMMANDS.items():
+    for name, (load, help_text) in COMMANDS.items():
         sp = sub.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(sp)
+        load().add_arguments(sp)
     return parser
 
 
@@ -55,15 +125,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if name not in COMMANDS:
         parser = _top_parser()
         sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-        for cmd, (_module, help_text) in COMMANDS.items():
+        for cmd, (_load, help_text) in COMMANDS.items():
             sub.add_parser(cmd, help=help_text, add_help=False)
         if name is None and not args_list:
             parser.print_help()
             return 2
         parser.parse_args(args_list)  # prints --help/--version or an error and exits
         return 2
-    module_name, help_text = COMMANDS[name]
-    module = importlib.import_module(module_name)
+    load, help_text = COMMANDS[name]
+    module = load()
     parser = _top_parser()
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sp = sub.add_parser(name, help=help_text, description=help_text)

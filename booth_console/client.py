@@ -5,6 +5,13 @@ The client signs every request (:mod:`booth_console.protocol.signing`), sends it
 into the endpoint's response model and raises :class:`~booth_console.errors.ApiError` when the
 ResultCode is not 200. Network failures surface as
 :class:`~booth_console.errors.TransportError` subclasses.
+
+Every method is typed by its endpoint (:class:`~booth_console.protocol.endpoints.Endpoint` is
+generic over its request and answer models): :meth:`ParkingClient.get_lane_order` returns a
+:class:`~booth_console.protocol.models.LaneOrder`, :meth:`ParkingClient.query_lanes` a
+``PageResult[LaneRecord]``, and :meth:`ParkingClient.call` with a typed endpoint constant an
+``ApiResult`` of that endpoint's answer model. Only :meth:`ParkingClient.call_raw` gives the
+envelope as a plain dict.
 """
 
 from __future__ import annotations
@@ -13,13 +20,14 @@ import logging
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast, overload
 
 from pydantic import BaseModel, ValidationError
 
 from booth_console.errors import ApiError, ProtocolError
+from booth_console.protocol import endpoints as ep_
 from booth_console.protocol import models as m
-from booth_console.protocol.endpoints import Endpoint, by_name
+from booth_console.protocol.endpoints import Endpoint, QueryEndpoint, by_name
 from booth_console.protocol.signing import sign_envelope
 from booth_console.transport.base import Transport
 
@@ -30,23 +38,29 @@ __all__ = ["ApiResult", "ParkingClient", "condition"]
 
 log = logging.getLogger("booth_console.client")
 
+DataT = TypeVar("DataT", covariant=True)
+ReqT = TypeVar("ReqT")
+RecT = TypeVar("RecT", bound=m.WireModel)
+
 
 @dataclass(frozen=True)
-class ApiResult:
-    """A definite answer of the parking software.
+class ApiResult(Generic[DataT]):
+    """A definite answer of the parking software, generic over its Data model.
 
     Attributes:
         result_code: ResultCode (200 on success).
         result_msg: ResultMsg as the server wrote it.
         result_id: ResultId, to quote to the vendor.
-        data: the validated response model, or ``None`` for endpoints without Data.
+        data: the validated response model; ``None`` when the answer had no Data. For endpoints
+            without a response model (most notifications) it is the Data as parsed JSON
+            (``ApiResult[object]``).
         elapsed_ms: round-trip time.
     """
 
     result_code: int
     result_msg: str
     result_id: str | None
-    data: Any
+    data: DataT | None
     elapsed_ms: float
 
     @property
@@ -55,7 +69,7 @@ class ApiResult:
         return self.result_code == 200
 
 
-def condition(field: str, operator: int, value: Any = None) -> m.QueryCondition:
+def condition(field: str, operator: int, value: object = None) -> m.QueryCondition:
     """A query condition; ``value`` is sent as text (lists become ``X, Y, Z``)."""
     if isinstance(value, list | tuple):
         text: str | None = ", ".join(str(v) for v in value)
@@ -147,13 +161,13 @@ class ParkingClient:
 
     # -- generic -------------------------------------------------------------------------
 
-    def sign(self, data: Any) -> dict[str, Any]:
+    def sign(self, data: object) -> dict[str, Any]:
         """A signed envelope around ``data`` (a model or plain JSON value)."""
         return sign_envelope(
             app_id=self.app_id, park_key=self.park_key, app_secret=self._app_secret, data=_data_of(data)
         )
 
-    async def call_raw(self, endpoint: Endpoint | str, data: Any = None) -> dict[str, Any]:
+    async def call_raw(self, endpoint: Endpoint[Any, Any] | str, data: object = None) -> dict[str, Any]:
         """Send a request and return the whole answer envelope, whatever its ResultCode."""
         ep = by_name(endpoint) if isinstance(endpoint, str) else endpoint
         envelope = self.sign(data)
@@ -165,8 +179,18 @@ class ParkingClient:
         )
         return answer
 
-    async def call(self, endpoint: Endpoint | str, data: Any = None) -> ApiResult:
-        """Send a request; return the validated answer or raise :class:`ApiError`."""
+    @overload
+    async def call(self, endpoint: Endpoint[ReqT, DataT], data: ReqT | None = None) -> ApiResult[DataT]: ...
+
+    @overload
+    async def call(self, endpoint: str, data: object = None) -> ApiResult[object]: ...
+
+    async def call(self, endpoint: Endpoint[Any, Any] | str, data: object = None) -> ApiResult[object]:
+        """Send a request; return the validated answer or raise :class:`ApiError`.
+
+        With an endpoint constant (``endpoints.LANE_ORDER``) the result is typed by the
+        endpoint's answer model; with a name, the model is only known when the answer comes.
+        """
         ep = by_name(endpoint) if isinstance(endpoint, str) else endpoint
         started = time.perf_counter()
         answer = await self.call_raw(ep, data)
@@ -182,10 +206,11 @@ class ParkingClient:
         if code != 200:
             raise ApiError(code, msg_text, rid_text)
         payload = answer.get("Data")
-        model: Any = payload
-        if ep.response_model is not None and payload is not None:
+        model: object = payload
+        response_model = cast("type[BaseModel] | None", ep.response_model)
+        if response_model is not None and payload is not None:
             try:
-                model = ep.response_model.model_validate(payload)
+                model = response_model.model_validate(payload)
             except ValidationError as exc:
                 raise ProtocolError(
                     f"{ep.name}: the answer's Data does not match the document: "
@@ -196,24 +221,51 @@ class ParkingClient:
 
     # -- queries -------------------------------------------------------------------------
 
-    async def query(self, endpoint: str, page: m.PageQuery | None = None) -> Any:
-        """One page of a paged ``Query`` route (``PageResult`` of the route's records)."""
-        ep = by_name(endpoint)
-        if not ep.paged:
+    @overload
+    async def query(self, endpoint: QueryEndpoint[RecT], page: m.PageQuery | None = None) -> m.PageResult[RecT]: ...
+
+    @overload
+    async def query(self, endpoint: str, page: m.PageQuery | None = None) -> m.PageResult[m.WireModel]: ...
+
+    async def query(
+        self, endpoint: QueryEndpoint[Any] | str, page: m.PageQuery | None = None
+    ) -> m.PageResult[m.WireModel]:
+        """One page of a paged ``Query`` route (``PageResult`` of the route's records).
+
+        With an endpoint constant (``endpoints.LANES``) the records are typed; with a name they
+        are the route's record model, known as a ``WireModel`` only.
+        """
+        ep: Endpoint[Any, Any] = by_name(endpoint) if isinstance(endpoint, str) else endpoint
+        if not ep.paged or ep.response_model is None:
             raise ValueError(f"{ep.name} is not a paged query")
         result = await self.call(ep, page or m.PageQuery(page_index=1, page_size=20, order_by="Uid"))
-        return result.data if result.data is not None else ep.response_model.model_validate({})  # type: ignore[union-attr]
+        page_model: type[m.PageResult[Any]] = ep.response_model
+        return result.data if result.data is not None else page_model.model_validate({})
+
+    @overload
+    def iter_records(
+        self, endpoint: QueryEndpoint[RecT], conditions: Iterable[m.QueryCondition] = (), *,
+        page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0,
+        limit: int | None = None,
+    ) -> AsyncIterator[RecT]: ...
+
+    @overload
+    def iter_records(
+        self, endpoint: str, conditions: Iterable[m.QueryCondition] = (), *,
+        page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0,
+        limit: int | None = None,
+    ) -> AsyncIterator[m.WireModel]: ...
 
     async def iter_records(
         self,
-        endpoint: str,
+        endpoint: QueryEndpoint[Any] | str,
         conditions: Iterable[m.QueryCondition] = (),
         *,
         page_size: int = 100,
         order_by: str | None = "Uid",
         order_type: int = 0,
         limit: int | None = None,
-    ) -> AsyncIterator[Any]:
+    ) -> AsyncIterator[m.WireModel]:
         """Every record of a paged route, page after page (stops at TotalCount or ``limit``)."""
         conds = list(conditions)
         index = 1
@@ -233,16 +285,28 @@ class ParkingClient:
                 return
             index += 1
 
+    @overload
+    async def page(
+        self, endpoint: QueryEndpoint[RecT], conditions: Sequence[m.QueryCondition] = (), *,
+        page_index: int = 1, page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0,
+    ) -> m.PageResult[RecT]: ...
+
+    @overload
+    async def page(
+        self, endpoint: str, conditions: Sequence[m.QueryCondition] = (), *,
+        page_index: int = 1, page_size: int = 100, order_by: str | None = "Uid", order_type: int = 0,
+    ) -> m.PageResult[m.WireModel]: ...
+
     async def page(
         self,
-        endpoint: str,
+        endpoint: QueryEndpoint[Any] | str,
         conditions: Sequence[m.QueryCondition] = (),
         *,
         page_index: int = 1,
         page_size: int = 100,
         order_by: str | None = "Uid",
         order_type: int = 0,
-    ) -> Any:
+    ) -> m.PageResult[m.WireModel]:
         """One page of a paged route with these conditions and this order."""
         return await self.query(
             endpoint,
@@ -250,118 +314,150 @@ class ParkingClient:
                         order_type=order_type, query_condition=list(conditions)),
         )
 
-    async def query_areas(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_areas(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.AreaRecord]:
         """Areas (zones) with their free spaces. ``paging``: as :meth:`page`."""
-        return await self.page("AreaQuery", conditions, **paging)
+        return await self.page(ep_.AREAS, conditions, **paging)
 
-    async def query_booths(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_booths(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.BoothRecord]:
         """Booths (sentry hosts). ``paging``: as :meth:`page`."""
-        return await self.page("BoothQuery", conditions, **paging)
+        return await self.page(ep_.BOOTHS, conditions, **paging)
 
-    async def query_lanes(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_lanes(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.LaneRecord]:
         """Lanes with their areas and entry/exit mode. ``paging``: as :meth:`page`."""
-        return await self.page("LaneQuery", conditions, **paging)
+        return await self.page(ep_.LANES, conditions, **paging)
 
-    async def query_plate_types(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_plate_types(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.PlateTypeRecord]:
         """Plate types (``CardType``). ``paging``: as :meth:`page`."""
-        return await self.page("PlateTypeQuery", conditions, **paging)
+        return await self.page(ep_.PLATE_TYPES, conditions, **paging)
 
-    async def query_vehicle_types(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_vehicle_types(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.VehicleTypeRecord]:
         """Vehicle types (``CarType``, plate colours). ``paging``: as :meth:`page`."""
-        return await self.page("PlateColorQuery", conditions, **paging)
+        return await self.page(ep_.VEHICLE_TYPES, conditions, **paging)
 
     async def query_vehicles(self, conditions: Sequence[m.QueryCondition] = (), *, decrypt: bool = False,
-                             **paging: Any) -> Any:
+                             **paging: Any) -> m.PageResult[m.VehicleRecord]:
         """Registered (monthly, prepaid, ...) vehicles; ``decrypt`` decrypts the sensitive fields."""
-        page = await self.page("VehicleRecordQuery", conditions, **paging)
+        page = await self.page(ep_.VEHICLES, conditions, **paging)
         if decrypt:
             page = page.model_copy(update={"results": [r.decrypted() for r in page.results]})
         return page
 
-    async def query_blacklist(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_blacklist(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.BlacklistRecord]:
         """Blacklist records. ``paging``: as :meth:`page`."""
-        return await self.page("BlacklistQuery", conditions, **paging)
+        return await self.page(ep_.BLACKLIST, conditions, **paging)
 
-    async def query_parking_orders(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_parking_orders(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.ParkingOrderRecord]:
         """Parking orders (in park and exited). ``paging``: as :meth:`page`."""
-        return await self.page("ParkingOrderQuery", conditions, **paging)
+        return await self.page(ep_.PARKING_ORDERS, conditions, **paging)
 
-    async def query_payments(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_payments(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.PaymentRecord]:
         """Payment records. ``paging``: as :meth:`page`."""
-        return await self.page("PaymentRecordQuery", conditions, **paging)
+        return await self.page(ep_.PAYMENTS, conditions, **paging)
 
-    async def query_payment_details(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_payment_details(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.PaymentDetailRecord]:
         """Payment detail records. ``paging``: as :meth:`page`."""
-        return await self.page("PaymentDetailQuery", conditions, **paging)
+        return await self.page(ep_.PAYMENT_DETAILS, conditions, **paging)
 
-    async def query_gate_releases(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_gate_releases(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.GateReleaseRecord]:
         """Gate release (manual open/close) records. ``paging``: as :meth:`page`."""
-        return await self.page("GateReleaseQuery", conditions, **paging)
+        return await self.page(ep_.GATE_RELEASES, conditions, **paging)
 
-    async def query_coupon_schemes(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_coupon_schemes(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.CouponSchemeRecord]:
         """Coupon schemes. ``paging``: as :meth:`page`."""
-        return await self.page("CouponSchemeQuery", conditions, **paging)
+        return await self.page(ep_.COUPON_SCHEMES, conditions, **paging)
 
-    async def query_plate_coupons(self, conditions: Sequence[m.QueryCondition] = (), **paging: Any) -> Any:
+    async def query_plate_coupons(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.PlateCouponRecord]:
         """Coupons issued to plates. ``paging``: as :meth:`page`."""
-        return await self.page("PlateCouponQuery", conditions, **paging)
+        return await self.page(ep_.PLATE_COUPONS, conditions, **paging)
 
-    async def get_lane_status(self, lane_no: str) -> Any:
-        """Gate, keep-open, ground loop and camera status of a lane (``LaneStatus``)."""
-        result = await self.call("BarrierStatusQuery", m.LaneNoRequest(lane_no=lane_no))
+    async def get_lane_status(self, lane_no: str) -> m.LaneStatus | None:
+        """Gate, keep-open, ground loop and camera status of a lane (``LaneStatus``).
+
+        ``None``: the server answered without Data, so the lane's state is unknown (the model's
+        defaults would say the camera is offline).
+        """
+        result = await self.call(ep_.LANE_STATUS, m.LaneNoRequest(lane_no=lane_no))
         return result.data
 
-    async def get_lane_order(self, lane_no: str) -> Any:
-        """The order waiting at a lane (``LaneOrder``; OrderNo is null for an exit without entry)."""
-        result = await self.call("LaneOrderQuery", m.LaneNoRequest(lane_no=lane_no))
-        return result.data
+    async def get_lane_order(self, lane_no: str) -> m.LaneOrder:
+        """The order waiting at a lane (``LaneOrder``; OrderNo is null for an exit without entry,
+        and an answer without Data is an empty order: no OrderNo, nothing to pay)."""
+        result = await self.call(ep_.LANE_ORDER, m.LaneNoRequest(lane_no=lane_no))
+        return result.data if result.data is not None else m.LaneOrder()
 
     async def get_order_price(
         self, order_no: str, plate: str | None = None, plate_coupon_no: str | None = None
-    ) -> Any:
-        """The fee of an order now, with its breakdown (``OrderPrice``)."""
+    ) -> m.OrderPrice:
+        """The fee of an order now, with its breakdown (``OrderPrice``; an answer without Data
+        is an empty breakdown: nothing due, no lines, no coupons)."""
         result = await self.call(
-            "OrderFeeQuery",
+            ep_.ORDER_PRICE,
             m.OrderPriceRequest(order_no=order_no, license_plate_number=plate, plate_coupon_no=plate_coupon_no),
         )
-        return result.data
+        return result.data if result.data is not None else m.OrderPrice()
 
     # -- notifications -------------------------------------------------------------------
 
-    async def notice(self, endpoint: str, notice: Any) -> ApiResult:
+    async def notice(self, endpoint: Endpoint[Any, object] | str, notice: m.RequestModel) -> ApiResult[object]:
         """Send one of the five ``Notice`` routes (a ``*Notice`` model)."""
         return await self.call(endpoint, notice)
 
-    async def set_gate(self, lane_no: str, status: int, operator_name: str | None) -> ApiResult:
+    async def set_gate(self, lane_no: str, status: int, operator_name: str | None) -> ApiResult[object]:
         """Close (0), open (1) or toggle keep-open (2) the barrier of a lane."""
         return await self.call(
-            "BarrierStatusNotify",
+            ep_.SET_GATE,
             m.GateCommand(lane_no=lane_no, status=int(status), operator_name=operator_name),
         )
 
-    async def modify_lane_order_money(self, order_no: str, lane_no: str, money_cents: int) -> ApiResult:
+    async def modify_lane_order_money(
+        self, order_no: str, lane_no: str, money_cents: int
+    ) -> ApiResult[object]:
         """Lower the fee of the order waiting at a lane to ``money_cents`` (cents)."""
         return await self.call(
-            "LaneFeeModifyNotify",
+            ep_.LANE_FEE_MODIFY,
             m.ModifyLaneOrderMoneyRequest(order_no=order_no, lane_no=lane_no, money=int(money_cents)),
         )
 
-    async def pay_success(self, request: m.PaySuccessRequest) -> ApiResult:
+    async def pay_success(self, request: m.PaySuccessRequest) -> ApiResult[object]:
         """Tell the parking software an order was paid (it opens the exit gate)."""
-        return await self.call("VehiclePaymentNotify", request)
+        return await self.call(ep_.PAY_SUCCESS, request)
 
-    async def create_no_plate(self, request: m.CreateNoPlateRequest) -> ApiResult:
+    async def create_no_plate(self, request: m.CreateNoPlateRequest) -> ApiResult[m.CreateNoPlateResult]:
         """Create an entry order for a vehicle without a plate (``.data`` has the OrderNo)."""
-        return await self.call("NoPlateEntryNotify", request)
+        return await self.call(ep_.CREATE_NO_PLATE, request)
 
-    async def set_callback_params(self, params: Sequence[m.CallbackParam]) -> ApiResult:
+    async def set_callback_params(self, params: Sequence[m.CallbackParam]) -> ApiResult[object]:
         """Replace the parking software's whole callback table."""
-        return await self.call("CallbackParamChangeNotify", m.CallbackParams(list(params)))
+        return await self.call(ep_.SET_CALLBACK_PARAMS, m.CallbackParams(list(params)))
 
-    async def retry_callback(self, start: str, end: str, indexes: Sequence[int] = ()) -> ApiResult:
+    async def retry_callback(self, start: str, end: str, indexes: Sequence[int] = ()) -> ApiResult[object]:
         """Ask the parking software to re-push failed callbacks of a time range."""
         return await self.call(
-            "FailedCallbackRetryNotify",
+            ep_.RETRY_CALLBACK,
             m.RetryCallbackRequest(
                 start_time=start, end_time=end,
                 refresh_types=[m.CallbackIndexRef(index=i) for i in indexes],

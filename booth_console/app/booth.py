@@ -16,9 +16,9 @@ import datetime as dt
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
@@ -33,12 +33,19 @@ from booth_console.app.snapshots import (
     LaneKind,
     LinkSnapshot,
     ListenerSnapshot,
-    field,
-    to_decimal,
-    to_int,
+    OrderSnapshot,
 )
 from booth_console.config import BoothConfig
 from booth_console.errors import BoothError
+from booth_console.protocol import endpoints as ep
+from booth_console.protocol import models as m
+
+if TYPE_CHECKING:
+    from booth_console.app.callbacks import CallbackHub
+    from booth_console.client import ParkingClient
+    from booth_console.journal import Journal
+    from booth_console.listener.processor import ReceivedCallback
+    from booth_console.listener.server import CallbackListener
 
 __all__ = ["BoothService", "TypeChoice"]
 
@@ -89,13 +96,13 @@ class BoothService(QObject):
 
     def __init__(
         self,
-        client: Any,
+        client: ParkingClient,
         booth: BoothConfig,
         messages: MessageBus,
         *,
-        hub: Any = None,
-        listener: Any = None,
-        journal: Any = None,
+        hub: CallbackHub | None = None,
+        listener: CallbackListener | None = None,
+        journal: Journal | None = None,
         timing: PollTiming | None = None,
         registered: bool = False,
         parent: QObject | None = None,
@@ -179,7 +186,7 @@ class BoothService(QObject):
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await t
 
-    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any]:
+    def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro, name=f"booth-{name}")
         self._tasks.add(task)
 
@@ -213,7 +220,7 @@ class BoothService(QObject):
 
     async def load_lanes(self) -> list[LaneInfo]:
         """Every lane (``Lane`` query), filtered by ``[booth] lanes`` in its order."""
-        records = [r async for r in self.client.iter_records("LaneQuery")]
+        records = [r async for r in self.client.iter_records(ep.LANES)]
         lanes = [LaneInfo.from_record(r) for r in records]
         wanted = list(self.booth.lanes)
         if wanted:
@@ -230,23 +237,15 @@ class BoothService(QObject):
         delay = 1.0
         while True:
             try:
-                plates = [r async for r in self.client.iter_records("PlateTypeQuery")]
-                vehicles = [r async for r in self.client.iter_records("PlateColorQuery")]
+                plates = [r async for r in self.client.iter_records(ep.PLATE_TYPES)]
+                vehicles = [r async for r in self.client.iter_records(ep.VEHICLE_TYPES)]
             except BoothError as exc:
                 log.info("type lists not loaded yet: %s", exc)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
                 continue
-            self.plate_types = [
-                TypeChoice(str(field(r, "no", default="")),
-                           str(field(r, "parking_card_type_name", default="") or field(r, "no", default="")))
-                for r in plates
-            ]
-            self.vehicle_types = [
-                TypeChoice(str(field(r, "no", default="")),
-                           str(field(r, "vehicle_type_name", default="") or field(r, "no", default="")))
-                for r in vehicles
-            ]
+            self.plate_types = [TypeChoice(r.no, r.parking_card_type_name or r.no) for r in plates]
+            self.vehicle_types = [TypeChoice(r.no, r.vehicle_type_name or r.no) for r in vehicles]
             return
 
     async def _area_loop(self) -> None:
@@ -261,17 +260,12 @@ class BoothService(QObject):
 
     async def refresh_areas(self) -> None:
         """Read the areas and their free spaces (``Area`` query)."""
-        records = [r async for r in self.client.iter_records("AreaQuery")]
+        records = [r async for r in self.client.iter_records(ep.AREAS)]
         areas = {}
         for r in records:
-            no = str(field(r, "no", default=""))
-            prev = self.areas.get(no)
-            areas[no] = AreaSnapshot(
-                area_no=no,
-                name=str(field(r, "area_name", default="") or no),
-                total=prev.total if prev else None,  # not in the Area query
-                free=to_int(field(r, "area_space_num"), 0),  # AreaSpaceNum: free spaces
-            )
+            prev = self.areas.get(r.no or "")
+            snap = AreaSnapshot.from_record(r, prev.total if prev else None)  # total: not in it
+            areas[snap.area_no] = snap
         self.areas = areas
         self.areas_changed.emit(list(areas.values()))
 
@@ -354,8 +348,8 @@ class BoothService(QObject):
         self.registered = registered
         self._poll_listener()
 
-    def _on_order(self, lane_no: str, snap: Any) -> None:
-        order_no = str(getattr(snap, "order_no", "") or "")
+    def _on_order(self, lane_no: str, snap: OrderSnapshot | None) -> None:
+        order_no = snap.order_no if snap is not None else ""
         if order_no and self._orders.get(lane_no) != order_no:
             self._activity_at = time.time()
         self._orders[lane_no] = order_no
@@ -398,7 +392,7 @@ class BoothService(QObject):
 
     # -- callbacks -------------------------------------------------------------------------
 
-    def _connect_hub(self, hub: Any) -> None:
+    def _connect_hub(self, hub: CallbackHub) -> None:
         hub.vehicle_in.connect(self._on_vehicle_in)
         hub.vehicle_out.connect(self._on_vehicle_out)
         hub.pay_result.connect(self._on_pay_result)
@@ -412,16 +406,14 @@ class BoothService(QObject):
         return ctl.lane.name if ctl else (fallback or lane_no)
 
     @staticmethod
-    def _image(cb: Any, *names: str) -> tuple[str, bytes]:
+    def _image(cb: ReceivedCallback, name: str, url: str | None) -> tuple[str, bytes]:
+        """The capture of a callback: the file its Base64 image ``name`` was saved to, else
+        its image URL."""
         paths: dict[str, Path] = getattr(cb, "image_paths", {}) or {}
-        for name in names:
-            if name in paths:
-                return str(paths[name]), b""
-        for name in names:
-            url_name = name.replace("Base64", "Url")
-            url = field(cb.data, _snake(url_name), url_name)
-            if url:
-                return str(url), b""
+        if name in paths:
+            return str(paths[name]), b""
+        if url:
+            return url, b""
         return "", b""
 
     def _add_feed(self, item: FeedItem) -> None:
@@ -441,79 +433,75 @@ class BoothService(QObject):
             ctl.set_capture(cap)
             ctl.request_refresh()
 
-    def _on_vehicle_in(self, cb: Any) -> None:
-        d = cb.data
-        lane_no = str(field(d, "entry_lane_no", default="") or "")
-        plate = str(field(d, "license_plate_number", default="") or "")
-        src, data = self._image(cb, "EntryImageBase64")
-        at = str(field(d, "entry_time", default="") or "")
-        lane_name = self._lane_name(lane_no, str(field(d, "entry_lane_name", default="") or ""))
-        plate_type = str(field(d, "parking_card_type_name", default="") or "")
+    def _on_vehicle_in(self, cb: ReceivedCallback) -> None:
+        d: m.VehicleInCallback = cb.data
+        lane_no = d.entry_lane_no or ""
+        plate = d.license_plate_number or ""
+        src, data = self._image(cb, "EntryImageBase64", d.entry_image_url)
+        at = d.entry_time or ""
+        lane_name = self._lane_name(lane_no, d.entry_lane_name or "")
+        plate_type = d.parking_card_type_name or ""
         self._add_feed(FeedItem(FeedKind.ENTRY, at, lane_no, lane_name, plate, None, plate_type,
                                 src, data))
         self._capture(lane_no, CaptureSnapshot(
             lane_no, plate, at, src, data, "entry",
-            order_no=str(field(d, "order_no", default="") or ""), lane_name=lane_name,
-            plate_type=" / ".join(x for x in (
-                plate_type, str(field(d, "vehicle_type_name", default="") or "")) if x)))
+            order_no=d.order_no or "", lane_name=lane_name,
+            plate_type=" / ".join(x for x in (plate_type, d.vehicle_type_name or "") if x)))
 
-    def _on_vehicle_out(self, cb: Any) -> None:
-        d = cb.data
-        lane_no = str(field(d, "exit_lane_no", default="") or "")
-        plate = str(field(d, "license_plate_number", default="") or "")
-        src, data = self._image(cb, "ExitImageBase64")
-        at = str(field(d, "exit_time", default="") or "")
+    def _on_vehicle_out(self, cb: ReceivedCallback) -> None:
+        d: m.VehicleOutCallback = cb.data
+        lane_no = d.exit_lane_no or ""
+        plate = d.license_plate_number or ""
+        src, data = self._image(cb, "ExitImageBase64", d.exit_image_url)
+        at = d.exit_time or ""
         self._add_feed(FeedItem(FeedKind.EXIT, at, lane_no,
-                                self._lane_name(lane_no, str(field(d, "exit_lane_name", default="") or "")),
-                                plate, to_decimal(field(d, "total_amount_paid")),
-                                str(field(d, "parking_card_type_name", default="") or ""), src, data))
+                                self._lane_name(lane_no, d.exit_lane_name or ""),
+                                plate, d.total_amount_paid,
+                                d.parking_card_type_name or "", src, data))
         self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "exit"))
 
-    def _on_pay_result(self, cb: Any) -> None:
-        d = cb.data
-        order_no = str(field(d, "order_no", default="") or "")
+    def _on_pay_result(self, cb: ReceivedCallback) -> None:
+        d: m.PayResultCallback = cb.data
+        order_no = d.order_no or ""
         lane_no = ""
         for ctl in self.controllers.values():
             if ctl.order is not None and ctl.order.order_no == order_no:
                 lane_no = ctl.lane_no
                 ctl.request_refresh()
-        method = str(field(d, "payment_method", default="") or "")
-        self._add_feed(FeedItem(FeedKind.PAYMENT, str(field(d, "payment_time", default="") or ""),
+        method = d.payment_method or ""
+        self._add_feed(FeedItem(FeedKind.PAYMENT, d.payment_time or "",
                                 lane_no, self._lane_name(lane_no) if lane_no else "",
-                                str(field(d, "license_plate_number", default="") or ""),
-                                to_decimal(field(d, "total_amount_paid")), _method_name(method)))
+                                d.license_plate_number or "",
+                                d.total_amount_paid, _method_name(method)))
 
-    def _on_gate_release(self, cb: Any) -> None:
-        d = cb.data
-        lane_no = str(field(d, "passage_lane_no", default="") or "")
-        src, data = self._image(cb, "ImageBase64")
-        at = str(field(d, "passage_time", default="") or "")
-        plate = str(field(d, "license_plate_number", default="") or "")
-        detail = str(field(d, "remarks", default="") or "")
-        op = str(field(d, "operator_name", default="") or "")
+    def _on_gate_release(self, cb: ReceivedCallback) -> None:
+        d: m.GateReleaseCallback = cb.data
+        lane_no = d.passage_lane_no or ""
+        src, data = self._image(cb, "ImageBase64", d.image_url)
+        at = d.passage_time or ""
+        plate = d.license_plate_number or ""
+        detail = d.remarks or ""
+        op = d.operator_name or ""
         self._add_feed(FeedItem(FeedKind.GATE, at, lane_no,
-                                self._lane_name(lane_no, str(field(d, "passage_lane_name", default="") or "")),
+                                self._lane_name(lane_no, d.passage_lane_name or ""),
                                 plate, None, f"{detail} ({op})" if op else detail, src, data))
         if src or data:
             self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "gate"))
         elif lane_no in self.controllers:
             self.controllers[lane_no].request_refresh()
 
-    def _on_parking_spaces(self, cb: Any) -> None:
-        d = cb.data
+    def _on_parking_spaces(self, cb: ReceivedCallback) -> None:
+        d: m.ParkingSpacesCallback = cb.data
         areas = dict(self.areas)
-        for a in field(d, "area_spaces") or []:
-            no = str(field(a, "area_no", default=""))
-            areas[no] = AreaSnapshot(
-                area_no=no, name=str(field(a, "area_name", default="") or no),
-                total=to_int(field(a, "total_spaces"), 0),
-                free=to_int(field(a, "remaining_spaces"), 0),
-            )
+        for a in d.area_spaces:
+            snap = AreaSnapshot.from_spaces(a)
+            areas[snap.area_no] = snap
         self.areas = areas
         self.areas_changed.emit(list(areas.values()))
 
-    def _on_lane_change(self, cb: Any) -> None:
-        lanes = [LaneInfo.from_record(r) for r in (field(cb.data, "lanes") or [])]
+    def _on_lane_change(self, cb: ReceivedCallback) -> None:
+        d: m.LaneChangeCallback = cb.data
+        lanes = [LaneInfo.from_record(r) for r in d.lanes]
 
         def key(info: LaneInfo) -> tuple[str, LaneKind, bool]:
             return (info.name, info.kind, info.charging)
@@ -531,15 +519,6 @@ class BoothService(QObject):
     def lane_for(self, predicate: Callable[[LaneController], bool]) -> LaneController | None:
         """The first lane controller matching ``predicate``."""
         return next((c for c in self.controllers.values() if predicate(c)), None)
-
-
-def _snake(name: str) -> str:
-    out = []
-    for i, ch in enumerate(name):
-        if ch.isupper() and i:
-            out.append("_")
-        out.append(ch.lower())
-    return "".join(out)
 
 
 def _method_name(code: str, language: str | None = None) -> str:

@@ -18,29 +18,43 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from booth_console.app.messages import error_text
 from booth_console.app.snapshots import (
     CaptureSnapshot,
-    FeeLine,
     LaneInfo,
     LaneKind,
     LinkSnapshot,
     OrderSnapshot,
     StatusSnapshot,
-    field,
-    to_decimal,
-    to_int,
 )
 from booth_console.config import BoothConfig
 from booth_console.errors import ApiError, TransportError
+from booth_console.protocol import models as m
 from booth_console.waits import wait_event
 
-__all__ = ["LaneController", "PollTiming"]
+__all__ = ["LaneClient", "LaneController", "PollTiming"]
+
+_T = TypeVar("_T")
+
+
+class LaneClient(Protocol):
+    """What a lane controller asks the parking server (a
+    :class:`~booth_console.client.ParkingClient`, or a test's stand-in)."""
+
+    async def get_lane_status(self, lane_no: str) -> m.LaneStatus | None: ...
+
+    async def get_lane_order(self, lane_no: str) -> m.LaneOrder: ...
+
+    async def get_order_price(self, order_no: str) -> m.OrderPrice: ...
+
+    async def query_parking_orders(
+        self, conditions: Sequence[m.QueryCondition] = (), **paging: Any
+    ) -> m.PageResult[m.ParkingOrderRecord]: ...
 
 log = logging.getLogger("booth_console.lane")
 
@@ -103,7 +117,7 @@ class LaneController(QObject):
 
     def __init__(
         self,
-        client: Any,
+        client: LaneClient,
         lane: LaneInfo,
         *,
         timing: PollTiming | None = None,
@@ -284,7 +298,7 @@ class LaneController(QObject):
                 continue
             await wait_event(self._wake, delay)
 
-    async def _timed(self, coro: Any) -> Any:
+    async def _timed(self, coro: Awaitable[_T]) -> _T:
         started = time.perf_counter()
         result = await coro
         ms = (time.perf_counter() - started) * 1000
@@ -350,7 +364,7 @@ class LaneController(QObject):
             self._seen(self._last_api_error)
             snap = StatusSnapshot(at=self._now())
         else:
-            snap = StatusSnapshot.from_model(model, self._now())
+            snap = StatusSnapshot.from_wire(model, self._now())
         if _status_key(snap) != _status_key(self.status):
             self.status = snap
             self.status_changed.emit(snap)
@@ -365,17 +379,13 @@ class LaneController(QObject):
             self._seen(self._last_api_error)
             if self.status.vehicle_on_loop:
                 return  # the server could not say: a vehicle on the loop is not "without order"
-            model = None
-        order_no = str(field(model, "order_no", default="") or "")
-        charge = to_decimal(field(model, "charge_money"))
-        coupons = tuple(
-            str(c) for c in (field(model, "coupon_scheme_nos", "CouponKey", "CouponSchemeNos") or [])
-        )
-        plate = str(field(model, "license_plate_number", default="") or "")  # extra field, if sent
+            model = m.LaneOrder()  # the server could not say, and no vehicle is seen: none
+        seen = OrderSnapshot.from_wire(model)
+        order_no, charge, coupons = seen.order_no, seen.charge, seen.coupon_nos
         if not order_no and charge == 0:
-            if self.status.vehicle_on_loop or plate:
+            if self.status.vehicle_on_loop or seen.plate:
                 # a vehicle with no order: no plate read, or no entry record for its plate
-                snap = OrderSnapshot(order_no="", charge=charge, coupon_nos=coupons, plate=plate)
+                snap = seen
                 if snap != self.order:
                     is_new = self.order is None
                     self._set_waiting(True)
@@ -397,7 +407,7 @@ class LaneController(QObject):
                 self.order_changed.emit(snap)
                 await self._load_price(snap)
             return
-        snap = OrderSnapshot(order_no=order_no, charge=charge, coupon_nos=coupons, plate=plate)
+        snap = seen
         if current is not None and current.order_no == order_no:
             snap = _replace(current, charge=charge, coupon_nos=coupons)
         # a vehicle that waited without an order and now has one (no-plate entry) is not new
@@ -420,34 +430,7 @@ class LaneController(QObject):
             self._api_problem("GetOrderPrice", exc)
             new = _replace(snap, price_error=error_text(exc))
         else:
-            lines = tuple(
-                FeeLine(
-                    area=str(field(d, "area_name", default="") or ""),
-                    start=str(field(d, "start_time", default="") or ""),
-                    end=str(field(d, "end_time", default="") or ""),
-                    amount=to_decimal(field(d, "calc_amount")),
-                    stay_minutes=to_int(field(d, "stay_minutes"), 0),
-                    free_minutes=to_int(field(d, "free_minutes"), 0),
-                    remarks=str(field(d, "remarks", default="") or ""),
-                )
-                for d in (field(price, "calc_detail") or [])
-            )
-            coupons = tuple(
-                str(field(c, "name", default="") or field(c, "no", default=""))
-                for c in (field(price, "plate_coupon_nos", "PlateCouponNos") or [])
-            )
-            new = _replace(
-                snap,
-                plate=snap.plate or str(field(price, "license_plate_number", default="") or ""),
-                entry_time=snap.entry_time or str(field(price, "entry_time", default="") or ""),
-                total_due=to_decimal(field(price, "total_amount_due")),
-                total_paid=to_decimal(field(price, "total_amount_paid")),
-                discount=to_decimal(field(price, "discount_amount")),
-                calc_time=str(field(price, "calc_time", default="") or ""),
-                lines=lines,
-                coupons=coupons,
-                price_error="",
-            )
+            new = snap.with_price(price)
         self._publish_if_current(new)
 
     async def _load_record(self, snap: OrderSnapshot) -> None:
@@ -460,32 +443,18 @@ class LaneController(QObject):
         except ApiError as exc:
             self._api_problem("ParkingOrder query", exc)
             return
-        records = field(page, "results") or []
-        if not records:
+        if not page.results:
             return
-        rec = records[0]
-        new = _replace(
-            snap,
-            plate=str(field(rec, "license_plate_number", default="") or snap.plate),
-            entry_time=str(field(rec, "entry_time", default="") or snap.entry_time),
-            entry_lane=str(
-                field(rec, "entry_lane_name", default="") or field(rec, "entry_lane_no", default="") or ""
-            ),
-            plate_type=str(field(rec, "parking_card_type_name", default="") or ""),
-            vehicle_type=str(field(rec, "vehicle_type_name", default="") or ""),
-            entry_image_url=str(field(rec, "entry_image_url", default="") or ""),
-        )
+        rec = page.results[0]
+        new = snap.with_record(rec)
         self._publish_if_current(new)
         # a capture of this vehicle at this lane, if the record has one
-        exit_url = str(field(rec, "exit_image_url", default="") or "")
-        exit_lane = str(field(rec, "exit_lane_no", default="") or "")
+        exit_url = rec.exit_image_url or ""
+        exit_lane = rec.exit_lane_no or ""
         if (exit_url and exit_lane in ("", self.lane.lane_no) and self.lane.kind is LaneKind.EXIT
                 and (self.capture is None or self.capture.source != exit_url)):
-            self.set_capture(CaptureSnapshot(
-                self.lane.lane_no, new.plate,
-                "" if str(field(rec, "exit_time", default="") or "").startswith("0001")
-                else str(field(rec, "exit_time", default="") or ""),
-                exit_url, b"", "record", order_no=new.order_no))
+            self.set_capture(CaptureSnapshot.from_record(self.lane.lane_no, new.plate, rec,
+                                                         new.order_no))
 
     def _publish_if_current(self, new: OrderSnapshot) -> None:
         cur = self.order

@@ -10,9 +10,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from booth_console.app.booth import BoothService
 from booth_console.app.commands import CommandContext, CommandRunner, RetryPolicy
@@ -23,9 +24,24 @@ from booth_console.config import Config
 from booth_console.errors import BoothError
 from booth_console.waits import wait_event
 
-__all__ = ["Session"]
+if TYPE_CHECKING:
+    from booth_console.app.callbacks import CallbackHub
+    from booth_console.client import ParkingClient
+    from booth_console.journal import Journal
+    from booth_console.listener.stack import ListenerStack
+
+__all__ = ["ConsoleMqttSide", "Session"]
 
 log = logging.getLogger("booth_console.session")
+
+
+class ConsoleMqttSide(Protocol):
+    """What the session uses of the console's MQTT part (callbacks over MQTT, republishing):
+    a report when the broker lost the booth's subscription, and closing."""
+
+    def on_session_lost(self, handler: Callable[[Any], None]) -> None: ...
+
+    async def aclose(self) -> None: ...
 
 
 @dataclass
@@ -34,15 +50,15 @@ class Session:
 
     cfg: Config
     messages: MessageBus
-    hub: Any
-    stack: Any  # booth_console.listener.stack.ListenerStack or None
-    client: Any
+    hub: CallbackHub
+    stack: ListenerStack | None
+    client: ParkingClient
     booth: BoothService
     ctx: CommandContext
     runner: CommandRunner
     images: ImageLoader
     owns_client: bool = True
-    mqtt: Any = None  # booth_console.mqtt.console.ConsoleMqtt: callbacks over MQTT, republishing
+    mqtt: ConsoleMqttSide | None = None  #: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
     _resuming: bool = field(default=False, repr=False)
@@ -58,16 +74,17 @@ class Session:
     _seen_online: bool = field(default=False, repr=False)
 
     @property
-    def journal(self) -> Any:
+    def journal(self) -> Journal | None:
         """The shared journal (callbacks, actions, pending payments)."""
-        return self.ctx.journal
+        journal: Journal | None = self.ctx.journal
+        return journal
 
     @classmethod
     async def create(
         cls,
         cfg: Config,
         *,
-        client: Any = None,
+        client: ParkingClient | None = None,
         journal_path: Path | None = None,
         listener_port: int | None = None,
         with_listener: bool = True,
@@ -101,7 +118,7 @@ class Session:
         mqtt_side = None
         if stack is not None and (cfg.server.transport == "mqtt" or cfg.listener.republish_mqtt):
             try:
-                from booth_console.mqtt.console import attach_console
+                from booth_console.listener.mqtt import attach_console
 
                 mqtt_side = await attach_console(cfg, stack.processor, hub_sink=hub.sink)
             except Exception as exc:
@@ -184,7 +201,7 @@ class Session:
 
     def _on_mqtt_session_lost(self, lost: Any) -> None:
         """Warn the attendant, re-poll every lane now, ask the server to re-push failed ones."""
-        from booth_console.mqtt.console import request_repush
+        from booth_console.listener.mqtt import request_repush
 
         self.messages.warning(QtTr.tr(
             "The MQTT broker restarted without this booth's subscription: callbacks sent while "
@@ -259,7 +276,7 @@ class Session:
             self.resume_pending_soon()
         # offline now: the link's coming back resumes them
 
-    def _spawn(self, coro: Any, name: str) -> None:
+    def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
         if self._closing:
             coro.close()
             return
@@ -333,7 +350,7 @@ async def _reachable(url: str, cfg: Config, messages: MessageBus) -> bool:
     return False
 
 
-def _tell_journal_damage(stack: Any, messages: MessageBus) -> None:
+def _tell_journal_damage(stack: ListenerStack, messages: MessageBus) -> None:
     """Tell the attendant that the journal was found damaged and replaced at start."""
     journal = stack.journal
     copy = getattr(journal, "damaged_copy", None)
@@ -350,7 +367,7 @@ def _tell_journal_damage(stack: Any, messages: MessageBus) -> None:
             "before this start are refused."))
 
 
-async def _register(client: Any, url: str, cfg: Config, messages: MessageBus, *,
+async def _register(client: ParkingClient, url: str, cfg: Config, messages: MessageBus, *,
                     first: bool, quiet: bool = False) -> bool:
     """Register the callback table once; report the outcome (``quiet``: only to the log).
     Returns whether it succeeded."""

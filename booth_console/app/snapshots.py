@@ -1,18 +1,25 @@
 """Frozen snapshots the app layer emits through ``Signal(object)``; the UI only renders these.
 
-Everything here is built from wire models at the boundary (:func:`field` reads a model attribute
-by its snake_case name, falling back to the document's PascalCase key), so widgets never see raw
-dicts or pydantic internals.
+Every snapshot read from the parking server is built here, from the typed wire models of
+:mod:`booth_console.protocol.models` (``from_wire`` / ``from_record`` / ``with_*``): the models
+already accept the document's alternative names (``GataStatus``/``GateStatus``,
+``CouponKey``/``CouponSchemeNos``) and fill defaults for nulls, and
+:func:`~booth_console.protocol.timefmt.is_unset_time` says what a "no value" date is, so app
+code reads attributes and never redoes either. Widgets never see raw dicts or pydantic models.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import field as dc_field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+
+from booth_console.protocol import models as m
+from booth_console.protocol.timefmt import is_unset_time
 
 __all__ = [
     "AreaSnapshot",
@@ -25,6 +32,7 @@ __all__ = [
     "LinkSnapshot",
     "ListenerSnapshot",
     "OrderSnapshot",
+    "Payable",
     "StatusSnapshot",
     "field",
     "to_decimal",
@@ -40,7 +48,12 @@ def _pascal(name: str) -> str:
 
 
 def field(obj: Any, name: str, *aliases: str, default: Any = None) -> Any:
-    """Read ``name`` from a wire model or mapping (snake_case attribute, PascalCase key, aliases)."""
+    """Read ``name`` from a wire model or mapping (snake_case attribute, PascalCase key, aliases).
+
+    Deprecated: read the typed model's attribute instead (the client returns each endpoint's
+    model, callbacks carry theirs), and build snapshots with the ``from_wire`` helpers of this
+    module. Kept only until its last caller (``app/commands.py``) is converted; then removed.
+    """
     if obj is None:
         return default
     if isinstance(obj, dict):
@@ -103,24 +116,25 @@ class LaneInfo:
     area_nos: tuple[str, ...] = ()
 
     @classmethod
-    def from_record(cls, record: Any) -> LaneInfo:
-        """Build from a ``LaneRecord`` (or the same fields of a lane-change callback)."""
-        links = field(record, "lane_link_areas") or []
-        modes = [to_int(field(link, "in_out_mode"), -1) for link in links]
+    def from_record(cls, record: m.LaneRecord) -> LaneInfo:
+        """Build from a ``LaneRecord`` (the ``Lane`` query, or an item of the lane-change
+        callback)."""
+        links = record.lane_link_areas
+        modes = [link.in_out_mode for link in links]
         if 1 in modes:
             kind = LaneKind.ENTRY
         elif 0 in modes:
             kind = LaneKind.EXIT
         else:
             kind = LaneKind.UNKNOWN
-        lane_no = str(field(record, "no", default=""))
+        lane_no = record.no
         return cls(
             lane_no=lane_no,
-            name=str(field(record, "lane_name", default="") or lane_no),
+            name=record.lane_name or lane_no,
             kind=kind,
-            charging=to_int(field(record, "is_charge"), 0) == 1,
-            booth_no=str(field(record, "sentry_host_no", default="") or ""),
-            area_nos=tuple(str(field(link, "area_no", default="")) for link in links),
+            charging=record.is_charge == 1,
+            booth_no=record.sentry_host_no or "",
+            area_nos=tuple(link.area_no or "" for link in links),
         )
 
 
@@ -135,13 +149,15 @@ class StatusSnapshot:
     at: dt.datetime | None = None
 
     @classmethod
-    def from_model(cls, model: Any, at: dt.datetime | None = None) -> StatusSnapshot:
-        """Build from a ``LaneStatus`` model (``GataStatus`` or ``GateStatus``)."""
+    def from_wire(cls, status: m.LaneStatus | None, at: dt.datetime | None = None) -> StatusSnapshot:
+        """Build from a ``GetLaneStatus`` answer (``None``: it had no Data, all unknown)."""
+        if status is None:
+            return cls(at=at)
         return cls(
-            gate=to_int(field(model, "gate_status", "GataStatus", "GateStatus")),
-            keep_open=to_int(field(model, "gate_long_open")),
-            loop=to_int(field(model, "gs_status")),
-            camera=to_int(field(model, "id_camera_status")),
+            gate=status.gate_status,
+            keep_open=status.gate_long_open,
+            loop=status.gs_status,
+            camera=status.id_camera_status,
             at=at,
         )
 
@@ -162,6 +178,19 @@ class FeeLine:
     stay_minutes: int
     free_minutes: int
     remarks: str
+
+    @classmethod
+    def from_wire(cls, item: m.CalcDetailItem) -> FeeLine:
+        """Build from one ``CalcDetail`` item of ``GetOrderPrice``."""
+        return cls(
+            area=item.area_name or "",
+            start=item.start_time or "",
+            end=item.end_time or "",
+            amount=item.calc_amount,
+            stay_minutes=item.stay_minutes,
+            free_minutes=item.free_minutes,
+            remarks=item.remarks or "",
+        )
 
 
 @dataclass(frozen=True)
@@ -185,6 +214,55 @@ class OrderSnapshot:
     coupons: tuple[str, ...] = ()
     price_error: str = ""
 
+    @classmethod
+    def from_wire(
+        cls,
+        order: m.LaneOrder,
+        price: m.OrderPrice | None = None,
+        record: m.ParkingOrderRecord | None = None,
+    ) -> OrderSnapshot:
+        """The order at a lane from ``GetLaneOrder``, with its ``ParkingOrder`` record and its
+        ``GetOrderPrice`` breakdown when they have been read (record first, as the lane reads
+        them: the record's plate and entry time win over the price's)."""
+        snap = cls(
+            order_no=order.order_no or "",
+            charge=order.charge_money,
+            coupon_nos=tuple(order.coupon_scheme_nos),
+            plate=order.license_plate_number or "",
+        )
+        if record is not None:
+            snap = snap.with_record(record)
+        if price is not None:
+            snap = snap.with_price(price)
+        return snap
+
+    def with_price(self, price: m.OrderPrice) -> OrderSnapshot:
+        """This order with the fee breakdown of ``GetOrderPrice`` (clears ``price_error``)."""
+        return dataclasses.replace(
+            self,
+            plate=self.plate or price.license_plate_number or "",
+            entry_time=self.entry_time or price.entry_time or "",
+            total_due=price.total_amount_due,
+            total_paid=price.total_amount_paid,
+            discount=price.discount_amount,
+            calc_time=price.calc_time or "",
+            lines=tuple(FeeLine.from_wire(item) for item in price.calc_detail),
+            coupons=tuple(c.name or c.no for c in price.plate_coupon_nos),
+            price_error="",
+        )
+
+    def with_record(self, record: m.ParkingOrderRecord) -> OrderSnapshot:
+        """This order with the details of its ``ParkingOrder`` record (plate, entry, types)."""
+        return dataclasses.replace(
+            self,
+            plate=record.license_plate_number or self.plate,
+            entry_time=record.entry_time or self.entry_time,
+            entry_lane=record.entry_lane_name or record.entry_lane_no or "",
+            plate_type=record.parking_card_type_name or "",
+            vehicle_type=record.vehicle_type_name or "",
+            entry_image_url=record.entry_image_url or "",
+        )
+
     @property
     def amount_due(self) -> Decimal:
         """What the attendant collects: the lane's current charge."""
@@ -196,6 +274,33 @@ class OrderSnapshot:
         if not self.lines:
             return None
         return sum(line.stay_minutes for line in self.lines)
+
+
+@dataclass(frozen=True)
+class Payable:
+    """What the server says is payable at a lane right now (GetLaneOrder + GetOrderPrice), as a
+    payment sends it: the lane's charge, the breakdown's total due and discount, and the coupon
+    numbers to quote."""
+
+    order_no: str
+    charge: Decimal
+    total_due: Decimal | None = None
+    discount: Decimal | None = None
+    coupon_nos: tuple[str, ...] = ()
+
+    @classmethod
+    def from_wire(cls, order: m.LaneOrder, price: m.OrderPrice | None) -> Payable:
+        """The breakdown from the lane's order and its price (``price`` ``None``: it could not
+        be read; the breakdown is then unknown and the order's coupon schemes are quoted)."""
+        order_no = order.order_no or ""
+        charge = order.charge_money
+        if not order_no:
+            return cls("", charge)
+        if price is None:
+            return cls(order_no, charge, coupon_nos=tuple(order.coupon_scheme_nos))
+        coupons = tuple(c.no for c in price.plate_coupon_nos if c.no) or tuple(
+            c for c in price.coupon_scheme_nos if c)
+        return cls(order_no, charge, price.total_amount_due, price.discount_amount, coupons)
 
 
 @dataclass(frozen=True)
@@ -234,6 +339,13 @@ class CaptureSnapshot:
     lane_name: str = ""
     plate_type: str = ""
 
+    @classmethod
+    def from_record(cls, lane_no: str, plate: str, record: m.ParkingOrderRecord,
+                    order_no: str) -> CaptureSnapshot:
+        """The exit capture of a ``ParkingOrder`` record (its exit time, if it has one)."""
+        at = "" if is_unset_time(record.exit_time) else record.exit_time or ""
+        return cls(lane_no, plate, at, record.exit_image_url or "", b"", "record", order_no=order_no)
+
 
 class FeedKind(StrEnum):
     """What happened, for the booth's live feed."""
@@ -267,6 +379,20 @@ class AreaSnapshot:
     name: str
     total: int | None
     free: int
+
+    @classmethod
+    def from_record(cls, record: m.AreaRecord, total: int | None = None) -> AreaSnapshot:
+        """From the ``Area`` query, whose ``AreaSpaceNum`` is the free spaces (it has no total:
+        ``total`` is the one known from a parking-spaces callback, if any)."""
+        no = record.no or ""
+        return cls(area_no=no, name=record.area_name or no, total=total, free=record.area_space_num)
+
+    @classmethod
+    def from_spaces(cls, spaces: m.AreaSpaces) -> AreaSnapshot:
+        """From one area of the parking-spaces callback."""
+        no = spaces.area_no or ""
+        return cls(area_no=no, name=spaces.area_name or no, total=spaces.total_spaces,
+                   free=spaces.remaining_spaces)
 
 
 @dataclass(frozen=True)

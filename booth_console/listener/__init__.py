@@ -12,4 +12,10 @@ stays cheap before the first window is shown):
 * :mod:`~booth_console.listener.cli`: ``booth-console callbacks``.
 * :mod:`~booth_console.listener.standalone`: a headless listener process (no Qt).
 * :mod:`~booth_console.listener.samples`: the document's example callbacks, re-signable.
+* :mod:`~booth_console.listener.mqtt_subscriber`: ``CallbackSubscriber`` - callbacks over MQTT
+  (V3.0) into the same processor.
+* :mod:`~booth_console.listener.republish`: ``Republisher`` - HTTP callbacks republished to the
+  broker for other booths.
+* :mod:`~booth_console.listener.mqtt`: ``attach_console`` - both of the above from the
+  configuration; ``request_repush`` after a lost broker session.
 """

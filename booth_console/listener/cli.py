@@ -141,7 +141,7 @@ async def _set(cfg: Config, indexes: list[int] | None, interval: int | None) -> 
     client = ParkingClient.from_config(cfg)
     try:
         try:
-            result: Any = await register_callbacks(client, lc.effective_public_url, kinds, ms)
+            result = await register_callbacks(client, lc.effective_public_url, kinds, ms)
         except ApiError as exc:
             await _journal_action(cfg, "SetCallbackParams", request, exc)
             raise
@@ -162,7 +162,7 @@ async def _retry(cfg: Config, start: str, end: str, indexes: list[int] | None) -
     client = ParkingClient.from_config(cfg)
     try:
         try:
-            result: Any = await client.retry_callback(start, end, kinds)
+            result = await client.retry_callback(start, end, kinds)
         except ApiError as exc:
             await _journal_action(cfg, "RetryCallback", request, exc)
             raise

@@ -12,11 +12,14 @@ import ipaddress
 import logging
 import socket
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from booth_console.protocol import models as m
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind
+
+if TYPE_CHECKING:
+    from booth_console.client import ApiResult, ParkingClient
 
 __all__ = [
     "REPLACES_TABLE_WARNING",
@@ -44,11 +47,11 @@ def callback_table(
 
 
 async def register_callbacks(
-    client: Any,
+    client: ParkingClient,
     public_url: str,
     kinds: Sequence[CallbackKind] = CALLBACK_KINDS,
     interval_ms: int = 1000,
-) -> Any:
+) -> ApiResult[object]:
     """Point the parking software's callbacks at this console.
 
     Args:

@@ -1,4 +1,4 @@
-"""Pure protocol code: JSON, signing, AES, enums, wire models and the endpoint table.
+"""Pure protocol code: JSON, signing, AES, enums, wire models, the endpoint table, MQTT topics.
 
 Nothing in this package imports Qt or performs I/O.
 """

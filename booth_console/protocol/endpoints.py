@@ -9,15 +9,45 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeAlias, cast
+
+from typing_extensions import TypeVar
 
 from booth_console.protocol import models as m
 
 __all__ = [
     "API_PREFIX",
+    "AREAS",
+    "BLACKLIST",
+    "BLACKLIST_NOTICE",
+    "BOOTHS",
+    "COUPON_SCHEMES",
+    "COUPON_SCHEME_NOTICE",
+    "CREATE_NO_PLATE",
     "ENDPOINTS",
+    "GATE_RELEASES",
+    "LANES",
+    "LANE_FEE_MODIFY",
+    "LANE_ORDER",
+    "LANE_STATUS",
+    "ORDER_PRICE",
+    "PARKING_ORDERS",
+    "PARKING_ORDER_NOTICE",
+    "PAYMENTS",
+    "PAYMENT_DETAILS",
+    "PAY_SUCCESS",
+    "PLATE_COUPONS",
+    "PLATE_COUPON_NOTICE",
+    "PLATE_TYPES",
+    "RETRY_CALLBACK",
+    "SET_CALLBACK_PARAMS",
+    "SET_GATE",
+    "VEHICLES",
+    "VEHICLE_NOTICE",
+    "VEHICLE_TYPES",
     "Endpoint",
     "EndpointKind",
+    "QueryEndpoint",
     "by_name",
     "by_v2",
     "by_v3_route",
@@ -33,9 +63,24 @@ class EndpointKind(StrEnum):
     NOTICE = "notice"
 
 
+# (defaults: a bare ``Endpoint`` annotation, as the transports use, is ``Endpoint[Any, Any]``)
+#: The model of an endpoint's request Data.
+ReqT = TypeVar("ReqT", default=Any)
+#: The model of an endpoint's answer Data (``object`` for notifications without one: whatever
+#: JSON the server put there, unvalidated).
+RespT = TypeVar("RespT", default=Any)
+#: The model of one row of a paged query.
+RecT = TypeVar("RecT", bound=m.WireModel)
+
+
 @dataclass(frozen=True)
-class Endpoint:
-    """One row of the endpoint table.
+class Endpoint(Generic[ReqT, RespT]):
+    """One row of the endpoint table, typed by its request and answer models.
+
+    ``Endpoint[m.LaneNoRequest, m.LaneOrder]`` is ``GetLaneOrder``; a paged query is a
+    :data:`QueryEndpoint` of its record model. The module's constants (:data:`LANE_ORDER`,
+    :data:`LANES`, ...) carry those types, so that :class:`~booth_console.client.ParkingClient`
+    returns the answer's model; :func:`by_name` finds a row by its name, untyped.
 
     Attributes:
         name: the V3.0 route value, used as the endpoint's name everywhere.
@@ -56,8 +101,8 @@ class Endpoint:
     method: str
     action: str
     route: str | None
-    request_model: type[Any] | None
-    response_model: type[Any] | None
+    request_model: type[ReqT] | None
+    response_model: type[RespT] | None
     paged: bool = False
     record_model: type[Any] | None = None
 
@@ -78,81 +123,111 @@ class Endpoint:
         return None
 
 
-def _query(name: str, title: str, route: str, record: type[Any]) -> Endpoint:
+#: A paged ``Query`` route whose answer is a page of ``RecT`` records.
+QueryEndpoint: TypeAlias = Endpoint[m.PageQuery, m.PageResult[RecT]]
+
+
+def _query(name: str, title: str, route: str, record: type[RecT]) -> QueryEndpoint[RecT]:
+    # PageResult[record] is a pydantic model made at run time (the validator of its rows)
+    page_model = cast("type[m.PageResult[RecT]]", cast(Any, m.PageResult)[record])
     return Endpoint(
         name=name, title=title, kind=EndpointKind.QUERY, method="POST", action="Query",
-        route=route, request_model=m.PageQuery, response_model=m.PageResult[record],  # type: ignore[valid-type]
+        route=route, request_model=m.PageQuery, response_model=page_model,
         paged=True, record_model=record,
     )
 
 
-def _notice(name: str, title: str, route: str, request: type[Any]) -> Endpoint:
+def _notice(name: str, title: str, route: str, request: type[ReqT]) -> Endpoint[ReqT, object]:
     return Endpoint(
         name=name, title=title, kind=EndpointKind.NOTICE, method="POST", action="Notice",
         route=route, request_model=request, response_model=None,
     )
 
 
-ENDPOINTS: tuple[Endpoint, ...] = (
-    _query("AreaQuery", "Query Zone Information", "Area", m.AreaRecord),
-    _query("BoothQuery", "Query Booth Information", "SentryHost", m.BoothRecord),
-    _query("LaneQuery", "Query Lane Information", "Lane", m.LaneRecord),
-    _query("PlateTypeQuery", "Query Plate Type Information", "CardType", m.PlateTypeRecord),
-    _query("PlateColorQuery", "Query Plate Color Information", "CarType", m.VehicleTypeRecord),
-    Endpoint("BarrierStatusQuery", "Query Lane Ground Loop Barrier Status", EndpointKind.QUERY,
-             "GET", "GetLaneStatus", None, m.LaneNoRequest, m.LaneStatus),
-    Endpoint("LaneOrderQuery", "Query Lane Current Order", EndpointKind.QUERY,
-             "GET", "GetLaneOrder", None, m.LaneNoRequest, m.LaneOrder),
-    _query("VehicleRecordQuery", "Query Vehicle Record", "MonthlyCar", m.VehicleRecord),
-    _query("BlacklistQuery", "Query Blacklist Records", "BlackList", m.BlacklistRecord),
-    _query("ParkingOrderQuery", "Query Parking Order Records", "ParkingOrder", m.ParkingOrderRecord),
-    _query("PaymentRecordQuery", "Query Payment Records", "PaymentOrder", m.PaymentRecord),
-    _query("PaymentDetailQuery", "Query Payment Detail Records", "PaymentOrderDetail",
-           m.PaymentDetailRecord),
-    _query("GateReleaseQuery", "Query Gate Release Record", "OpenGate", m.GateReleaseRecord),
-    _query("CouponSchemeQuery", "Query Coupon Scheme", "CouponScheme", m.CouponSchemeRecord),
-    _query("PlateCouponQuery", "Query Plate Coupon Records", "PlateCoupon", m.PlateCouponRecord),
-    Endpoint("OrderFeeQuery", "Query Parking Fee for Specified Order", EndpointKind.QUERY,
-             "GET", "GetOrderPrice", None, m.OrderPriceRequest, m.OrderPrice),
-    _notice("ParkingRecordNotify", "In-Parking Record Change Notification", "ModifyParkingOrder",
-            m.ParkingOrderNotice),
-    _notice("VehicleChangeNotify", "Notify Vehicle Changes", "MonthlyCar", m.VehicleNotice),
-    _notice("BlacklistChangeNotify", "Notify Blacklist Changes", "BlackList", m.BlacklistNotice),
-    _notice("PlateCouponChangeNotify", "Notify Plate Coupon Record Changes", "PlateCoupon",
-            m.PlateCouponNotice),
-    _notice("CouponSchemeChangeNotify", "Notify Coupon Scheme Changes", "CouponScheme",
-            m.CouponSchemeNotice),
-    Endpoint("BarrierStatusNotify", "Notify Control Lane Barrier Status", EndpointKind.NOTICE,
-             "POST", "SetLaneGateStatus", None, m.GateCommand, None),
-    Endpoint("LaneFeeModifyNotify", "Notify Lane Popup Order Fee Modification",
-             EndpointKind.NOTICE, "POST", "ModifyLaneOrderMoney", None,
-             m.ModifyLaneOrderMoneyRequest, None),
-    Endpoint("VehiclePaymentNotify", "Notify Vehicle Payment Information", EndpointKind.NOTICE,
-             "POST", "PaySuccess", None, m.PaySuccessRequest, None),
-    Endpoint("NoPlateEntryNotify", "Create Entry Order for Vehicle Without Plate",
-             EndpointKind.NOTICE, "POST", "CreateNoPlate", None, m.CreateNoPlateRequest,
-             m.CreateNoPlateResult),
-    Endpoint("CallbackParamChangeNotify", "Notify Callback Parameter Changes", EndpointKind.NOTICE,
-             "POST", "SetCallbackParams", None, m.CallbackParams, None),
-    Endpoint("FailedCallbackRetryNotify", "Notify Failed Callback Business Retry",
-             EndpointKind.NOTICE, "POST", "RetryCallback", None, m.RetryCallbackRequest, None),
+def _endpoint(name: str, title: str, kind: EndpointKind, method: str, action: str,
+              request: type[ReqT], response: type[RespT]) -> Endpoint[ReqT, RespT]:
+    return Endpoint(name, title, kind, method, action, None, request, response)
+
+
+def _command(name: str, title: str, action: str, request: type[ReqT]) -> Endpoint[ReqT, object]:
+    """A notification outside the ``Notice`` action: no answer model."""
+    return Endpoint(name, title, EndpointKind.NOTICE, "POST", action, None, request, None)
+
+
+AREAS = _query("AreaQuery", "Query Zone Information", "Area", m.AreaRecord)
+BOOTHS = _query("BoothQuery", "Query Booth Information", "SentryHost", m.BoothRecord)
+LANES = _query("LaneQuery", "Query Lane Information", "Lane", m.LaneRecord)
+PLATE_TYPES = _query("PlateTypeQuery", "Query Plate Type Information", "CardType", m.PlateTypeRecord)
+VEHICLE_TYPES = _query("PlateColorQuery", "Query Plate Color Information", "CarType",
+                       m.VehicleTypeRecord)
+LANE_STATUS = _endpoint("BarrierStatusQuery", "Query Lane Ground Loop Barrier Status",
+                        EndpointKind.QUERY, "GET", "GetLaneStatus", m.LaneNoRequest, m.LaneStatus)
+LANE_ORDER = _endpoint("LaneOrderQuery", "Query Lane Current Order", EndpointKind.QUERY,
+                       "GET", "GetLaneOrder", m.LaneNoRequest, m.LaneOrder)
+VEHICLES = _query("VehicleRecordQuery", "Query Vehicle Record", "MonthlyCar", m.VehicleRecord)
+BLACKLIST = _query("BlacklistQuery", "Query Blacklist Records", "BlackList", m.BlacklistRecord)
+PARKING_ORDERS = _query("ParkingOrderQuery", "Query Parking Order Records", "ParkingOrder",
+                        m.ParkingOrderRecord)
+PAYMENTS = _query("PaymentRecordQuery", "Query Payment Records", "PaymentOrder", m.PaymentRecord)
+PAYMENT_DETAILS = _query("PaymentDetailQuery", "Query Payment Detail Records", "PaymentOrderDetail",
+                         m.PaymentDetailRecord)
+GATE_RELEASES = _query("GateReleaseQuery", "Query Gate Release Record", "OpenGate",
+                       m.GateReleaseRecord)
+COUPON_SCHEMES = _query("CouponSchemeQuery", "Query Coupon Scheme", "CouponScheme",
+                        m.CouponSchemeRecord)
+PLATE_COUPONS = _query("PlateCouponQuery", "Query Plate Coupon Records", "PlateCoupon",
+                       m.PlateCouponRecord)
+ORDER_PRICE = _endpoint("OrderFeeQuery", "Query Parking Fee for Specified Order", EndpointKind.QUERY,
+                        "GET", "GetOrderPrice", m.OrderPriceRequest, m.OrderPrice)
+PARKING_ORDER_NOTICE = _notice("ParkingRecordNotify", "In-Parking Record Change Notification",
+                               "ModifyParkingOrder", m.ParkingOrderNotice)
+VEHICLE_NOTICE = _notice("VehicleChangeNotify", "Notify Vehicle Changes", "MonthlyCar",
+                         m.VehicleNotice)
+BLACKLIST_NOTICE = _notice("BlacklistChangeNotify", "Notify Blacklist Changes", "BlackList",
+                           m.BlacklistNotice)
+PLATE_COUPON_NOTICE = _notice("PlateCouponChangeNotify", "Notify Plate Coupon Record Changes",
+                              "PlateCoupon", m.PlateCouponNotice)
+COUPON_SCHEME_NOTICE = _notice("CouponSchemeChangeNotify", "Notify Coupon Scheme Changes",
+                               "CouponScheme", m.CouponSchemeNotice)
+SET_GATE = _command("BarrierStatusNotify", "Notify Control Lane Barrier Status", "SetLaneGateStatus",
+                    m.GateCommand)
+LANE_FEE_MODIFY = _command("LaneFeeModifyNotify", "Notify Lane Popup Order Fee Modification",
+                           "ModifyLaneOrderMoney", m.ModifyLaneOrderMoneyRequest)
+PAY_SUCCESS = _command("VehiclePaymentNotify", "Notify Vehicle Payment Information", "PaySuccess",
+                       m.PaySuccessRequest)
+CREATE_NO_PLATE = _endpoint("NoPlateEntryNotify", "Create Entry Order for Vehicle Without Plate",
+                            EndpointKind.NOTICE, "POST", "CreateNoPlate", m.CreateNoPlateRequest,
+                            m.CreateNoPlateResult)
+SET_CALLBACK_PARAMS = _command("CallbackParamChangeNotify", "Notify Callback Parameter Changes",
+                               "SetCallbackParams", m.CallbackParams)
+RETRY_CALLBACK = _command("FailedCallbackRetryNotify", "Notify Failed Callback Business Retry",
+                          "RetryCallback", m.RetryCallbackRequest)
+
+
+#: Every endpoint, in the document's order.
+ENDPOINTS: tuple[Endpoint[Any, Any], ...] = (
+    AREAS, BOOTHS, LANES, PLATE_TYPES, VEHICLE_TYPES, LANE_STATUS, LANE_ORDER, VEHICLES, BLACKLIST,
+    PARKING_ORDERS, PAYMENTS, PAYMENT_DETAILS, GATE_RELEASES, COUPON_SCHEMES, PLATE_COUPONS,
+    ORDER_PRICE, PARKING_ORDER_NOTICE, VEHICLE_NOTICE, BLACKLIST_NOTICE, PLATE_COUPON_NOTICE,
+    COUPON_SCHEME_NOTICE, SET_GATE, LANE_FEE_MODIFY, PAY_SUCCESS, CREATE_NO_PLATE,
+    SET_CALLBACK_PARAMS, RETRY_CALLBACK,
 )
 
 _BY_NAME = {e.name.lower(): e for e in ENDPOINTS}
 _BY_V2 = {(e.action.lower(), (e.route or "").lower()): e for e in ENDPOINTS}
 
 
-def by_name(name: str) -> Endpoint:
+def by_name(name: str) -> Endpoint[Any, Any]:
     """The endpoint with this V3.0 route name (case-insensitive). Raises ``KeyError``."""
     return _BY_NAME[name.lower()]
 
 
-def by_v3_route(route: str) -> Endpoint | None:
+def by_v3_route(route: str) -> Endpoint[Any, Any] | None:
     """The endpoint for a V3.0 body ``Route`` value, or ``None``."""
     return _BY_NAME.get(route.lower())
 
 
-def by_v2(action: str, route: str | None) -> Endpoint | None:
+def by_v2(action: str, route: str | None) -> Endpoint[Any, Any] | None:
     """The endpoint for a V2.0 path action and ``Route`` query value, or ``None``.
 
     Path and route are matched case-insensitively, as ASP.NET routing does.

@@ -50,6 +50,8 @@ from booth_console.protocol.jsonutil import dumps, shortest_decimal
 from booth_console.protocol.timefmt import format_time, is_unset_time, parse_time
 
 T = TypeVar("T")
+#: The record model of a page (a page of lane records is a page of wire models).
+RecordT = TypeVar("RecordT", covariant=True)
 
 
 # --- lenient field types ----------------------------------------------------------------
@@ -126,6 +128,16 @@ def _alias(wire: str, *alternatives: str, attr: str | None = None) -> Any:
     if attr:
         choices.append(attr)
     return AliasChoices(*choices)
+
+
+def _extra_text(model: BaseModel, *keys: str) -> str | None:
+    """The first of ``keys`` that came as an undocumented (extra) field and is not null, as text."""
+    extra = model.model_extra or {}
+    for key in keys:
+        value = extra.get(key)
+        if value is not None:
+            return str(value)
+    return None
 
 
 # --- bases ------------------------------------------------------------------------------
@@ -243,13 +255,13 @@ class PageQuery(RequestModel):
     query_condition: NullList[QueryCondition] = Field(default_factory=list)
 
 
-class PageResult(WireModel, Generic[T]):
+class PageResult(WireModel, Generic[RecordT]):
     """Response Data of every ``Query`` route."""
 
     page_index: Int = 1
     page_size: Int = 20
     total_count: Int = 0
-    results: NullList[T] = Field(default_factory=list)
+    results: NullList[RecordT] = Field(default_factory=list)
 
     @field_validator("results", mode="before")
     @classmethod
@@ -710,6 +722,12 @@ class LaneOrder(WireModel):
     order_no: Str | None = None
     charge_money: Amount = Decimal(0)
     coupon_scheme_nos: NullList[Str] = _coupon_nos_field()
+
+    @property
+    def license_plate_number(self) -> str | None:
+        """``LicensePlateNumber``, which servers may add (not in the document's table; kept
+        as an extra field, so it is not sent by :meth:`wire` unless it came)."""
+        return _extra_text(self, "LicensePlateNumber", "license_plate_number")
 
 
 class OrderPriceRequest(RequestModel):
@@ -1178,6 +1196,12 @@ class GateReleaseCallback(WireModel):
     passage_lane_name: Str | None = None
     operator_name: Str | None = None
     abnormal_pass_type: Int = 0
+
+    @property
+    def image_url(self) -> str | None:
+        """``ImageUrl``, which servers may add beside ``ImageBase64`` (not in the document's
+        table; kept as an extra field)."""
+        return _extra_text(self, "ImageUrl", "image_url")
 
 
 class BlacklistCallback(WireModel):

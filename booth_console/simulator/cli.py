@@ -87,7 +87,7 @@ def _mqtt_settings(args: argparse.Namespace) -> Any:
 
 async def _start_bridge(sim: Any, settings: Any, args: argparse.Namespace) -> Any:
     """A started in-process ``SimulatorBridge`` with every callback kind pointed at the broker."""
-    from booth_console.mqtt.simbridge import SimulatorBridge
+    from booth_console.simulator.v3.bridge import SimulatorBridge
 
     bridge = SimulatorBridge(settings, simulator=sim, app_id=args.app_id,
                              app_secret=args.app_secret, park_key=args.park_key)

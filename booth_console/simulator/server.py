@@ -514,7 +514,7 @@ class Simulator:
         The same faults (slow, failure rate), size limit, envelope checks (13-digit TimeStamp,
         AppId, ParkKey, Sign) and dispatch as ``POST /Api/V2/OpenApi/...`` run; only HTTP
         matters (path, method, Content-Type) are left out. Used by the MQTT bridge
-        (:class:`booth_console.mqtt.simbridge.SimulatorBridge`) when it runs in this process.
+        (:class:`booth_console.simulator.v3.bridge.SimulatorBridge`) when it runs in this process.
 
         Returns:
             the answer envelope ``{ResultCode, ResultMsg, ResultId, Data}``; it is built for

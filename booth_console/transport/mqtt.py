@@ -2,7 +2,7 @@
 
 A request is published with QoS 1 to ``{prefix}/{ParkKey}/request``; the parking software
 answers on ``{prefix}/{ParkKey}/response/{AppId}`` with the same ``RequestId``, which is how
-answers are matched to requests. See ``booth_console.mqtt.topics`` and ``docs/MQTT.md``.
+answers are matched to requests. See ``booth_console.protocol.topics`` and ``docs/MQTT.md``.
 
 Failures map to the same errors as HTTP: broker not reachable -> ``ServerUnreachable`` (nothing
 sent); no answer in ``[mqtt] request_timeout`` seconds -> ``ServerTimeout(sent=True)``; an
@@ -21,16 +21,16 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.errors import ProtocolError, ServerTimeout, ServerUnreachable
-from booth_console.mqtt.link import (
+from booth_console.protocol.endpoints import Endpoint
+from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
+from booth_console.protocol.topics import Topics
+from booth_console.transport.mqtt_link import (
     RECONNECT_MAX_S,
     RECONNECT_MIN_S,
     IncomingMessage,
     MqttLink,
     make_client_id,
 )
-from booth_console.mqtt.topics import Topics
-from booth_console.protocol.endpoints import Endpoint
-from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
 
 __all__ = ["MqttTransport", "new_request_id"]
 

@@ -46,43 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug messages to stderr")
 
 
-async def _stage(sim: Any) -> None:
-    """Park a few vehicles and bring one to the first exit lane with a fee to pay."""
-    import inspect
-
-    async def call(fn: Any, *a: Any) -> Any:
-        result = fn(*a)
-        return await result if inspect.isawaitable(result) else result
-
-    try:
-        await call(sim.arrive, "3", "沪A7K913")
-        await call(sim.pass_barrier, "3")
-        # parked since 137 minutes ago, the simulated clock staying on the wall clock
-        await call(sim.seed_in_park, "粤BD2468", 137, "1")
-        await call(sim.arrive, "2", "粤BD2468")
-    except Exception:
-        log.warning("could not stage the demo vehicles", exc_info=True)
-
-
-def _simulator_api() -> tuple[Any, Any, tuple[str, str, str]]:
-    """The simulator class, its config class and the default AppId/AppSecret/ParkKey."""
-    import importlib
-
-    sim_pkg: Any = importlib.import_module("booth_console.simulator")
-    if not hasattr(sim_pkg, "Simulator"):
-        sim_pkg = importlib.import_module("booth_console.simulator.server")
-    lot: Any = importlib.import_module("booth_console.simulator.lot")
-    defaults = (
-        getattr(sim_pkg, "DEFAULT_APP_ID", lot.DEFAULT_APP_ID),
-        getattr(sim_pkg, "DEFAULT_APP_SECRET", lot.DEFAULT_APP_SECRET),
-        getattr(sim_pkg, "DEFAULT_PARK_KEY", lot.DEFAULT_PARK_KEY),
-    )
-    return sim_pkg.Simulator, sim_pkg.SimulatorConfig, defaults
-
-
 def run(args: argparse.Namespace) -> int:
     """Run the demo; returns the exit code."""
-    from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
+    from booth_console.config import BoothConfig, Config, ListenerConfig
 
     folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="booth-console-demo-"))
     lanes = tuple(x.strip() for x in args.lanes.split(",") if x.strip()) if args.lanes else ()
@@ -93,51 +59,34 @@ def run(args: argparse.Namespace) -> int:
     )
 
     async def factory() -> tuple[Any, Any]:
-        import dataclasses
-
         from booth_console.app.session import Session
+        from booth_console.devtools.demo import DemoBackend, stage
 
-        Simulator, SimulatorConfig, defaults = _simulator_api()
-        db = folder / "simulator.db"
-        (folder / "simulator.db.captures" / "CameraCaptures").mkdir(parents=True, exist_ok=True)
-        sim = Simulator(SimulatorConfig(port=args.port, traffic=args.traffic, db_path=db))
-        await sim.start()
-        cfg = dataclasses.replace(base_cfg, server=ServerConfig(
-            base_url=sim.base_url, app_id=defaults[0], app_secret=defaults[1], park_key=defaults[2],
-        ))
-        mqtt_cleanup: Any = None
+        backend = await DemoBackend.start(base_cfg, folder, port=args.port, traffic=args.traffic)
         note = ""
         if args.transport == "mqtt":
             try:
-                from booth_console.mqtt.demo_support import start_demo_mqtt  # type: ignore[import-not-found,unused-ignore]
-
-                started = await start_demo_mqtt(sim, cfg)
-                cfg, mqtt_cleanup = started if isinstance(started, tuple) else (started, None)
+                await backend.use_mqtt()
             except Exception as exc:
                 note = _tr("MQTT is unavailable ({error}); using HTTP V2.0.").format(error=exc)
                 log.warning(note)
         try:
-            session = await Session.create(cfg, register=True)
+            session = await Session.create(backend.cfg, register=True)
         except BaseException:
-            await sim.stop()
+            await backend.aclose()
             raise
         if note:
             session.messages.warning(note)
         session.messages.info(
             _tr("Demo: simulator at {url}, {n} vehicles/min. Data in {folder}").format(
-                url=sim.base_url, n=f"{args.traffic:g}", folder=folder)
+                url=backend.sim.base_url, n=f"{args.traffic:g}", folder=folder)
         )
         if not args.no_stage:
             import asyncio
 
-            asyncio.get_running_loop().create_task(_stage(sim))
+            asyncio.get_running_loop().create_task(stage(backend.sim))
 
-        async def cleanup() -> None:
-            if mqtt_cleanup is not None:
-                await mqtt_cleanup()
-            await sim.stop()
-
-        return session, cleanup
+        return session, backend.aclose
 
     from booth_console.ui.bootstrap import ConsoleRun, run_console
 

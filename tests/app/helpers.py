@@ -11,14 +11,20 @@ from booth_console.app.commands import RetryPolicy
 from booth_console.app.lane import LaneController, PollTiming
 from booth_console.app.session import Session
 from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
+from booth_console.simulator import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_SECRET,
+    DEFAULT_PARK_KEY,
+    Simulator,
+    SimulatorConfig,
+)
 
 FAST = PollTiming(status=0.2, status_busy=0.1, order=0.1, backoff_first=0.1, backoff_max=0.5)
 
 
-def simulator_api() -> tuple[Any, Any, tuple[str, str, str]]:
-    from booth_console.ui.demo import _simulator_api
-
-    return _simulator_api()
+def simulator_api() -> tuple[type[Simulator], type[SimulatorConfig], tuple[str, str, str]]:
+    """The simulator class, its config class and the simulated lot's AppId/AppSecret/ParkKey."""
+    return Simulator, SimulatorConfig, (DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY)
 
 
 async def start_simulator(tmp_path: Path, port: int = 0) -> Any:

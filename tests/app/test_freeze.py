@@ -8,6 +8,7 @@ from typing import Any
 
 from booth_console.app.lane import LaneController, PollTiming
 from booth_console.app.snapshots import LaneInfo, LaneKind
+from booth_console.protocol import models as m
 
 
 class InstantClient:
@@ -16,13 +17,14 @@ class InstantClient:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def get_lane_status(self, _lane_no: str) -> dict[str, Any]:
+    async def get_lane_status(self, _lane_no: str) -> m.LaneStatus:
         self.calls += 1
-        return {"GataStatus": 0, "GateLongOpen": 0, "GsStatus": 0, "IdCameraStatus": 1}
+        return m.LaneStatus.model_validate(
+            {"GataStatus": 0, "GateLongOpen": 0, "GsStatus": 0, "IdCameraStatus": 1})
 
-    async def get_lane_order(self, _lane_no: str) -> dict[str, Any]:
+    async def get_lane_order(self, _lane_no: str) -> m.LaneOrder:
         self.calls += 1
-        return {"OrderNo": "", "ChargeMoney": 0}
+        return m.LaneOrder.model_validate({"OrderNo": "", "ChargeMoney": 0})
 
 
 def _lane(lane_no: str = "2") -> LaneInfo:
@@ -79,7 +81,7 @@ class HangingClient(InstantClient):
         super().__init__()
         self.hang = asyncio.Event()
 
-    async def get_lane_order(self, lane_no: str) -> dict[str, Any]:
+    async def get_lane_order(self, lane_no: str) -> m.LaneOrder:
         if self.hang.is_set():
             await asyncio.get_running_loop().create_future()
         return await super().get_lane_order(lane_no)

@@ -142,10 +142,13 @@ def test_offline_payment_whose_check_fails_once_is_checked_again_while_the_link_
 
             ctx.client.query_parking_orders = query_once_dropped
             went_offline: list[bool] = []
+            shown: list[list[Any]] = []
+            booth.pending_changed.connect(lambda rows: shown.append(list(rows)))
             stack.sim = await start_simulator(tmp_path, port)
             await wait_until(lambda: booth.link.online, 10)
             booth.link_changed.connect(lambda snap: went_offline.append(not snap.online))
             await wait_until(lambda: dropped and spy.paid == [out.payment_order_no], 15)
+            await wait_until(lambda: bool(shown) and shown[-1] == [], 10)  # confirmed
             assert not any(went_offline)  # delivered without another outage
             assert await ctx.journal.open_payments() == []
         finally:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from booth_console.config import Config, MqttConfig, ServerConfig
-from booth_console.mqtt.broker import MosquittoBroker, find_mosquitto, free_port
+from booth_console.devtools.broker import MosquittoBroker, find_mosquitto, free_port
 from booth_console.setup_checks import run_checks
 
 pytestmark = pytest.mark.mqtt
@@ -81,7 +81,7 @@ def test_no_answer_on_the_response_topic(open_broker: MosquittoBroker) -> None:
 
 def test_all_checks_pass_against_the_simulator_over_mqtt(tmp_path: Path) -> None:
     _need_mosquitto()
-    from booth_console.mqtt.demo_support import start_demo_stack
+    from booth_console.devtools.mqtt_demo import start_demo_stack
     from tests.app.helpers import simulator_api
 
     simulator, sim_config, (app_id, secret, park_key) = simulator_api()

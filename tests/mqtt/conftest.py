@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from booth_console.config import MqttConfig
-from booth_console.mqtt.broker import MosquittoBroker, find_mosquitto
+from booth_console.devtools.broker import MosquittoBroker, find_mosquitto
 
 
 def _need_mosquitto() -> None:

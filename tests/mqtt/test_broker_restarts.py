@@ -16,10 +16,10 @@ from pathlib import Path
 import pytest
 
 from booth_console.config import MqttConfig
+from booth_console.devtools.broker import MosquittoBroker
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber, SessionLost
 from booth_console.listener.processor import ProcessResult
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.link import MqttLink, make_client_id
-from booth_console.mqtt.subscriber import CallbackSubscriber, SessionLost
+from booth_console.transport.mqtt_link import MqttLink, make_client_id
 from tests.mqtt.test_callbacks import PARK, TOPICS, Console, body, open_console, request_id
 
 pytestmark = pytest.mark.mqtt

@@ -12,18 +12,18 @@ import httpx
 import pytest
 
 from booth_console.config import Config, ListenerConfig, MqttConfig, ServerConfig
+from booth_console.devtools.broker import MosquittoBroker
 from booth_console.journal import Journal
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber
 from booth_console.listener.processor import CallbackProcessor, ProcessResult, ReceivedCallback
+from booth_console.listener.republish import Republisher, strip_image_placeholders
 from booth_console.listener.samples import signed_example_bytes
 from booth_console.listener.stack import start_listener
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.link import IncomingMessage, MqttLink, make_client_id
-from booth_console.mqtt.republish import Republisher, strip_image_placeholders
-from booth_console.mqtt.subscriber import CallbackSubscriber
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol import jsonutil
 from booth_console.protocol.callbacks import kind_by_route
 from booth_console.protocol.signing import verify_body
+from booth_console.protocol.topics import Topics
+from booth_console.transport.mqtt_link import IncomingMessage, MqttLink, make_client_id
 
 pytestmark = pytest.mark.mqtt
 

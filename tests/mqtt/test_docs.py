@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol import jsonutil
 from booth_console.protocol.signing import explain, verify_envelope
+from booth_console.protocol.topics import Topics
 from booth_console.simulator import lot
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "MQTT.md"

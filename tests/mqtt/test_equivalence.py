@@ -2,7 +2,7 @@
 
 Two simulators start from copies of one seeded database (the same state). The same script of
 requests runs on both, step by step: simulator A over HTTP, simulator B over MQTT through a real
-mosquitto and :class:`~booth_console.mqtt.simbridge.SimulatorBridge`. Every answer must be the
+mosquitto and :class:`~booth_console.simulator.v3.bridge.SimulatorBridge`. Every answer must be the
 same, apart from ResultId (unique per answer) and the simulators' own URLs (different ports).
 The bridge reaches B over loopback HTTP, or in-process through ``Simulator.handle_envelope``
 (both modes run). The script sends the document's own request example of each of the 27 endpoints, plus requests
@@ -25,12 +25,12 @@ import pytest
 
 from booth_console.client import ParkingClient
 from booth_console.config import MqttConfig
-from booth_console.mqtt.simbridge import SimulatorBridge
 from booth_console.protocol import jsonutil
 from booth_console.protocol import models as m
 from booth_console.protocol.endpoints import ENDPOINTS, by_v2
 from booth_console.simulator import lot
 from booth_console.simulator.server import Simulator, SimulatorConfig
+from booth_console.simulator.v3.bridge import SimulatorBridge
 from booth_console.transport.mqtt import MqttTransport
 from tests.protocol.doc_examples import examples, require_document
 

@@ -11,12 +11,12 @@ import httpx
 import pytest
 
 from booth_console.config import Config, ListenerConfig, ServerConfig
+from booth_console.devtools.broker import MosquittoBroker
+from booth_console.listener.mqtt import attach_console
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber
 from booth_console.listener.processor import ReceivedCallback
 from booth_console.listener.stack import start_listener
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.console import attach_console
-from booth_console.mqtt.link import MqttLink, make_client_id
-from booth_console.mqtt.subscriber import CallbackSubscriber
+from booth_console.transport.mqtt_link import MqttLink, make_client_id
 from tests.mqtt.test_broker_restarts import all_acknowledged, cfg_of, exactly_once
 from tests.mqtt.test_callbacks import APP_ID, PARK, SECRET, TOPICS, Console, body, open_console
 

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from booth_console.config import MqttConfig
-from booth_console.mqtt.link import MqttLink, make_client_id
+from booth_console.transport.mqtt_link import MqttLink, make_client_id
 
 pytestmark = [pytest.mark.mqtt]
 
@@ -71,9 +71,9 @@ def test_aclose_survives_pahos_loop_stop_race(mqtt_cfg: MqttConfig) -> None:
 def test_a_bridge_that_cannot_start_leaves_no_link_running() -> None:
     """SimulatorBridge.start() failing (no broker) stops its link: no paho thread keeps
     retrying with open sockets after the caller dropped the bridge."""
+    from booth_console.devtools.broker import free_port
     from booth_console.errors import ServerUnreachable
-    from booth_console.mqtt.broker import free_port
-    from booth_console.mqtt.simbridge import SimulatorBridge
+    from booth_console.simulator.v3.bridge import SimulatorBridge
 
     async def scenario() -> None:
         cfg = MqttConfig(host="127.0.0.1", port=free_port())  # nobody listens there

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from booth_console.config import MqttConfig
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.link import IncomingMessage, MqttLink, make_client_id
+from booth_console.devtools.broker import MosquittoBroker
+from booth_console.transport.mqtt_link import IncomingMessage, MqttLink, make_client_id
 
 pytestmark = [pytest.mark.mqtt]
 

@@ -18,9 +18,9 @@ import pytest
 
 from booth_console.client import ParkingClient
 from booth_console.config import MqttConfig
-from booth_console.mqtt.simbridge import SimulatorBridge
 from booth_console.simulator import lot
 from booth_console.simulator.server import Simulator, SimulatorConfig
+from booth_console.simulator.v3.bridge import SimulatorBridge
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]
 
@@ -40,7 +40,7 @@ def write_config(path: Path, mqtt: MqttConfig, *, transport: str, republish: boo
 
 
 class ConsoleProcess:
-    """``python -m booth_console.mqtt.headless`` with its output lines parsed."""
+    """``python -m booth_console.devtools.headless`` with its output lines parsed."""
 
     def __init__(self, proc: asyncio.subprocess.Process, name: str) -> None:
         self.proc = proc
@@ -52,7 +52,7 @@ class ConsoleProcess:
     async def start(cls, name: str, config: Path, *extra: str) -> ConsoleProcess:
         env = dict(os.environ, PYTHONUNBUFFERED="1")
         proc = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "booth_console.mqtt.headless", "--config", str(config),
+            sys.executable, "-m", "booth_console.devtools.headless", "--config", str(config),
             "--client-id", f"booth-cb-{name}", *extra,
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE, env=env,

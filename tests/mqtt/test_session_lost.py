@@ -12,11 +12,11 @@ import pytest
 from booth_console.app.messages import Level
 from booth_console.app.session import Session
 from booth_console.config import BoothConfig, Config, ListenerConfig, MqttConfig, ServerConfig
-from booth_console.mqtt import console as mqtt_console
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.simbridge import SimulatorBridge
+from booth_console.devtools.broker import MosquittoBroker
+from booth_console.listener import mqtt as mqtt_console
 from booth_console.simulator import lot
 from booth_console.simulator.server import Simulator, SimulatorConfig
+from booth_console.simulator.v3.bridge import SimulatorBridge
 from tests.app.helpers import FAST, wait_until
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]

@@ -21,7 +21,7 @@ import paho.mqtt.client as paho
 import pytest
 from paho.mqtt.enums import CallbackAPIVersion
 
-from booth_console.mqtt.broker import MosquittoBroker
+from booth_console.devtools.broker import MosquittoBroker
 from booth_console.protocol import jsonutil
 from booth_console.protocol.signing import sign_envelope
 from booth_console.simulator import lot
@@ -134,7 +134,7 @@ def test_simulate_serves_v3_to_a_plain_paho_checker(
 
 
 def test_simulate_reports_an_unreachable_broker(tmp_path: Path) -> None:
-    from booth_console.mqtt.broker import free_port
+    from booth_console.devtools.broker import free_port
 
     port = free_port()
     proc = subprocess.run(

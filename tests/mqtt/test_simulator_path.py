@@ -13,17 +13,17 @@ import pytest
 
 from booth_console.client import ParkingClient
 from booth_console.config import Config, ListenerConfig, MqttConfig, ServerConfig
+from booth_console.devtools.broker import MosquittoBroker
+from booth_console.devtools.mqtt_demo import start_demo_mqtt, start_demo_stack
+from booth_console.listener.mqtt import attach_console
 from booth_console.listener.processor import ReceivedCallback
 from booth_console.listener.registration import register_callbacks
 from booth_console.listener.stack import start_listener
-from booth_console.mqtt.broker import MosquittoBroker
-from booth_console.mqtt.console import attach_console
-from booth_console.mqtt.demo_support import start_demo_mqtt, start_demo_stack
-from booth_console.mqtt.simbridge import SimulatorBridge
 from booth_console.protocol.callbacks import kind_by_route
 from booth_console.protocol.endpoints import Endpoint
 from booth_console.simulator import lot
 from booth_console.simulator.server import Simulator, SimulatorConfig
+from booth_console.simulator.v3.bridge import SimulatorBridge
 from booth_console.transport.mqtt import MqttTransport
 
 pytestmark = [pytest.mark.mqtt, pytest.mark.slow]
@@ -208,7 +208,7 @@ def test_bridge_answers_in_process_without_http(
     loop: asyncio.AbstractEventLoop, mqtt_cfg: MqttConfig, tmp_path: Path
 ) -> None:
     """Given the simulator object, the bridge calls ``handle_envelope`` (no loopback HTTP);
-    demo_support does so for the demo's simulator."""
+    mqtt_demo does so for the demo's simulator."""
 
     async def scenario() -> None:
         sim = Simulator(SimulatorConfig(port=0, db_path=tmp_path / "sim" / "sim.db"))

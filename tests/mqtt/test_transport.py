@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 
 from booth_console.config import MqttConfig
+from booth_console.devtools.broker import MosquittoBroker, free_port
 from booth_console.errors import ServerTimeout, ServerUnreachable
-from booth_console.mqtt.broker import MosquittoBroker, free_port
-from booth_console.mqtt.link import IncomingMessage, MqttLink, make_client_id
-from booth_console.mqtt.server import MqttServer
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol.endpoints import Endpoint, by_name
 from booth_console.protocol.jsonutil import loads
 from booth_console.protocol.signing import sign_envelope, verify_envelope
+from booth_console.protocol.topics import Topics
+from booth_console.simulator.v3.server import MqttServer
 from booth_console.transport.mqtt import MqttTransport, new_request_id
+from booth_console.transport.mqtt_link import IncomingMessage, MqttLink, make_client_id
 
 pytestmark = pytest.mark.mqtt
 

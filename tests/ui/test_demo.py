@@ -7,7 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from booth_console.ui.demo import _stage
+from booth_console.devtools.demo import stage
 from tests.app.helpers import start_simulator
 
 
@@ -18,7 +18,7 @@ def test_stage_seeds_a_parked_vehicle_at_the_exit_without_moving_the_clock(
         sim = await start_simulator(tmp_path)
         try:
             before = dt.datetime.now()
-            await _stage(sim)
+            await stage(sim)
             engine = sim.engine
             assert engine.clock_offset == timedelta(0)
             assert abs((engine.now() - dt.datetime.now()).total_seconds()) < 5

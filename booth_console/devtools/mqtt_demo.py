@@ -2,7 +2,8 @@
 
 Usage inside the demo's ``main()`` (simulator already started)::
 
-    cfg, cleanup = await start_demo_mqtt(sim, cfg)   # cfg now says transport = "mqtt"
+    cfg, cleanup = await start_demo_mqtt(sim, cfg, callbacks_via_broker=True)
+    # cfg now says transport = "mqtt"
     session = await Session.create(cfg, register=True)
     ...
     await cleanup()
@@ -16,17 +17,17 @@ process (demo only: no persistence).
 from __future__ import annotations
 
 import logging
-import types
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
 from booth_console.config import Config, MqttConfig
+from booth_console.devtools.broker import EmbeddedBroker, MosquittoBroker, find_mosquitto
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber
 from booth_console.listener.processor import CallbackProcessor
-from booth_console.mqtt.broker import EmbeddedBroker, MosquittoBroker, find_mosquitto
-from booth_console.mqtt.server import Handler
-from booth_console.mqtt.simbridge import InProcessServer, SimulatorBridge
-from booth_console.mqtt.subscriber import CallbackSubscriber
+from booth_console.simulator.server import Simulator
+from booth_console.simulator.v3.bridge import InProcessServer, SimulatorBridge
+from booth_console.simulator.v3.server import Handler
 
 __all__ = [
     "DemoMqtt",
@@ -76,65 +77,38 @@ async def start_broker(port: int | None = None, prefer: str = "auto") -> tuple[M
 
 
 async def start_demo_mqtt(
-    sim: Any, cfg: Config, *, prefer: str = "auto", port: int | None = None,
-    callbacks_via_broker: bool | None = None,
+    sim: Simulator, cfg: Config, *, callbacks_via_broker: bool, prefer: str = "auto",
+    port: int | None = None,
 ) -> tuple[Config, Callable[[], Awaitable[None]]]:
     """Start a broker and the simulator's V3.0 bridge for the demo's console.
 
     Args:
-        sim: the started simulator (its ``base_url`` serves V2.0).
+        sim: the started simulator; the bridge answers requests through it in-process.
         cfg: the console's configuration (``[server]`` credentials of the simulator's lot).
+        callbacks_via_broker: point ``SetCallbackParams`` at the broker (true V3.0: the console
+            must subscribe to MQTT callbacks, as a ``Session`` with ``transport = "mqtt"`` and a
+            listener does through :func:`booth_console.listener.mqtt.attach_console`);
+            ``False`` keeps callbacks on the console's HTTP listener and only requests use MQTT.
         prefer: ``"auto"`` (mosquitto if installed, else embedded), ``"mosquitto"``,
             ``"embedded"``.
-        callbacks_via_broker: point ``SetCallbackParams`` at the broker (true V3.0). Default:
-            when the console's session subscribes to MQTT callbacks (it calls
-            :func:`booth_console.mqtt.console.attach_console`); otherwise callbacks keep going
-            to the console's HTTP listener and only requests use MQTT.
+        port: the broker's port (default: a free one).
 
     Returns:
         the configuration to run the console with (``transport = "mqtt"``, ``[mqtt]`` set) and
         the coroutine function that stops the bridge and the broker.
     """
     s = cfg.server
-    via_broker = _session_subscribes() if callbacks_via_broker is None else callbacks_via_broker
     demo = await start_demo_stack(
-        sim_base_url=str(sim.base_url),
-        simulator=sim if callable(getattr(sim, "handle_envelope", None)) else None,
+        sim_base_url=str(sim.base_url), simulator=sim,
         app_id=s.app_id, app_secret=s.app_secret,
         park_key=s.park_key, port=port, prefer=prefer, topic_prefix=cfg.mqtt.topic_prefix,
         request_timeout=cfg.mqtt.request_timeout, register_callbacks=False,
-        rewrite_callback_urls=via_broker,
+        rewrite_callback_urls=callbacks_via_broker,
     )
-    if not via_broker:
-        log.warning("the console does not subscribe to MQTT callbacks yet: callbacks stay on "
-                    "HTTP V2.0, requests use MQTT V3.0")
+    if not callbacks_via_broker:
+        log.warning("callbacks stay on HTTP V2.0, requests use MQTT V3.0")
     new_cfg = replace(cfg, server=replace(s, transport="mqtt"), mqtt=demo.config)
     return new_cfg, demo.aclose
-
-
-def _session_subscribes() -> bool:
-    # Looks through the compiled code rather than the source text: a frozen build (PyInstaller)
-    # ships no .py files, so inspect.getsource() fails there.
-    try:
-        from booth_console.app import session
-    except Exception:
-        return False
-
-    def uses(code: types.CodeType) -> bool:
-        if "attach_console" in code.co_names or "attach_console" in code.co_varnames:
-            return True
-        return any(uses(c) for c in code.co_consts if isinstance(c, types.CodeType))
-
-    codes: list[types.CodeType] = []
-    for obj in vars(session).values():
-        if getattr(obj, "__module__", None) != session.__name__:
-            continue
-        members = vars(obj).values() if isinstance(obj, type) else [obj]
-        for member in members:
-            fn = getattr(member, "__func__", member)  # classmethod / staticmethod
-            if isinstance(fn, types.FunctionType):
-                codes.append(fn.__code__)
-    return any(uses(code) for code in codes)
 
 
 async def start_demo_stack(

@@ -20,12 +20,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from booth_console.config import Config
+from booth_console.listener.mqtt_subscriber import CallbackSubscriber, SessionLost
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
-from booth_console.mqtt.republish import Republisher
-from booth_console.mqtt.subscriber import CallbackSubscriber, SessionLost
+from booth_console.listener.republish import Republisher
 
 __all__ = ["RETRY_CALLBACK_EVERY_S", "ConsoleMqtt", "attach_console", "request_repush"]
 
@@ -39,7 +39,20 @@ REPUSH_MARGIN_S = 60
 _last_repush: float | None = None
 
 
-async def request_repush(client: Any, lost: SessionLost, *, attempts: int = 8,
+class RepushAnswer(Protocol):
+    """The part of the parking software's answer that :func:`request_repush` reports."""
+
+    @property
+    def result_msg(self) -> str: ...
+
+
+class RepushClient(Protocol):
+    """What :func:`request_repush` needs of the client (``ParkingClient`` has it)."""
+
+    async def retry_callback(self, start: str, end: str) -> RepushAnswer: ...
+
+
+async def request_repush(client: RepushClient, lost: SessionLost, *, attempts: int = 8,
                          first_delay: float = 0.5) -> str:
     """Ask the parking software to re-push the callbacks that failed during an outage.
 
@@ -74,7 +87,7 @@ async def request_repush(client: Any, lost: SessionLost, *, attempts: int = 8,
             outcome = f"RetryCallback {start} - {end} not done: {exc}"
             continue
         _last_repush = time.monotonic()
-        outcome = f"RetryCallback {start} - {end}: {getattr(result, 'result_msg', result)}"
+        outcome = f"RetryCallback {start} - {end}: {result.result_msg}"
         break
     log.info("%s", outcome)
     return outcome

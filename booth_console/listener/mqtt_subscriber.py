@@ -37,9 +37,14 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.listener.processor import CallbackProcessor, ProcessResult
-from booth_console.mqtt.link import RECONNECT_MAX_S, RECONNECT_MIN_S, IncomingMessage, MqttLink
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol.callbacks import kind_by_route
+from booth_console.protocol.topics import Topics
+from booth_console.transport.mqtt_link import (
+    RECONNECT_MAX_S,
+    RECONNECT_MIN_S,
+    IncomingMessage,
+    MqttLink,
+)
 
 __all__ = ["CallbackSubscriber", "SessionLost", "SubscriberStats", "default_subscriber_id"]
 
@@ -139,7 +144,7 @@ class CallbackSubscriber:
         self.topics = topics or Topics(park_key=park_key, prefix=settings.topic_prefix)
         self.processor = processor
         cid = client_id or default_subscriber_id(
-            processor.app_id, park_key, getattr(processor.journal, "path", "")
+            processor.app_id, park_key, processor.journal.path
         )
         self.link = MqttLink(
             settings,
@@ -180,7 +185,7 @@ class CallbackSubscriber:
         """
         if self.persistent:
             last = await asyncio.to_thread(
-                last_mqtt_callback_at, getattr(self.processor.journal, "path", None))
+                last_mqtt_callback_at, self.processor.journal.path)
             if last is not None:
                 self._down_since = max(last, time.time() - STARTUP_WINDOW_S)
         await self.link.start(timeout)

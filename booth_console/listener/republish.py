@@ -3,10 +3,10 @@
 With V2.0 the parking software posts each callback kind to one URL, so only one console hears
 it. That console can republish every callback it accepted, signed body unchanged, to
 ``{prefix}/{ParkKey}/callback/{Route}``; every other console subscribes to the callback topics
-(:class:`~booth_console.mqtt.subscriber.CallbackSubscriber`) and processes the body exactly as
+(:class:`~booth_console.listener.mqtt_subscriber.CallbackSubscriber`) and processes the body exactly as
 if it had arrived itself (same signature check, de-duplication by RequestId, journal).
 
-Wiring (``booth_console.mqtt.console.attach_console`` does this)::
+Wiring (``booth_console.listener.mqtt.attach_console`` does this)::
 
     republisher = await Republisher(cfg.mqtt, park_key=cfg.server.park_key,
                                     journal=stack.journal).start()
@@ -38,11 +38,16 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.listener.processor import CallbackProcessor, ProcessResult, ReceivedCallback
-from booth_console.mqtt.link import RECONNECT_MAX_S, RECONNECT_MIN_S, MqttLink, make_client_id
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol import jsonutil
 from booth_console.protocol.callbacks import CallbackKind
 from booth_console.protocol.signing import IMAGE_FIELDS
+from booth_console.protocol.topics import Topics
+from booth_console.transport.mqtt_link import (
+    RECONNECT_MAX_S,
+    RECONNECT_MIN_S,
+    MqttLink,
+    make_client_id,
+)
 
 __all__ = ["RepublishStats", "Republisher", "strip_image_placeholders", "strip_images"]
 

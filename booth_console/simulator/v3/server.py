@@ -13,7 +13,7 @@ Handlers:
 * any ``async (endpoint, envelope) -> answer`` callable, e.g. an in-process simulator hook.
 
 Callbacks: :meth:`MqttServer.publish_callback` publishes a signed callback body to
-``.../callback/{Route}``; :class:`booth_console.mqtt.relay.CallbackRelay` receives the
+``.../callback/{Route}``; :class:`booth_console.simulator.v3.relay.CallbackRelay` receives the
 simulator's HTTP callbacks and calls it.
 """
 
@@ -26,16 +26,16 @@ from typing import Any
 
 from booth_console.config import MqttConfig
 from booth_console.errors import TransportError
-from booth_console.mqtt.link import (
+from booth_console.protocol.endpoints import Endpoint, by_v3_route
+from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
+from booth_console.protocol.topics import TopicError, Topics
+from booth_console.transport.mqtt_link import (
     RECONNECT_MAX_S,
     RECONNECT_MIN_S,
     IncomingMessage,
     MqttLink,
     make_client_id,
 )
-from booth_console.mqtt.topics import TopicError, Topics
-from booth_console.protocol.endpoints import Endpoint, by_v3_route
-from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
 
 __all__ = ["Handler", "MqttServer", "http_handler"]
 

@@ -2,12 +2,12 @@
 
 :class:`SimulatorBridge` puts together, next to a running simulator:
 
-* an :class:`~booth_console.mqtt.server.MqttServer` answering the request topic; each request
+* an :class:`~booth_console.simulator.v3.server.MqttServer` answering the request topic; each request
   goes to the simulator's own request handling, so signature checks and answers are exactly the
   simulator's: in-process through :meth:`Simulator.handle_envelope` when the bridge is given the
   simulator object (``simulator=sim``), else to its V2.0 endpoints over loopback HTTP
   (``base_url=``, for a simulator or parking server in another process);
-* a :class:`~booth_console.mqtt.relay.CallbackRelay` whose URLs are the simulator's callback
+* a :class:`~booth_console.simulator.v3.relay.CallbackRelay` whose URLs are the simulator's callback
   targets: every callback it pushes is published to ``.../callback/<Kind>``.
 
 ``SetCallbackParams`` (``CallbackParamChangeNotify``) received over MQTT keeps its indexes and
@@ -24,14 +24,14 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Protocol
 
 from booth_console.config import MqttConfig
-from booth_console.mqtt.link import RECONNECT_MAX_S, RECONNECT_MIN_S
-from booth_console.mqtt.relay import CallbackRelay
-from booth_console.mqtt.server import Handler, MqttServer, http_handler
-from booth_console.mqtt.topics import Topics
 from booth_console.protocol.callbacks import CALLBACK_KINDS, kind_by_index
 from booth_console.protocol.endpoints import Endpoint, by_name
 from booth_console.protocol.jsonutil import dumps_bytes
 from booth_console.protocol.signing import sign_envelope, verify_envelope
+from booth_console.protocol.topics import Topics
+from booth_console.simulator.v3.relay import CallbackRelay
+from booth_console.simulator.v3.server import Handler, MqttServer, http_handler
+from booth_console.transport.mqtt_link import RECONNECT_MAX_S, RECONNECT_MIN_S
 
 __all__ = ["InProcessServer", "SimulatorBridge", "in_process_handler"]
 

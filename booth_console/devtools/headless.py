@@ -1,6 +1,6 @@
 """A console's callback side without windows, as a process: for fan-out checks and installers.
 
-``python -m booth_console.mqtt.headless --config booth.toml [--no-listener]`` opens the journal,
+``python -m booth_console.devtools.headless --config booth.toml [--no-listener]`` opens the journal,
 starts the HTTP listener (unless ``--no-listener``) and whatever the config asks of MQTT
 (``[server] transport = "mqtt"``: callbacks over MQTT; ``[listener] republish_mqtt``:
 republish), then prints one JSON line per accepted callback::
@@ -26,9 +26,9 @@ from pathlib import Path
 from booth_console.config import load_config
 from booth_console.errors import BoothError
 from booth_console.journal import Journal
+from booth_console.listener.mqtt import attach_console
 from booth_console.listener.processor import CallbackProcessor, ReceivedCallback
 from booth_console.listener.stack import start_listener
-from booth_console.mqtt.console import attach_console
 
 __all__ = ["main"]
 
@@ -90,7 +90,7 @@ async def _serve(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code."""
-    parser = argparse.ArgumentParser(prog="python -m booth_console.mqtt.headless",
+    parser = argparse.ArgumentParser(prog="python -m booth_console.devtools.headless",
                                      description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--config", required=True, help="the console's TOML configuration")
     parser.add_argument("--journal", help="journal file (default: from the configuration)")

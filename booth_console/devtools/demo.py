@@ -1,0 +1,79 @@
+"""The simulator behind ``booth-console demo``: started in this process, staged, and its V3.0 side.
+
+``booth_console/ui/demo.py`` keeps the command line, the windows and the attendant's messages;
+everything that touches the simulator is here, called directly (the demo is the one entry point
+of the console that starts the simulator).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from booth_console.config import Config, ServerConfig
+from booth_console.simulator import (
+    DEFAULT_APP_ID,
+    DEFAULT_APP_SECRET,
+    DEFAULT_PARK_KEY,
+    Simulator,
+    SimulatorConfig,
+)
+
+__all__ = ["DemoBackend", "stage"]
+
+log = logging.getLogger("booth_console.demo")
+
+
+@dataclass
+class DemoBackend:
+    """A running demo simulator (and, over MQTT, its broker and V3.0 bridge).
+
+    Attributes:
+        sim: the simulator, serving V2.0 on ``sim.base_url``.
+        cfg: the console's configuration pointing at it (``transport = "mqtt"`` once
+            :meth:`use_mqtt` succeeded).
+    """
+
+    sim: Simulator
+    cfg: Config
+    _closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list, repr=False)
+
+    @classmethod
+    async def start(cls, cfg: Config, folder: Path, *, port: int = 0,
+                    traffic: float = 6.0) -> DemoBackend:
+        """Start the simulator (database in ``folder``) and point ``cfg``'s ``[server]`` at it
+        with the simulated lot's credentials."""
+        (folder / "simulator.db.captures" / "CameraCaptures").mkdir(parents=True, exist_ok=True)
+        sim = Simulator(SimulatorConfig(port=port, traffic=traffic, db_path=folder / "simulator.db"))
+        await sim.start()
+        server = ServerConfig(base_url=sim.base_url, app_id=DEFAULT_APP_ID,
+                              app_secret=DEFAULT_APP_SECRET, park_key=DEFAULT_PARK_KEY)
+        return cls(sim, replace(cfg, server=server), [sim.stop])
+
+    async def use_mqtt(self) -> None:
+        """Serve the console over MQTT V3.0: a local broker and the simulator's bridge, with
+        callbacks through the broker (the console's ``Session`` subscribes to them when
+        ``transport = "mqtt"``). On failure the configuration stays on HTTP V2.0."""
+        from booth_console.devtools.mqtt_demo import start_demo_mqtt
+
+        self.cfg, cleanup = await start_demo_mqtt(self.sim, self.cfg, callbacks_via_broker=True)
+        self._closers.append(cleanup)
+
+    async def aclose(self) -> None:
+        """Stop the MQTT side (when started), then the simulator."""
+        while self._closers:
+            await self._closers.pop()()
+
+
+async def stage(sim: Simulator) -> None:
+    """Park a few vehicles and bring one to the first exit lane with a fee to pay."""
+    try:
+        await sim.arrive("3", "沪A7K913")
+        await sim.pass_barrier("3")
+        # parked since 137 minutes ago, the simulated clock staying on the wall clock
+        await sim.seed_in_park("粤BD2468", 137, "1")
+        await sim.arrive("2", "粤BD2468")
+    except Exception:
+        log.warning("could not stage the demo vehicles", exc_info=True)
