@@ -47,6 +47,12 @@ def _call() -> ModuleType:
     return call
 
 
+def _find_entry() -> ModuleType:
+    from booth_console.tools import find_entry
+
+    return find_entry
+
+
 def _callbacks() -> ModuleType:
     from booth_console.listener import cli
 
@@ -84,6 +90,7 @@ COMMANDS: dict[str, tuple[Callable[[], ModuleType], str]] = {
     "simulate": (_simulate, "run the parking server simulator"),
     "sign": (_sign, "show or verify the signature of a JSON body"),
     "call": (_call, "call any endpoint of the parking server and print the answer"),
+    "find-entry": (_find_entry, "the in-lot vehicles a plate read may belong to, best first"),
     "callbacks": (_callbacks, "show or set the server's callback table, re-pull failed callbacks"),
     "self-test": (_self_test, "check that this installation can run (Qt, loop, listener, translation)"),
     "setup": (_setup, "first-run setup wizard, or --check a configuration headless"),
