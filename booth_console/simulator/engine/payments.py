@@ -173,10 +173,7 @@ class Payments(Gate):
 
     def qr_pay(self, lane_no: str) -> dict[str, Any]:
         """The driver pays the lane's fee by scanning the lane QR code (WeChat Pay)."""
-        try:
-            lane = self.lane(lane_no)
-        except ParamError as exc:
-            raise SimError(str(exc)) from None
+        lane = self.control_lane(lane_no)
         v = lane.vehicle
         if v is None or v.order_no is None or v.paid:
             raise SimError(f"nothing to pay at lane {lane.d.no}")

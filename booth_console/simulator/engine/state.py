@@ -101,6 +101,13 @@ class EngineState:
                              f"(lanes: {', '.join(self.lanes)})")
         return self.lanes[key]
 
+    def control_lane(self, lane_no: Any) -> LaneState:
+        """The lane a control-API request names (:class:`SimError` when there is none)."""
+        try:
+            return self.lane(lane_no)
+        except ParamError as exc:
+            raise SimError(str(exc)) from None
+
     def plate_type(self, no: str | None) -> lot.PlateTypeDef:
         return self._plate_types.get(no or "", self._plate_types[lot.DEFAULT_PLATE_TYPE_NO])
 

@@ -48,10 +48,7 @@ class Vehicles(Gate, Orders):
 
     async def arrive(self, lane_no: str, plate: str | None, plate_type_no: str | None = None,
                      vehicle_type_no: str | None = None) -> dict[str, Any]:
-        try:
-            lane = self.lane(lane_no)
-        except ParamError as exc:
-            raise SimError(str(exc)) from None
+        lane = self.control_lane(lane_no)
         if lane.vehicle is not None:
             raise SimError(f"lane {lane.d.no} is occupied by {lane.vehicle.plate or 'a vehicle'}")
         if plate_type_no and plate_type_no not in self._plate_types:
@@ -122,10 +119,7 @@ class Vehicles(Gate, Orders):
         return result
 
     def pass_barrier(self, lane_no: str) -> dict[str, Any]:
-        try:
-            lane = self.lane(lane_no)
-        except ParamError as exc:
-            raise SimError(str(exc)) from None
+        lane = self.control_lane(lane_no)
         v = lane.vehicle
         if v is None:
             raise SimError(f"no vehicle at lane {lane.d.no}")
@@ -176,11 +170,8 @@ class Vehicles(Gate, Orders):
             raise SimError(f"unknown plate type {plate_type_no}")
         if vehicle_type_no and vehicle_type_no not in self._vehicle_types:
             raise SimError(f"unknown vehicle type {vehicle_type_no}")
-        try:
-            lane = self.lane(lane_no) if lane_no else next(
-                ln for ln in self.lanes.values() if ln.d.entry)
-        except ParamError as exc:
-            raise SimError(str(exc)) from None
+        lane = self.control_lane(lane_no) if lane_no else next(
+            ln for ln in self.lanes.values() if ln.d.entry)
         if not lane.d.entry:
             raise SimError(f"lane {lane.d.no} is not an entry lane")
         entered = (self.now() - timedelta(minutes=minutes)).replace(microsecond=0)
