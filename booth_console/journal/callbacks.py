@@ -236,13 +236,14 @@ class Callbacks(GroupCommitWriter):
         inserted: list[int] = []  # job index of each row in ``rows``
         rejects: list[tuple[int, int, str]] = []  # (job index, code, reason) of rejected ones
         verdicts, new_keys = decide(jobs, existing, self._replay)
+        duplicate, refused, replay = Verdict.DUPLICATE, Verdict.REFUSED, Verdict.REPLAY
         for i, (j, verdict) in enumerate(zip(jobs, verdicts, strict=True)):
-            if verdict is Verdict.DUPLICATE:
+            if verdict is duplicate:
                 results[i] = j.dedup_key  # resolved below, once the first one has its id
                 self._bump("duplicates")
-            elif verdict is Verdict.REFUSED:
+            elif verdict is refused:
                 rejects.append((i, j.code, j.reason))
-            elif verdict is Verdict.REPLAY:
+            elif verdict is replay:
                 rejects.append((i, 1001, REPLAY_REASON))
                 results[i] = _REPLAY
             else:

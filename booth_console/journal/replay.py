@@ -108,17 +108,18 @@ def decide(batch: Sequence[Candidate], journaled: Container[str],
     """
     verdicts: list[Verdict] = []
     new_keys: dict[str, int] = {}
+    new, duplicate, replay, refused = Verdict.NEW, Verdict.DUPLICATE, Verdict.REPLAY, Verdict.REFUSED
     for i, j in enumerate(batch):
         key = j.dedup_key
         if key is None:
-            verdicts.append(Verdict.NEW if j.code == 200 else Verdict.REFUSED)
+            verdicts.append(new if j.code == 200 else refused)
         elif key in journaled or key in new_keys:
-            verdicts.append(Verdict.DUPLICATE)
+            verdicts.append(duplicate)
         elif j.only_if_duplicate:
-            verdicts.append(Verdict.REFUSED)
+            verdicts.append(refused)
         elif j.nonce_key is not None and memory.used_by_another(j.nonce_key, key):
-            verdicts.append(Verdict.REPLAY)
+            verdicts.append(replay)
         else:
             new_keys[key] = i
-            verdicts.append(Verdict.NEW)
+            verdicts.append(new)
     return verdicts, new_keys
