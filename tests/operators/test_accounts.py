@@ -264,3 +264,12 @@ def test_no_password_or_hash_in_the_log(tmp_path: Path, caplog: pytest.LogCaptur
                    "Li-Secret-333", "$argon2", *hashes, *(h.rsplit("$", 1)[1] for h in hashes)):
         assert secret not in text
     assert os.fspath(store.path) in repr(store)
+
+
+def test_the_accounts_module_needs_no_qt() -> None:
+    import subprocess
+
+    code = ("import sys, booth_console.operators, booth_console.tools.operators; "
+            "sys.exit(sorted(m for m in sys.modules if m.startswith(('PySide6', 'booth_console.app', "
+            "'booth_console.ui'))) != [])")
+    assert subprocess.run([sys.executable, "-c", code], timeout=30).returncode == 0
