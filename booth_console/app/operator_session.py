@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Protocol, TypeVar
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QInputEvent
 
 from booth_console.operators import (
     Account,
@@ -337,7 +338,9 @@ class OperatorSession(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Note input for the idle lock; never consumes an event."""
-        if event.type() in _INPUT_EVENTS:
+        # isinstance first: it is cheap, and almost every event is something else (timers,
+        # paints, posted calls); this runs for every event of the application
+        if isinstance(event, QInputEvent) and event.type() in _INPUT_EVENTS:
             self._last_input = self._clock()
         return False
 

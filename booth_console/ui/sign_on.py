@@ -149,7 +149,7 @@ class SignOnForm(QFrame):
         self.error = QLabel("", self)
         self.error.setFont(big_font(18))
         self.error.setWordWrap(True)
-        self.error.setMinimumHeight(52)
+        self.error.setMinimumHeight(30)
         self.error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         set_text_color(self.error, _ERROR_COLOR)
         lay = QVBoxLayout(self)
@@ -396,13 +396,7 @@ class SignOnScreen(QWidget):
         self.keys.setAlignment(Qt.AlignmentFlag.AlignCenter)
         set_text_color(self.heading, "#ffffff")
         set_text_color(self.keys, "#cfd8dc")
-        mode = FormMode.SIGN_ON
-        try:
-            if session.needs_first_admin():
-                mode = FormMode.FIRST_ADMIN
-        except OperatorError as exc:
-            log.error("operator accounts: %s", exc)
-        self.form = SignOnForm(session, mode, self)
+        self.form = SignOnForm(session, _signed_off_mode(session), self)
         self.form.done.connect(self.signed_on)
         lay = QVBoxLayout(self)
         lay.addStretch(2)
@@ -425,7 +419,7 @@ class LockOverlay(QWidget):
     stays visible through a veil, nothing under it can be clicked.
 
     Locked, it asks for the operator's (or a supervisor's) password; signed off, it is the
-    sign-on form.
+    sign-on form (or "create the first administrator" when there is no account yet).
     """
 
     def __init__(self, window: QWidget, session: OperatorSession) -> None:
@@ -456,7 +450,7 @@ class LockOverlay(QWidget):
         if state.operator is not None and state.locked is None:
             self.hide()
             return
-        mode = FormMode.UNLOCK if state.operator is not None else FormMode.SIGN_ON
+        mode = FormMode.UNLOCK if state.operator is not None else _signed_off_mode(self.session)
         if mode is not self.form.mode or mode is FormMode.UNLOCK:
             self.form.name.clear()
             self.form.set_mode(mode)
@@ -465,6 +459,15 @@ class LockOverlay(QWidget):
         self.show()
         if self.window().isActiveWindow():
             self.form.focus_first()
+
+
+def _signed_off_mode(session: OperatorSession) -> FormMode:
+    """Sign on, or create the first administrator when there is no account yet."""
+    try:
+        return FormMode.FIRST_ADMIN if session.needs_first_admin() else FormMode.SIGN_ON
+    except OperatorError as exc:  # said again in the form when a sign-on is tried
+        log.error("operator accounts: %s", exc)
+        return FormMode.SIGN_ON
 
 
 def lock_shortcut(parent: QWidget, session: OperatorSession, key: str = "Ctrl+L") -> QShortcut:

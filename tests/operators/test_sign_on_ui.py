@@ -4,11 +4,13 @@ offscreen, in English and Chinese."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QPushButton, QVBoxLayout, QWidget
@@ -159,7 +161,9 @@ class _LaneWindow(QMainWindow):
         self.resize(900, 600)
 
 
-def test_lock_overlay_by_keyboard(loop: Any, qtbot: Any, tmp_path: Path) -> None:
+def test_lock_overlay_by_keyboard(loop: Any, qtbot: Any, tmp_path: Path,
+                                  caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
     session = OperatorSession(_store(tmp_path))
     win = _LaneWindow()
     qtbot.addWidget(win)
@@ -217,6 +221,9 @@ def test_lock_overlay_by_keyboard(loop: Any, qtbot: Any, tmp_path: Path) -> None
 
     loop.run_until_complete(scenario())
     session.close()
+    assert "console unlocked by zhang" in caplog.text
+    for secret in ("li-pass-1", "wang-pass", "zhang-pass", "$argon2"):
+        assert secret not in caplog.text
 
 
 def test_first_administrator_on_a_fresh_installation(
@@ -225,9 +232,13 @@ def test_first_administrator_on_a_fresh_installation(
     session = OperatorSession(store)
     screen = SignOnScreen(session)
     qtbot.addWidget(screen)
+    lane = _LaneWindow()
+    qtbot.addWidget(lane)
+    overlay = LockOverlay(lane, session)  # the lane windows ask for the same
+    lane.show()
     screen.show()
     form = screen.form
-    assert form.mode is FormMode.FIRST_ADMIN
+    assert form.mode is FormMode.FIRST_ADMIN is overlay.form.mode
     assert form.title.text() == "Create the first administrator"
 
     def type_in(name: str, first: str, again: str) -> None:
@@ -254,6 +265,9 @@ def test_first_administrator_on_a_fresh_installation(
         type_in("王芳", "first-pass", "first-pass")
         assert await got == Operator("王芳", Role.ADMIN)
         assert [(a.name, a.role) for a in store.accounts()] == [("王芳", Role.ADMIN)]
+        assert not overlay.isVisible()
+        session.sign_off()  # from now on, the lane windows ask for a sign-on
+        assert overlay.isVisible() and overlay.form.mode is FormMode.SIGN_ON
 
     loop.run_until_complete(scenario())
     session.close()
