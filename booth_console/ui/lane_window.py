@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -67,6 +67,9 @@ from booth_console.ui.widgets import (
     run_dialog,
     show_image,
 )
+
+if TYPE_CHECKING:
+    from booth_console.app.commands.find_entry import EntryFinder, EntryPick
 
 __all__ = ["LaneAsker", "LaneWindow"]
 
@@ -920,6 +923,31 @@ class LaneAsker:
             await run_dialog(res)
         finally:
             res.deleteLater()
+
+    async def find_entry(self, finder: EntryFinder) -> EntryPick | None:
+        from booth_console.app.commands.find_entry import EntryPick, no_entry_reasons
+        from booth_console.ui.find_entry_dialog import FindEntryDialog
+
+        win = self.win
+        dlg = FindEntryDialog(win, finder, win.subject(), win.images)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != FindEntryDialog.DialogCode.Accepted.value:
+                return None
+            pick = dlg.pick
+        finally:
+            dlg.deleteLater()
+        if pick is None or not dlg.no_entry:
+            return pick
+        warning = win.tr(
+            "No entry record for {plate}: take the flat fee of {fee} in cash. The barrier then "
+            "opens; the fee, your reason and the exit capture are recorded in the journal."
+        ).format(plate=finder.read or win.tr("this vehicle"), fee=yuan(finder.no_entry_fee))
+        reason = await self.enter_reason(win.tr("No entry record: flat fee"), warning,
+                                         no_entry_reasons())
+        if reason is None or not reason.strip():
+            return None
+        return EntryPick(no_entry_reason=reason.strip())
 
     def key_text(self, command: str) -> str:
         return self.win._key_text(command)
