@@ -116,7 +116,8 @@ class FindEntryDialog(QDialog):
 
         self.list = QListWidget(self)
         self.list.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.list.setMinimumWidth(420)
+        self.list.setMinimumWidth(360)
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.entry_image = ImageView(self.tr("Entry capture"), self)
         self.exit_image = ImageView(self.tr("No capture at this lane"), self)
@@ -279,11 +280,11 @@ class FindEntryDialog(QDialog):
 
     def _row_html(self, cand: Candidate) -> str:
         lane = cand.entry_lane_name or cand.entry_lane_no or "?"
-        sub = self.tr("entered {time} at {lane} · order {order}").format(
-            time=html.escape(cand.entry_time or "?"), lane=html.escape(lane),
-            order=html.escape(cand.order_no))
-        return (f"<div style='font-size:30px; font-weight:bold'>{plate_html(cand)}</div>"
-                f"<div style='font-size:15px'>{sub}</div>")
+        when = (cand.entry_time or "?")[5:16] if cand.entry_time else "?"  # MM-dd HH:mm
+        sub = self.tr("in {time} · {lane}").format(time=html.escape(when),
+                                                  lane=html.escape(lane))
+        return (f"<div style='font-size:32px; font-weight:bold'>{plate_html(cand)}</div>"
+                f"<div style='font-size:16px'>{sub}</div>")
 
     def move_selection(self, key: int) -> None:
         """Arrow keys in the plate field move the list's selection."""
@@ -310,9 +311,9 @@ class FindEntryDialog(QDialog):
             self.details.setText("")
             self.entry_image.set_image(None)
             return
-        self.details.setText(self.tr("{plate} · entered {time} at {lane}").format(
+        self.details.setText(self.tr("{plate} · entered {time} at {lane} · order {order}").format(
             plate=cand.plate, time=cand.entry_time or "?",
-            lane=cand.entry_lane_name or cand.entry_lane_no or "?"))
+            lane=cand.entry_lane_name or cand.entry_lane_no or "?", order=cand.order_no))
         known = self._prices.get(cand.order_no)
         self.fee.setText(known or self.tr("Fee: …"))
         if known is None:

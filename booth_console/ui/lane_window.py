@@ -520,9 +520,11 @@ class LaneWindow(QWidget):
             self.amount_caption.setText(self.tr("No entry record — nothing to charge"))
             what = (self.tr("No entry record for {plate}.").format(plate=order.plate) if order.plate
                     else self.tr("The plate was not read, so no entry record can be found."))
-            hint = self.tr("{what} Check the vehicle and its ticket. {open} opens the barrier "
-                           "(recorded in the journal); {refresh} reads the lane again.").format(
-                what=what, open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
+            hint = self.tr("{what} {find} finds its entry among the vehicles in the lot (or "
+                           "charges the flat fee). {open} opens the barrier (recorded in the "
+                           "journal); {refresh} reads the lane again.").format(
+                what=what, find=self._key_text("find_entry"), open=self._key_text("open_gate"),
+                refresh=self._key_text("refresh"))
         for lab in self.detail_labels.values():
             lab.setText("—")
         self.breakdown.setText("")

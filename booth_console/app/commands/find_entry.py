@@ -110,6 +110,23 @@ def _when() -> str:
     return dt.datetime.now().strftime(DATE_FMT)
 
 
+async def opening_capture(ctx: CommandContext, lane_no: str, fallback: str = "") -> str:
+    """The capture of the barrier opening just sent at ``lane_no``: the newest gate-release
+    record's PassageImageUrl (``GateRelease`` query), else ``fallback`` (best effort: a failed
+    query is logged, never raised)."""
+    from booth_console.client import condition
+    from booth_console.errors import BoothError
+
+    try:
+        page = await ctx.client.query_gate_releases(
+            [condition("PassageLaneNo", 0, lane_no)], page_size=1, order_by="Uid", order_type=1)
+    except BoothError as exc:
+        log.info("lane %s: no gate-release capture: %s", lane_no, exc)
+        return fallback
+    rec = page.results[0] if page.results else None
+    return (rec.passage_image_url if rec is not None else "") or fallback
+
+
 async def correct_entry(
     ctx: CommandContext, lane: LaneController, candidate: Candidate, *, read: str,
     lane_order_no: str = "", close_lane_order: bool = False, exit_capture: str = "",
@@ -193,10 +210,15 @@ async def charge_no_entry_fee(
         "Amount": str(fee), "PaymentMethod": "cash", "Reason": reason.strip(),
         "OperatorName": ctx.operator, "ExitCapture": exit_capture, "At": _when(),
     }
-    await ctx.journal_action(lane.lane_no, "no_entry_fee", request)
     gate = {"LaneNo": lane.lane_no, "Status": 1, "OperatorName": ctx.operator}
-    result = await send_once(ctx, lane.lane_no, "open_gate", gate,
-                             ctx.client.set_gate(lane.lane_no, 1, ctx.operator))
+    try:
+        result = await send_once(ctx, lane.lane_no, "open_gate", gate,
+                                 ctx.client.set_gate(lane.lane_no, 1, ctx.operator))
+    except Exception as exc:  # the fee is journaled all the same: the cash was taken
+        await ctx.journal_action(lane.lane_no, "no_entry_fee", request, error=exc)
+        raise
+    request["ExitCapture"] = await opening_capture(ctx, lane.lane_no, exit_capture)
+    await ctx.journal_action(lane.lane_no, "no_entry_fee", request, result=result)
     lane.request_refresh()
     return result
 
@@ -262,17 +284,23 @@ async def release_unread(
                 f"{payment_order_no or '(nothing due)'}; found by {ctx.operator}")])
     closed = await send_once(ctx, lane.lane_no, "find_entry_close", close.wire(),
                              ctx.client.notice(ep.PARKING_ORDER_NOTICE, close))
-    await ctx.journal_action(lane.lane_no, "find_entry", {
+    row = {
         "LaneNo": lane.lane_no, "OperatorName": ctx.operator,
         "OldPlate": candidate.plate, "NewPlate": "", "OrderNo": candidate.order_no,
         "ExitOrderNo": None, "PaymentOrderNo": payment_order_no or None,
         "Reason": "plate not read at the exit",
         "EntryCapture": candidate.entry_image_url or "", "ExitCapture": exit_capture,
         "At": _when(),
-    }, result=closed)
+    }
     gate = {"LaneNo": lane.lane_no, "Status": 1, "OperatorName": ctx.operator}
-    result = await send_once(ctx, lane.lane_no, "open_gate", gate,
-                             ctx.client.set_gate(lane.lane_no, 1, ctx.operator))
+    try:
+        result = await send_once(ctx, lane.lane_no, "open_gate", gate,
+                                 ctx.client.set_gate(lane.lane_no, 1, ctx.operator))
+    except Exception:
+        await ctx.journal_action(lane.lane_no, "find_entry", row, result=closed)
+        raise
+    row["ExitCapture"] = await opening_capture(ctx, lane.lane_no, exit_capture)
+    await ctx.journal_action(lane.lane_no, "find_entry", row, result=closed)
     lane.request_refresh()
     return result
 
