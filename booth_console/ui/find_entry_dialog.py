@@ -281,7 +281,7 @@ class FindEntryDialog(QDialog):
     def _row_html(self, cand: Candidate) -> str:
         lane = cand.entry_lane_name or cand.entry_lane_no or "?"
         when = (cand.entry_time or "?")[5:16] if cand.entry_time else "?"  # MM-dd HH:mm
-        sub = self.tr("in {time} · {lane}").format(time=html.escape(when),
+        sub = self.tr("entered {time} · {lane}").format(time=html.escape(when),
                                                   lane=html.escape(lane))
         return (f"<div style='font-size:32px; font-weight:bold'>{plate_html(cand)}</div>"
                 f"<div style='font-size:16px'>{sub}</div>")

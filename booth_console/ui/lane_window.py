@@ -927,7 +927,11 @@ class LaneAsker:
             res.deleteLater()
 
     async def find_entry(self, finder: EntryFinder) -> EntryPick | None:
-        from booth_console.app.commands.find_entry import EntryPick, no_entry_reasons
+        from booth_console.app.commands.find_entry import (
+            EntryPick,
+            no_entry_reasons,
+            no_entry_texts,
+        )
         from booth_console.ui.find_entry_dialog import FindEntryDialog
 
         win = self.win
@@ -941,12 +945,8 @@ class LaneAsker:
             dlg.deleteLater()
         if pick is None or not dlg.no_entry:
             return pick
-        warning = win.tr(
-            "No entry record for {plate}: take the flat fee of {fee} in cash. The barrier then "
-            "opens; the fee, your reason and the exit capture are recorded in the journal."
-        ).format(plate=finder.read or win.tr("this vehicle"), fee=yuan(finder.no_entry_fee))
-        reason = await self.enter_reason(win.tr("No entry record: flat fee"), warning,
-                                         no_entry_reasons())
+        title, warning = no_entry_texts(finder.read, finder.no_entry_fee)
+        reason = await self.enter_reason(title, warning, no_entry_reasons())
         if reason is None or not reason.strip():
             return None
         return EntryPick(no_entry_reason=reason.strip())

@@ -21,6 +21,7 @@ import datetime as dt
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from booth_console.app.commands.base import (
@@ -45,6 +46,7 @@ __all__ = [
     "charge_no_entry_fee",
     "correct_entry",
     "no_entry_reasons",
+    "no_entry_texts",
 ]
 
 log = logging.getLogger("booth_console.commands")
@@ -104,6 +106,14 @@ def no_entry_reasons() -> tuple[str, ...]:
         _tr("Entry camera fault: flat fee"),
         _tr("Vehicle entered behind another: flat fee"),
     )
+
+
+def no_entry_texts(read: str, fee: Decimal) -> tuple[str, str]:
+    """The title and warning of the reason dialog for the flat fee (``read``: the plate read)."""
+    warning = _tr("No entry record for {plate}: take the flat fee of {fee} in cash. The barrier "
+                  "then opens; the fee, your reason and the exit capture are recorded in the "
+                  "journal.").format(plate=read or _tr("this vehicle"), fee=yuan(fee))
+    return _tr("No entry record: flat fee"), warning
 
 
 def _when() -> str:
