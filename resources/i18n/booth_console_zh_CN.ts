@@ -649,8 +649,13 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/find_entry.py"/>
-        <source>The exit read made order {order} of its own. Close it, so that this vehicle's order {entry} (entered {at}) is charged instead?</source>
-        <translation>出口识别生成了单独的订单 {order}。是否将其关闭，改为对该车的订单 {entry}（入场 {at}）收费？</translation>
+        <source>This lane shows order {order} ({plate}, entered {at}), made or matched by the exit read. Close it, so that this vehicle's order {entry} ({entry_plate}, entered {entry_at}) is charged instead?</source>
+        <translation>本车道显示的订单 {order}（{plate}，入场 {at}）由出口识别生成或匹配。是否将其关闭，改为对该车的订单 {entry}（{entry_plate}，入场 {entry_at}）收费？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/find_entry.py"/>

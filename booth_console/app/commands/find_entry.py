@@ -266,12 +266,18 @@ async def find_entry(op: Operation) -> Outcome[Any]:
     if not finder.read:
         return await _charge_unread(op, finder, cand)
     other = finder.lane_order_no if finder.lane_order_no != cand.order_no else ""
+    shown = lane.order
     if other and not await op.ask.confirm(
             _tr("Close the exit's order"),
-            _tr("The exit read made order {order} of its own. Close it, so that this vehicle's "
-                "order {entry} (entered {at}) is charged instead?").format(
-                order=other, entry=cand.order_no, at=cand.entry_time or "?")):
-        return Outcome.cancelled()
+            _tr("This lane shows order {order} ({plate}, entered {at}), made or matched by the "
+                "exit read. Close it, so that this vehicle's order {entry} ({entry_plate}, "
+                "entered {entry_at}) is charged instead?").format(
+                order=other, plate=shown.plate if shown is not None else "?",
+                at=(shown.entry_time if shown is not None else "") or "?",
+                entry=cand.order_no, entry_plate=cand.plate, entry_at=cand.entry_time or "?")):
+        text = _tr("Nothing was changed.")
+        ctx.messages.info(text, lane_no=op.lane_no)
+        return Outcome.cancelled(text)
     return await op.runner.run(
         op.lane_no, "find_entry", correct_entry, lane, cand, read=finder.read,
         lane_order_no=finder.lane_order_no, close_lane_order=bool(other),
