@@ -151,6 +151,12 @@ def test_no_entry_record_charged_the_flat_fee(loop: Any, tmp_path: Path, qtbot: 
         ctl, win = stack.lane("2"), console.lane_windows["2"]
         await stack.sim.arrive("2", "晋K31597")  # never entered
         await wait_until(lambda: ctl.order is not None and ctl.order.plate == "晋K31597")
+        # Esc leaves: nothing sent, nothing journaled
+        dlg = await _open_dialog(stack, console, qtbot)
+        qtbot.keyClick(dlg.plate, Qt.Key.Key_Escape)
+        await wait_until(lambda: not dlg.isVisible())
+        win.last_dialog = None  # the closed dialog is deleted
+        assert await stack.session.journal.recent_actions() == []
         dlg = await _open_dialog(stack, console, qtbot)
         assert await _found(dlg) == []
         assert "¥20.00" in dlg.flat_button.text()
