@@ -66,6 +66,8 @@ def test_misread_plate_found_corrected_charged_and_leaves(loop: Any, tmp_path: P
         assert ctl.order is not None and ctl.order.order_no == ""
         dlg = await _open_dialog(stack, console, qtbot)
         assert dlg.plate.text() == "粤BB0261"
+        need = dlg.layout().minimumSize()  # fits a 1366x768 screen less taskbar and title bar
+        assert need.width() <= 1362 and need.height() <= 694, need
         plates = await _found(dlg)
         assert TRUE in plates[:3]
         for _ in range(plates.index(TRUE)):
