@@ -226,6 +226,8 @@ class BoothConfig:
                                       "lane of the booth")
     operator: str = _setting("attendant", "attendant name written with every action",
                              check=_not_blank)
+    lock_after_idle_min: int = _setting(15, "lock the console after this many minutes without a "
+                                        "key or click (0: never)", lo=0, hi=24 * 60)
     language: str = _setting("", '"en", "zh_CN", or "" for the system locale',
                              choices=("", "en", "zh_CN"))
     virtual_plate_prefix: str = _setting("无", "no-plate entries get this prefix + 6 characters",
