@@ -33,10 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--listener-port", type=int, default=0, help="callback listener port (default: any)")
     parser.add_argument("--traffic", type=float, default=6.0, metavar="N",
                         help="simulated vehicles per minute (default 6; 0 for none)")
-    parser.add_argument("--misread-rate", type=float, default=0.15, metavar="R",
-                        help="share of exits whose plate the camera misreads (default 0.15)")
-    parser.add_argument("--no-entry-rate", type=float, default=0.05, metavar="R",
-                        help="share of exits by vehicles without an entry record (default 0.05)")
+    parser.add_argument("--misread-rate", type=float, default=0.3, metavar="R",
+                        help="share of exits whose plate the camera misreads (default 0.3)")
+    parser.add_argument("--no-entry-rate", type=float, default=0.1, metavar="R",
+                        help="share of exits by vehicles without an entry record (default 0.1)")
     parser.add_argument("--lanes", help="comma-separated lane numbers to open windows for (default: all)")
     parser.add_argument("--operator", default="demo", help="attendant name (default: demo)")
     parser.add_argument("--lang", choices=("en", "zh_CN"), help="language (default: the system locale)")
