@@ -86,6 +86,13 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo; returns the exit code."""
     from booth_console.config import BoothConfig, Config, ListenerConfig
 
+    import sys
+
+    for name in ("misread_rate", "no_entry_rate"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            print(f"booth-console demo: --{name.replace('_', '-')} must be between 0 and 1",
+                  file=sys.stderr)
+            return 2
     folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="booth-console-demo-"))
     lanes = tuple(x.strip() for x in args.lanes.split(",") if x.strip()) if args.lanes else ()
     base_cfg = Config(
