@@ -84,9 +84,9 @@ async def _open_find_entry(wait_s: float = 30.0) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo; returns the exit code."""
-    from booth_console.config import BoothConfig, Config, ListenerConfig
-
     import sys
+
+    from booth_console.config import BoothConfig, Config, ListenerConfig
 
     for name in ("misread_rate", "no_entry_rate"):
         if not 0.0 <= getattr(args, name) <= 1.0:
