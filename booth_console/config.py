@@ -241,6 +241,10 @@ class BoothConfig:
     attention_sound: bool = _setting(True, "beep when a lane needs the attendant")
     override_reasons: tuple[str, ...] = _setting(
         (), "fee override reasons offered as presets; empty: the built-in ones (translated)")
+    no_entry_fee: float = _setting(
+        0.0, "flat fee (yuan) for a vehicle leaving without an entry record, offered by find "
+        "entry (F8) with a reason; 0: not offered", lo=0.0, hi=100_000.0,
+        check=lambda v: "must have at most two decimals" if round(v, 2) != v else "")
     payment_method_keys: tuple[str, ...] = _setting(
         DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
         "payment dialog, in key order", check=_payment_method_keys)

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -149,6 +150,7 @@ class Session:
             virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
             payment_retry=payment_retry or RetryPolicy(),
             override_reasons=cfg.booth.override_reasons,
+            no_entry_fee=Decimal(str(cfg.booth.no_entry_fee)),
         )
         outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)

@@ -568,6 +568,136 @@
         <translation>改价</translation>
     </message>
     <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record found: flat fee</source>
+        <translation>查无入场记录：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Entry camera fault: flat fee</source>
+        <translation>入口相机故障：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Vehicle entered behind another: flat fee</source>
+        <translation>跟车入场：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record for {plate}: take the flat fee of {fee} in cash. The barrier then opens; the fee, your reason and the exit capture are recorded in the journal.</source>
+        <translation>车牌 {plate} 无入场记录：请收取现金固定费用 {fee}。随后道闸抬起；费用、原因和出口抓拍将记入操作日志。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>this vehicle</source>
+        <translation>该车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record: flat fee</source>
+        <translation>无入场记录：固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No plate was read at this lane, so the parking server cannot match the vehicle to an entry: type the plate the camera should have read, then pick the entry.</source>
+        <translation>本车道未识别到车牌，停车场服务器无法为该车匹配入场记录：请输入相机应识别的车牌，再选择入场记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>The lane shows order {order}: it must be closed first.</source>
+        <translation>车道当前显示订单 {order}：须先将其关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>The parking server does not show order {order} at this lane yet (it shows {now}). Refresh (F5) and try again.</source>
+        <translation>停车场服务器尚未在本车道显示订单 {order}（当前为 {now}）。请刷新（F5）后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No flat fee is configured for vehicles without an entry record ([booth] no_entry_fee).</source>
+        <translation>未配置无入场记录车辆的固定收费（[booth] no_entry_fee）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>This lane shows order {order}: charge it with F4.</source>
+        <translation>本车道显示订单 {order}：请按 F4 收费。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Opening the barrier…</source>
+        <translation>正在开闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Flat fee {fee} recorded ({why}); the barrier opens.</source>
+        <translation>已记录固定收费 {fee}（{why}），道闸抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Close the exit's order</source>
+        <translation>关闭出口订单</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>This lane shows order {order} ({plate}, entered {at}), made or matched by the exit read. Close it, so that this vehicle's order {entry} ({entry_plate}, entered {entry_at}) is charged instead?</source>
+        <translation>本车道显示的订单 {order}（{plate}，入场 {at}）由出口识别生成或匹配。是否将其关闭，改为对该车的订单 {entry}（{entry_plate}，入场 {entry_at}）收费？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Correcting the order…</source>
+        <translation>正在更正订单…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Order {order} ({plate}) is now this lane's: press {pay} to charge it.</source>
+        <translation>订单 {order}（{plate}）已成为本车道的订单：按 {pay} 收费。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Find entry</source>
+        <translation>查找入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Reading the fee…</source>
+        <translation>正在读取费用…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Fee read.</source>
+        <translation>已读取费用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Sending the payment…</source>
+        <translation>正在发送支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Payment confirmed ({pno}).</source>
+        <translation>支付已确认（{pno}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Order {order} ({plate}) paid and closed; the barrier opens.</source>
+        <translation>订单 {order}（{plate}）已支付并关闭，道闸抬起。</translation>
+    </message>
+    <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
         <translation>地感上有车辆。仍要落闸吗？</translation>
@@ -581,11 +711,6 @@
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>Keep the barrier open for every vehicle on this lane?</source>
         <translation>将本车道道闸设为常开，所有车辆直接通行吗？</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/gate.py"/>
-        <source>Opening the barrier…</source>
-        <translation>正在开闸…</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -854,11 +979,6 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/payment.py"/>
-        <source>Sending the payment…</source>
-        <translation>正在发送支付…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/payment.py"/>
         <source>Amount due changed</source>
         <translation>应收金额已变化</translation>
     </message>
@@ -922,6 +1042,129 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Other:</source>
         <translation>其他：</translation>
+    </message>
+</context>
+<context>
+    <name>FindEntryDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Find entry</source>
+        <translation>查找入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>nothing read</source>
+        <translation>未识别</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Read at the exit: {plate}</source>
+        <translation>出口识别：{plate}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>type the plate or part of it</source>
+        <translation>输入车牌或其中一部分</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Searching…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Entry capture</source>
+        <translation>入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No capture at this lane</source>
+        <translation>本车道暂无抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Entry capture of the selected vehicle</source>
+        <translation>所选车辆的入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>This lane's exit capture</source>
+        <translation>本车道出口抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Enter: this is the vehicle</source>
+        <translation>Enter：就是这辆车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Ctrl+N: no entry record, flat fee {fee}</source>
+        <translation>Ctrl+N：无入场记录，固定收费 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Ctrl+R: free release</source>
+        <translation>Ctrl+R：免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Esc: leave</source>
+        <translation>Esc：退出</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>The search failed: {error}</source>
+        <translation>查找失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>{n} candidates, closest first. Arrows choose, Enter picks.</source>
+        <translation>{n} 个候选，最接近的在前。方向键选择，Enter 确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No vehicle in the lot fits this plate. Correct it, or: no entry record (Ctrl+N).</source>
+        <translation>场内没有与此车牌相符的车辆。请更正车牌，或：无入场记录（Ctrl+N）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No vehicle in the lot.</source>
+        <translation>场内没有车辆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>(Only part of the lot was searched: type more characters.)</source>
+        <translation>（只查找了部分场内车辆：请输入更多字符。）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>entered {time} · {lane}</source>
+        <translation>入场 {time} · {lane}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>{plate} · entered {time} at {lane} · order {order}</source>
+        <translation>{plate} · {time} 从 {lane} 入场 · 订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Fee: …</source>
+        <translation>费用：…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No entry capture</source>
+        <translation>无入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Would pay {fee}</source>
+        <translation>应付 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Fee unknown: {error}</source>
+        <translation>费用未知：{error}</translation>
     </message>
 </context>
 <context>
@@ -1299,8 +1542,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>{what} Check the vehicle and its ticket. {open} opens the barrier (recorded in the journal); {refresh} reads the lane again.</source>
-        <translation>{what}请核实车辆及其票据。按 {open} 抬杆（记入操作日志）；按 {refresh} 重新读取车道。</translation>
+        <source>{what} {find} finds its entry among the vehicles in the lot (or charges the flat fee). {open} opens the barrier (recorded in the journal); {refresh} reads the lane again.</source>
+        <translation>{what}按 {find} 在场内车辆中查找其入场记录（或按固定收费）。按 {open} 抬杆（记入操作日志）；按 {refresh} 重新读取车道。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>

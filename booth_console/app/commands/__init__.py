@@ -7,13 +7,22 @@
 * :mod:`.payment` — taking a payment (delivered by :mod:`booth_console.app.outbox`);
 * :mod:`.fee` — fee override; :mod:`.no_plate` — no-plate entry;
 * :mod:`.offline` — offline cash payments, settling them, manual openings;
+* :mod:`.find_entry` — the entry of a misread or unread plate, the flat fee without one;
 
 Safety rules (docs/PROTOCOL.md): gate commands are sent once and never replayed; closing the
 barrier while the ground loop reports a vehicle, and toggling keep-open, ask first; a payment is
 journaled as pending before it is sent and delivered until the server answers definitively.
 """
 
-from booth_console.app.commands import copy_plate, fee, gate, no_plate, offline, payment
+from booth_console.app.commands import (
+    copy_plate,
+    fee,
+    find_entry,
+    gate,
+    no_plate,
+    offline,
+    payment,
+)
 from booth_console.app.commands.base import (
     DATE_FMT,
     Asker,
@@ -83,6 +92,7 @@ __all__ = [
     "default_reasons",
     "describe_error",
     "fee",
+    "find_entry",
     "gate",
     "generate_virtual_plate",
     "new_payment_order_no",

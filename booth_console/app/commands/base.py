@@ -25,6 +25,7 @@ from booth_console.errors import ApiError, BoothError, TransportError
 
 if TYPE_CHECKING:
     from booth_console.app.booth import TypeChoice
+    from booth_console.app.commands.find_entry import EntryFinder, EntryPick
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
     from booth_console.app.snapshots import OrderSnapshot
     from booth_console.client import ParkingClient
@@ -155,6 +156,10 @@ class Asker(Protocol):
     async def show_entry(self, plate: str, order_no: str, msg: str) -> None:
         """Show a created entry (the virtual plate and order number) until acknowledged."""
 
+    async def find_entry(self, finder: EntryFinder) -> EntryPick | None:
+        """The in-lot order of the vehicle at the exit, searched with ``finder``, or what to
+        do without one (``None``: the attendant left with Esc)."""
+
     def key_text(self, command: str) -> str:
         """The key bound to ``command``, as the attendant reads it (``""``: none)."""
 
@@ -181,6 +186,8 @@ class CommandContext:
     offline_taken: dict[str, Any] = dc_field(default_factory=dict)
     #: order no. -> who lowered its fee and why (shown beside the amount)
     fee_notes: dict[str, str] = dc_field(default_factory=dict)
+    #: flat fee for a vehicle without an entry record (``[booth] no_entry_fee``; 0: not offered)
+    no_entry_fee: Decimal = Decimal(0)
 
     async def journal_action(
         self, lane_no: str | None, action: str, request: dict[str, Any],

@@ -81,6 +81,9 @@ class Orders(Fees):
             Remarks=order["Remarks"]), v.image_path)
         self._spaces_callback()
 
+    def _in_lot_order_changed(self, order_no: str) -> None:
+        """Hook: an in-lot order's plate was corrected (``Vehicles`` matches waiting exits)."""
+
     def _close_order(self, order: sqlite3.Row, remarks: str, *, status: int = 202) -> None:
         self.store.update("ParkingOrder", "Uid", order["Uid"], dict(
             OrderStatus=status, ExitTime=format_time(self.now()),

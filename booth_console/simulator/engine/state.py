@@ -51,6 +51,8 @@ class LaneVehicle:
     manual_release: str | None = None
     manual_operator: str | None = None
     qr_due: float | None = None
+    #: the plate on the vehicle when the exit camera misread it (``plate`` is the read)
+    true_plate: str | None = None
 
 
 @dataclass
