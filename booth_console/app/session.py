@@ -149,9 +149,12 @@ class Session:
             virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
             payment_retry=payment_retry or RetryPolicy(),
             override_reasons=cfg.booth.override_reasons,
+            free_release_reasons=cfg.booth.free_release_reasons,
+            reason_for_every_opening=cfg.booth.reason_for_every_opening,
         )
         outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)
+        runner.busy_changed.connect(booth.openings.note_command)
         images = ImageLoader()
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
