@@ -77,6 +77,12 @@ def _autostart() -> ModuleType:
     return autostart
 
 
+def _operators() -> ModuleType:
+    from booth_console.tools import operators
+
+    return operators
+
+
 def _diagnose() -> ModuleType:
     from booth_console.tools import diagnose
 
@@ -95,6 +101,7 @@ COMMANDS: dict[str, tuple[Callable[[], ModuleType], str]] = {
     "self-test": (_self_test, "check that this installation can run (Qt, loop, listener, translation)"),
     "setup": (_setup, "first-run setup wizard, or --check a configuration headless"),
     "autostart": (_autostart, "start the console at login: on, off or status"),
+    "operators": (_operators, "operator accounts: add, list, passwd, disable, enable"),
     "diagnose": (_diagnose, "write a zip for support: versions, masked configuration, logs, journal check"),
 }
 

@@ -34,6 +34,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from booth_console.errors import ConfigError
+from booth_console.protocol.limits import CALLBACK_INTERVAL_MAX, CALLBACK_INTERVAL_MIN
 
 __all__ = [
     "DEFAULT_SHORTCUTS",
@@ -196,7 +197,8 @@ class ListenerConfig:
         30, "with register_callbacks: register again every this many minutes (0: only at "
         "start and when the server comes back after an outage)", lo=0, hi=1440)
     callback_interval_ms: int = _setting(1000, "callback processing interval sent with the "
-                                         "registration", lo=200, hi=600_000)
+                                         "registration", lo=CALLBACK_INTERVAL_MIN,
+                                         hi=CALLBACK_INTERVAL_MAX)
     max_body_bytes: int = _setting(16 * 1024 * 1024, "largest callback body accepted (captures "
                                    "travel as Base64)", lo=64 * 1024, hi=256 * 1024 * 1024)
     timestamp_window_s: int = _setting(600, "callbacks whose TimeStamp is further than this "
@@ -233,6 +235,8 @@ class BoothConfig:
                                       "lane of the booth")
     operator: str = _setting("attendant", "attendant name written with every action",
                              check=_not_blank)
+    lock_after_idle_min: int = _setting(15, "lock the console after this many minutes without a "
+                                        "key or click (0: never)", lo=0, hi=24 * 60)
     language: str = _setting("", '"en", "zh_CN", or "" for the system locale',
                              choices=("", "en", "zh_CN"))
     virtual_plate_prefix: str = _setting("无", "no-plate entries get this prefix + 6 characters",

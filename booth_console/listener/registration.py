@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from booth_console.protocol import models as m
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind
+from booth_console.protocol.limits import CALLBACK_INTERVAL_MAX, CALLBACK_INTERVAL_MIN
 
 if TYPE_CHECKING:
     from booth_console.client import ApiResult, ParkingClient
@@ -69,8 +70,9 @@ async def register_callbacks(
     """
     if not public_url:
         raise ValueError("no public URL to register: set [listener] public_url")
-    if not 200 <= interval_ms <= 600_000:
-        raise ValueError("the callback interval must be between 200 and 600000 ms")
+    if not CALLBACK_INTERVAL_MIN <= interval_ms <= CALLBACK_INTERVAL_MAX:
+        raise ValueError(f"the callback interval must be between {CALLBACK_INTERVAL_MIN} and "
+                         f"{CALLBACK_INTERVAL_MAX} ms")
     rows = callback_table(public_url, kinds, interval_ms)
     log.warning("%s; registering %d callback(s) at %s", REPLACES_TABLE_WARNING, len(rows),
                 public_url.rstrip("/"))

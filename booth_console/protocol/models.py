@@ -47,6 +47,7 @@ from pydantic.alias_generators import to_pascal
 from booth_console.protocol import aes
 from booth_console.protocol import enums as _enums
 from booth_console.protocol.jsonutil import dumps, shortest_decimal
+from booth_console.protocol.limits import CALLBACK_INTERVAL_MAX, CALLBACK_INTERVAL_MIN
 from booth_console.protocol.timefmt import format_time, is_unset_time, parse_time
 
 T = TypeVar("T")
@@ -976,11 +977,6 @@ class CreateNoPlateResult(WireModel):
     """CreateNoPlate response Data: the new parking order number."""
 
     order_no: Str | None = None
-
-
-#: Limits of ``CallbackParam.interval`` in milliseconds.
-CALLBACK_INTERVAL_MIN = 200
-CALLBACK_INTERVAL_MAX = 600_000
 
 
 class CallbackParam(RequestModel):

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-__all__ = ["MIN_TIME", "TIME_FORMAT", "format_time", "is_unset_time", "parse_time"]
+__all__ = [
+    "MIN_TIME",
+    "REQUEST_TIME_FORMATS",
+    "TIME_FORMAT",
+    "format_time",
+    "is_unset_time",
+    "parse_request_time",
+    "parse_time",
+]
 
 #: The wire format of every date and time field.
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
@@ -17,7 +25,10 @@ TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
 #: .NET ``DateTime.MinValue`` as the parking software writes it for "no value".
 MIN_TIME = "0001-01-01 00:00:00"
 
-_FORMATS = (
+#: The date formats a server accepts in a request: the document's three
+#: (``yyyy-MM-dd HH:mm:ss``, ``yyyy-MM-dd HH:mm:ss:fff``, ``yyyy-MM-dd``) and the ISO variants
+#: .NET's parser also takes.
+REQUEST_TIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S",
     "%Y-%m-%d %H:%M:%S:%f",
     "%Y-%m-%d %H:%M:%S.%f",
@@ -25,8 +36,10 @@ _FORMATS = (
     "%Y-%m-%dT%H:%M:%S.%f",
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
 )
+
+#: What the console reads in answers and callbacks: those, and ``yyyy/MM/dd HH:mm:ss``.
+_FORMATS = (*REQUEST_TIME_FORMATS, "%Y/%m/%d %H:%M:%S")
 
 
 def is_unset_time(text: str | None) -> bool:
@@ -46,8 +59,22 @@ def parse_time(text: str | None) -> datetime | None:
     if is_unset_time(text):
         return None
     assert text is not None
+    return _parse(text, _FORMATS)
+
+
+def parse_request_time(text: str) -> datetime:
+    """Parse a request's date as a server does: one of :data:`REQUEST_TIME_FORMATS`, with no
+    "unset" value (``0001-01-01`` is a date like any other).
+
+    Raises:
+        ValueError: the text is not in one of those formats.
+    """
+    return _parse(text, REQUEST_TIME_FORMATS)
+
+
+def _parse(text: str, formats: tuple[str, ...]) -> datetime:
     stripped = text.strip()
-    for fmt in _FORMATS:
+    for fmt in formats:
         try:
             return datetime.strptime(stripped, fmt)
         except ValueError:

@@ -28,8 +28,9 @@ import aiohttp
 from booth_console.protocol import jsonutil
 from booth_console.protocol.callbacks import kind_by_index
 from booth_console.protocol.signing import sign_envelope
+from booth_console.protocol.timefmt import format_time
 from booth_console.simulator.ids import IdGen
-from booth_console.simulator.store import Store, fmt_time
+from booth_console.simulator.store import Store
 
 __all__ = ["IMAGE_FIELD_OF", "MAX_RETRIES", "CallbackPusher", "CallbackTarget"]
 
@@ -131,7 +132,7 @@ class CallbackPusher:
         # RetryCallback re-pushes) carries the same one, so that a receiver that already
         # recorded it (and whose answer was lost) recognises the retry as a duplicate.
         self._store.insert("_Callback", dict(
-            Idx=index, CreatedAt=fmt_time(self._now()), Data=jsonutil.dumps(data),
+            Idx=index, CreatedAt=format_time(self._now()), Data=jsonutil.dumps(data),
             ImagePath=image_path, Status="pending", Attempts=0,
             RequestId=self._ids.snowflake()))
         event = self._events.get(index)
@@ -198,7 +199,7 @@ class CallbackPusher:
                 self.delivered += 1
                 self._store.conn.execute(
                     "UPDATE _Callback SET Status = 'sent', Attempts = ?, SentAt = ?, "
-                    "LastError = NULL WHERE Id = ?", (attempts, fmt_time(self._now()), row["Id"]))
+                    "LastError = NULL WHERE Id = ?", (attempts, format_time(self._now()), row["Id"]))
                 continue
             self.failures += 1
             final = not retried or attempts > MAX_RETRIES

@@ -6,9 +6,10 @@ import random
 from datetime import datetime, timedelta
 
 from booth_console.protocol.aes import encrypt_field
+from booth_console.protocol.timefmt import format_time
 from booth_console.simulator import lot
 from booth_console.simulator.ids import IdGen
-from booth_console.simulator.store import Store, fmt_time
+from booth_console.simulator.store import Store
 
 __all__ = ["PROVINCES", "random_plate", "seed_lot", "stop_space_list"]
 
@@ -94,29 +95,29 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
                 OwnerLicense=encrypt_field(f"D{4400000 + i}"), OwnerAddress="1 Harbour Road",
                 PhoneNumber=encrypt_field(f"1380013{8000 + i}"),
                 Email=encrypt_field(f"owner{i + 1}@example.com"),
-                StartTime=fmt_time(start.replace(hour=0, minute=0, second=0, microsecond=0)),
-                EndTime=fmt_time(end.replace(hour=23, minute=59, second=59, microsecond=0)),
+                StartTime=format_time(start.replace(hour=0, minute=0, second=0, microsecond=0)),
+                EndTime=format_time(end.replace(hour=23, minute=59, second=59, microsecond=0)),
                 StoredVehicleBalance=balance, VehicleTypeNo=vt.no, VehicleTypeName=vt.name,
                 ParkingCardTypeNo=pt.no, ParkingCardTypeName=pt.name, OperatorName="admin",
-                CreationTime=fmt_time(start), Remarks="", Status=1, EnableOffline=1,
+                CreationTime=format_time(start), Remarks="", Status=1, EnableOffline=1,
                 IsDeleteOwner=False, StopSpaceList=stop_space_list(str(int(no) + 100)),
                 StatusText="Normal"))
         store.insert("BlackList", dict(
             No="BL1774695130227262", LicensePlateNumber="ABC123", OwnerName="",
-            PhoneNumber="", StartTime=fmt_time(now - 30 * day),
-            EndTime=fmt_time(now + 60 * day), Remarks="Unpaid fees", CreationTime=fmt_time(
+            PhoneNumber="", StartTime=format_time(now - 30 * day),
+            EndTime=format_time(now + 60 * day), Remarks="Unpaid fees", CreationTime=format_time(
                 now - 30 * day), OperatorName="admin", Status=1))
         schemes = [
             ("1774060298299591", "5 yuan off", "101", 5, 0, 0, None),
             ("1774060298299592", "1 hour free", "102", 0, 60, 0, None),
             ("1774060298299594", "20% off", "103", 0, 0, 8, None),
             ("1774060298299595", "Free until midnight", "104", 0, 0, 0,
-             fmt_time(now.replace(hour=23, minute=59, second=59, microsecond=0))),
+             format_time(now.replace(hour=23, minute=59, second=59, microsecond=0))),
         ]
         for no, name, typ, amount, duration, ratio, valid in schemes:
             store.insert("CouponScheme", dict(
                 No=no, Name=name, Type=typ, Amount=amount, Duration=duration, Ratio=ratio,
-                VaildTime=valid, Enable=1, Scene=2, CreationTime=fmt_time(now - 40 * day),
+                VaildTime=valid, Enable=1, Scene=2, CreationTime=format_time(now - 40 * day),
                 OperatorName="admin"))
         vt_choices = [v for v in lot.VEHICLE_TYPES[:5]]
         order_nos: list[tuple[str, str]] = []
@@ -130,7 +131,7 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
             order_no = f"{ids.number()}-{plate}"
             exited = i >= in_park
             row = dict(
-                OrderNo=order_no, LicensePlateNumber=plate, EntryTime=fmt_time(entry),
+                OrderNo=order_no, LicensePlateNumber=plate, EntryTime=format_time(entry),
                 ExitTime="0001-01-01 00:00:00", EntryLaneNo=lane.no, EntryLaneName=lane.name,
                 ExitLaneNo=None, ExitLaneName=None, EntryOperatorName="admin",
                 ExitOperatorName=None, ParkingAreaNo=lot.AREA_NO, ParkingAreaName=lot.AREA_NAME,
@@ -143,7 +144,7 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
                 exit_time = entry + timedelta(minutes=stay)
                 exit_lane = rng.choice([ln for ln in lot.LANES if not ln.entry])
                 due = _seed_fee(stay)
-                row.update(ExitTime=fmt_time(exit_time), ExitLaneNo=exit_lane.no,
+                row.update(ExitTime=format_time(exit_time), ExitLaneNo=exit_lane.no,
                            ExitLaneName=exit_lane.name, ExitOperatorName="admin",
                            OrderStatus=201, TotalAmountDue=due, TotalAmountPaid=due,
                            ExitImageUrl="")
@@ -153,23 +154,23 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
                         No=pay_no, OrderNo=order_no, LicensePlateNumber=plate, OrderType="5901",
                         SystemSpotNumber=None, VehicleTypeNo=vt.no, VehicleTypeName=vt.name,
                         ParkingCardTypeNo=pt.no, ParkingCardTypeName=pt.name,
-                        StartTime=fmt_time(entry), EndTime=fmt_time(exit_time),
+                        StartTime=format_time(entry), EndTime=format_time(exit_time),
                         BeforeEndTime=None, OwnerNo=None, OwnerName=None, TotalAmountDue=due,
                         TotalAmountPaid=due, DiscountAmount=0, StoredValueDeduction=0,
                         SelfMoney=0, OutReduceMoney=0, PaymentMethod="79001", PaymentStatus=1,
-                        EntryTime=fmt_time(entry), PaymentTime=fmt_time(exit_time),
+                        EntryTime=format_time(entry), PaymentTime=format_time(exit_time),
                         ParkingDuration=stay, Remarks=None, OperatorName="admin",
-                        CreationTime=fmt_time(exit_time), PaymentScene=0))
+                        CreationTime=format_time(exit_time), PaymentScene=0))
                     store.insert("PaymentOrderDetail", dict(
                         No=f"PD{ids.number()}-{plate}", OrderNo=order_no, PaymentOrderNo=pay_no,
-                        OrderDetailNo=None, StartTime=fmt_time(entry),
-                        EndTime=fmt_time(exit_time), TimeCount=stay, OrderType="5901",
+                        OrderDetailNo=None, StartTime=format_time(entry),
+                        EndTime=format_time(exit_time), TimeCount=stay, OrderType="5901",
                         AreaNo=lot.AREA_NO, AreaName=lot.AREA_NAME, LicensePlateNumber=plate,
                         VehicleTypeNo=vt.no, VehicleTypeName=vt.name, ParkingCardTypeNo=pt.no,
                         ParkingCardTypeName=pt.name, PaymentMethod="79001", TotalAmountDue=due,
                         TotalAmountPaid=due, DiscountAmount=0, PaymentStatus=1,
                         PassageLaneNo=exit_lane.no, Remarks=None,
-                        CreationTime=fmt_time(exit_time), OperatorName="admin",
+                        CreationTime=format_time(exit_time), OperatorName="admin",
                         StoredValueDeduction=0))
             store.insert("ParkingOrder", row)
             if not exited:
@@ -195,7 +196,7 @@ def seed_lot(store: Store, ids: IdGen, now: datetime, seed: int, base_url: str,
             store.insert("PlateCoupon", dict(
                 No=f"CF{ids.number()}", CouponSchemeNo=no, Type=typ, Value=value,
                 StartTime=None, EndTime=valid, OrderNo=order_no, LicensePlateNumber=plate,
-                BusinessName="Mall Cafe", CreationTime=fmt_time(now - timedelta(minutes=5)),
+                BusinessName="Mall Cafe", CreationTime=format_time(now - timedelta(minutes=5)),
                 Remarks=name))
         store.insert("_Meta", dict(Key="base_url", Value=base_url))
 

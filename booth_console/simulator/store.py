@@ -18,40 +18,29 @@ from pathlib import Path
 from typing import Any
 
 from booth_console.protocol.jsonutil import shortest_decimal
+from booth_console.protocol.timefmt import format_time, parse_request_time
 
 __all__ = [
     "ROUTES",
     "ParamError",
     "QuerySpec",
     "Store",
-    "fmt_time",
     "parse_time",
 ]
-
-TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S:%f", "%Y-%m-%d %H:%M:%S.%f",
-                "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d %H:%M", "%Y-%m-%d")
-
 
 class ParamError(ValueError):
     """A request parameter is invalid (ResultCode 1002); the message names the field."""
 
 
-def fmt_time(dt: datetime | None) -> str | None:
-    """``yyyy-MM-dd HH:mm:ss`` or ``None``."""
-    return None if dt is None else dt.strftime("%Y-%m-%d %H:%M:%S")
-
-
 def parse_time(text: Any, field: str) -> datetime:
-    """Parse one of the document's date formats; raise :class:`ParamError` naming the field."""
+    """Parse a request's date (:func:`~booth_console.protocol.timefmt.parse_request_time`);
+    raise :class:`ParamError` naming the field."""
     if not isinstance(text, str):
         raise ParamError(f"{field} must be a date string (yyyy-MM-dd HH:mm:ss)")
-    value = text.strip()
-    for form in TIME_FORMATS:
-        try:
-            return datetime.strptime(value, form)
-        except ValueError:
-            continue
-    raise ParamError(f"{field} '{text}' is not a valid date (yyyy-MM-dd HH:mm:ss)")
+    try:
+        return parse_request_time(text)
+    except ValueError:
+        raise ParamError(f"{field} '{text}' is not a valid date (yyyy-MM-dd HH:mm:ss)") from None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -381,7 +370,7 @@ def _db_value(value: Any) -> Any:
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, datetime):
-        return fmt_time(value)
+        return format_time(value)
     return value
 
 
@@ -445,7 +434,7 @@ def _typed(value: str, kind: str, field: str, label: str) -> Any:
             return int(number)
         return float(number)
     if kind == DATE:
-        return fmt_time(parse_time(text, f"{label}.Value (field {field})"))
+        return format_time(parse_time(text, f"{label}.Value (field {field})"))
     if kind == BOOL:
         lowered = text.lower()
         if lowered in ("true", "1"):

@@ -19,6 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from booth_console.protocol.jsonutil import shortest_decimal
+from booth_console.protocol.timefmt import format_time
 from booth_console.simulator.lot import AREA_NAME, AREA_NO, Tariff
 
 __all__ = ["Coupon", "Price", "block_fee", "compute_price", "stay_fee"]
@@ -102,8 +103,9 @@ def compute_price(
     base = dict(AreaNo=AREA_NO, AreaName=AREA_NAME, DiscountAmount=None, IsOverTime=0)
     if free:
         return Price(entry, calc, stay, Decimal(0), Decimal(0), Decimal(0), [dict(
-            base, StartTime=_t(entry), EndTime=_t(calc), CalcAmount=Decimal(0), FreeMinutes=0,
-            StayMinutes=stay, Remarks=f"Free of charge ({label})", IsCarExpire=0)], [], label)
+            base, StartTime=format_time(entry), EndTime=format_time(calc), CalcAmount=Decimal(0),
+            FreeMinutes=0, StayMinutes=stay, Remarks=f"Free of charge ({label})",
+            IsCarExpire=0)], [], label)
     charge_from = entry
     expired = 0
     if monthly_end is not None:
@@ -140,7 +142,7 @@ def compute_price(
     if expired:
         remarks += " (monthly record expired)"
     if gross_minutes <= tariff.free_minutes:
-        details.append(dict(base, StartTime=_t(charge_from), EndTime=_t(calc),
+        details.append(dict(base, StartTime=format_time(charge_from), EndTime=format_time(calc),
                             CalcAmount=Decimal(0), FreeMinutes=tariff.free_minutes,
                             StayMinutes=gross_minutes, Remarks=remarks + ": within free minutes",
                             IsCarExpire=expired))
@@ -155,8 +157,8 @@ def compute_price(
             note = remarks
             if amount == tariff.daily_cap and chunk > 60:
                 note += f" (daily cap {tariff.daily_cap})"
-            details.append(dict(base, StartTime=_t(block_start), EndTime=_t(block_end),
-                                CalcAmount=_money(amount),
+            details.append(dict(base, StartTime=format_time(block_start),
+                                EndTime=format_time(block_end), CalcAmount=_money(amount),
                                 FreeMinutes=tariff.free_minutes if first else 0,
                                 StayMinutes=chunk, Remarks=note, IsCarExpire=expired))
             block_start = block_end
@@ -167,7 +169,3 @@ def compute_price(
         details[-1]["DiscountAmount"] = _money(discount)
     return Price(entry, calc, stay, _money(gross), _money(discount), _money(fee), details,
                  applied, remarks)
-
-
-def _t(dt: datetime) -> str:
-    return dt.strftime("%Y-%m-%d %H:%M:%S")

@@ -2126,6 +2126,202 @@
     </message>
 </context>
 <context>
+    <name>SignOnForm</name>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Password again</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Sign on</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Enter your operator name and password.</source>
+        <translation>请输入操作员名称和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Sign on (Enter)</source>
+        <translation>登录（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Locked after {n} min without input.</source>
+        <translation>已 {n} 分钟无操作，自动锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{name} ({role}) is signed on. {name} or a supervisor can unlock the console.</source>
+        <translation>当前登录：{name}（{role}）。{name} 本人或主管可以解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Unlock (Enter)</source>
+        <translation>解锁（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Create the first administrator</source>
+        <translation>创建第一个管理员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>No operator accounts exist yet. Create the administrator's account; the administrator then adds the other operators.</source>
+        <translation>尚无操作员账户。请创建管理员账户，之后由管理员添加其他操作员。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Create and sign on (Enter)</source>
+        <translation>创建并登录（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>attendant</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Enter your operator name.</source>
+        <translation>请输入操作员名称。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Enter your password.</source>
+        <translation>请输入密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>The password needs at least {n} characters.</source>
+        <translation>密码至少需要 {n} 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>The password cannot be only spaces.</source>
+        <translation>密码不能只有空格。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>The two passwords differ. Type them again.</source>
+        <translation>两次输入的密码不一致，请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Checking…</source>
+        <translation>正在验证…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Wrong operator name or password.</source>
+        <translation>操作员名称或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>The account {name} is disabled. Ask an administrator.</source>
+        <translation>账户 {name} 已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Only {operator} or a supervisor can unlock the console.</source>
+        <translation>只有 {operator} 本人或主管可以解锁。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{name} is not a supervisor.</source>
+        <translation>{name} 不是主管。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>An administrator account exists already: sign on with it.</source>
+        <translation>管理员账户已存在，请用它登录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Someone else signed on meanwhile.</source>
+        <translation>其他人已在此期间登录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>This name or password cannot be used: use letters, digits and plain spaces.</source>
+        <translation>无法使用此名称或密码：请只使用字母、数字和普通空格。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>The operator accounts cannot be read. The details are in the log.</source>
+        <translation>无法读取操作员账户，详情见日志。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Sign-on failed. The details are in the log.</source>
+        <translation>登录失败，详情见日志。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{name} can try again now.</source>
+        <translation>{name} 现在可以重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Too many wrong passwords. {name} can try again in {time}.</source>
+        <translation>密码错误次数过多，{name} 需等待 {time} 后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{s} s</source>
+        <translation>{s} 秒</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{m} min {s} s</source>
+        <translation>{m} 分 {s} 秒</translation>
+    </message>
+</context>
+<context>
+    <name>SignOnScreen</name>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Booth Console · Sign on</source>
+        <translation>岗亭收费台 · 登录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Booth Console</source>
+        <translation>岗亭收费台</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Enter: next field and sign on · Esc: clear the password</source>
+        <translation>Enter：下一项并登录 · Esc：清除密码</translation>
+    </message>
+</context>
+<context>
     <name>TestPage</name>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>

@@ -11,8 +11,8 @@ import random
 from collections.abc import Iterable
 from datetime import timedelta
 
+from booth_console.protocol.timefmt import format_time as fmt_time
 from booth_console.simulator import Simulator, lot
-from booth_console.simulator.store import fmt_time
 
 
 def park_many(sim: Simulator, plates: Iterable[str], *, seed: int = 5, status: int = 200) -> int:

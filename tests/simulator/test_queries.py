@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from booth_console.protocol.endpoints import ENDPOINTS
-from booth_console.simulator.store import fmt_time
+from booth_console.protocol.timefmt import format_time as fmt_time
 from tests.simulator.helpers import raw, run, sim_and_client, simulator
 
 

@@ -1,0 +1,150 @@
+"""The journal file: SQLite pragmas and the schema, upgraded in order when it is opened.
+
+SQLite in WAL mode with ``synchronous=FULL``: a committed row survives a process kill and a
+power cut. The schema version lives in ``PRAGMA user_version``; :data:`MIGRATIONS` upgrades
+older files in order.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from pathlib import Path
+
+from booth_console.journal.errors import JournalError
+
+__all__ = ["MIGRATIONS", "connect", "is_damage"]
+
+log = logging.getLogger("booth_console.journal")
+
+#: Schema migrations; ``PRAGMA user_version`` is the number applied so far.
+MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE callbacks (
+        id            INTEGER PRIMARY KEY,
+        kind          TEXT NOT NULL,
+        request_id    TEXT,
+        body_hash     TEXT NOT NULL,
+        dedup_key     TEXT,              -- 'r:<RequestId>' or 'h:<body hash>', NULL unless accepted
+        nonce_key     TEXT,              -- '<Nonce>|<TimeStamp>' of accepted callbacks
+        received_at   REAL NOT NULL,
+        source        TEXT NOT NULL,
+        signature_ok  INTEGER NOT NULL,
+        result_code   INTEGER NOT NULL,
+        reason        TEXT NOT NULL DEFAULT '',
+        raw_body      BLOB NOT NULL,
+        image_paths   TEXT NOT NULL DEFAULT '{}',
+        processed     INTEGER NOT NULL DEFAULT 0,
+        processed_at  REAL
+    );
+    CREATE UNIQUE INDEX callbacks_dedup ON callbacks(dedup_key) WHERE dedup_key IS NOT NULL;
+    CREATE TABLE actions (
+        id           INTEGER PRIMARY KEY,
+        at           REAL NOT NULL,
+        operator     TEXT NOT NULL,
+        lane_no      TEXT,
+        action       TEXT NOT NULL,
+        request      TEXT NOT NULL,
+        result_code  INTEGER,
+        result_msg   TEXT,
+        result_id    TEXT
+    );
+    CREATE INDEX actions_action ON actions(action, at);
+    CREATE TABLE pending_payments (
+        payment_order_no TEXT PRIMARY KEY,
+        lane_no          TEXT NOT NULL,
+        order_no         TEXT NOT NULL,
+        request          TEXT NOT NULL,
+        operator         TEXT NOT NULL,
+        created_at       REAL NOT NULL,
+        attempts         INTEGER NOT NULL DEFAULT 0,
+        status           TEXT NOT NULL DEFAULT 'pending',
+        resolved_at      REAL,
+        result_code      INTEGER,
+        result_msg       TEXT
+    );
+    CREATE TABLE counters (
+        name  TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    );
+    """,
+    # 2: ``processed`` is now set once the application has taken a callback; files written
+    # before never set it, so their rows count as processed (not replayed at the next start).
+    """
+    UPDATE callbacks SET processed = 1, processed_at = received_at WHERE processed = 0;
+    CREATE INDEX callbacks_unprocessed ON callbacks(id) WHERE processed = 0 AND result_code = 200;
+    """,
+    # 3: offline cash payments (recorded while the server was unreachable, status 'offline'
+    # until checked against the order; 'review' when the check found a difference, with the
+    # reason; 'settled' once the attendant closed a review without sending).
+    """
+    ALTER TABLE pending_payments ADD COLUMN offline INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE pending_payments ADD COLUMN review TEXT;
+    ALTER TABLE pending_payments ADD COLUMN checked_at REAL;
+    """,
+    # 4: rejected requests are bounded summaries counted by repeats (REJECTED_BODY_BYTES,
+    # MAX_REJECTED_ROWS); rows written before keep their size, bodies are cut to the new bound
+    """
+    ALTER TABLE callbacks ADD COLUMN body_size INTEGER;
+    ALTER TABLE callbacks ADD COLUMN repeats INTEGER NOT NULL DEFAULT 1;
+    ALTER TABLE callbacks ADD COLUMN last_at REAL;
+    ALTER TABLE callbacks ADD COLUMN repeat_key TEXT;
+    UPDATE callbacks SET body_size = length(raw_body), raw_body = substr(raw_body, 1, 512)
+        WHERE result_code != 200;
+    CREATE INDEX callbacks_repeat ON callbacks(repeat_key) WHERE repeat_key IS NOT NULL;
+    CREATE INDEX callbacks_rejected ON callbacks(id) WHERE result_code != 200;
+    """,
+)
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """A corrupt or foreign file, as opposed to a locked one, a full disk or no permission."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return False
+    return isinstance(exc, sqlite3.DatabaseError)
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open the journal at ``path`` (creating it), set its pragmas and apply the migrations it
+    lacks.
+
+    Raises:
+        JournalError: it cannot be opened or used (``damaged`` when the file itself is bad), or
+            has a newer schema than this program.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    except (OSError, sqlite3.Error) as exc:
+        raise JournalError(f"cannot open the journal {path}: {exc}") from None
+    try:
+        # first, so that a journal another program holds locked is waited for
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        # freed and new pages are zeroed: nothing stale from earlier rows or from this
+        # process's memory lingers in the file's unused space
+        conn.execute("PRAGMA secure_delete=ON")
+        # temporary tables and statement journals in memory: a write needs no new file
+        # descriptor, so the journal keeps working when the process has none left
+        conn.execute("PRAGMA temp_store=MEMORY")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise JournalError(
+                f"the journal {path} was written by a newer Booth Console "
+                f"(schema {version}, this one knows {len(MIGRATIONS)})"
+            )
+        for number in range(version, len(MIGRATIONS)):
+            conn.executescript(
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
+                f"PRAGMA user_version={number + 1};\nCOMMIT;"
+            )
+            log.info("journal %s migrated to schema %d", path, number + 1)
+    except sqlite3.Error as exc:
+        conn.close()
+        raise JournalError(f"cannot use the journal {path}: {exc}",
+                           damaged=is_damage(exc)) from None
+    except JournalError:
+        conn.close()
+        raise
+    return conn
