@@ -139,8 +139,8 @@ class BoothService(QObject):
         self._orders: dict[str, str] = {}
         self._quiet_warned = False
         #: gate releases and exits nothing this booth did explains (``app/openings.py``)
-        self.openings = OpeningWatch(journal, booth.operator, kept_open=self._kept_open,
-                                     parent=self)
+        self.openings = OpeningWatch(journal, lambda: self.booth.operator,
+                                     kept_open=self._kept_open, parent=self)
         if hub is not None:
             self._connect_hub(hub)
 

@@ -20,7 +20,9 @@ closings are not openings) or an exit. It is **explained** when (docs/EXCEPTIONS
 Anything else is listed (:attr:`OpeningWatch.unexplained`) until the attendant annotates it
 with a reason; the listing and the annotation are journaled (``opening_unexplained``,
 ``opening_annotated``). When a command's opening is explained, the capture of its callback is
-journaled (``opening_capture``) beside the command's own row.
+journaled (``opening_capture``) beside the command's own row. A capture the server gives as a
+URL is copied into the journal's image folder first (the server's capture store is not ours to
+keep); one given as Base64 is there already.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ import itertools
 import logging
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -93,13 +95,14 @@ class OpeningWatch(QObject):
 
     changed = Signal(object)
 
-    def __init__(self, journal: Journal | None, operator: str, *,
+    def __init__(self, journal: Journal | None, operator: Callable[[], str], *,
                  kept_open: Callable[[str], bool] | None = None,
                  clock: Callable[[], float] = time.monotonic,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.journal = journal
-        self.operator = operator
+        #: who is on duty now (the name journaled with a listing or an annotation)
+        self.operator_of = operator
         self.kept_open = kept_open or (lambda _lane: False)
         self.window_s = EXPLAIN_WINDOW_S
         self.late_s = LATE_S
@@ -110,6 +113,14 @@ class OpeningWatch(QObject):
         self.unexplained: list[Opening] = []
         self._keys = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
+        #: keeps a copy of a capture URL (source, file name) -> the copy's path ("": failed);
+        #: set by the session (the image loader, into the journal's image folder)
+        self.keeper: Callable[[str, str], Awaitable[str]] | None = None
+
+    @property
+    def operator(self) -> str:
+        """The operator on duty."""
+        return self.operator_of()
 
     def __repr__(self) -> str:
         return f"<OpeningWatch unexplained={len(self.unexplained)}>"
@@ -197,6 +208,9 @@ class OpeningWatch(QObject):
                         o, plate=o.plate or plate, order_no=o.order_no or order_no,
                         capture=o.capture or capture)
                     self.changed.emit(list(self.unexplained))
+                    if not o.capture and capture:
+                        self._spawn(self._kept({"Capture": capture, "LaneNo": lane_no},
+                                               "opening_unexplained", o.key), "keep-capture")
                 return
 
     def _flag(self, opening: Opening) -> None:
@@ -204,7 +218,7 @@ class OpeningWatch(QObject):
         self.unexplained.append(opening)
         log.warning("lane %s: unexplained %s at %s (%s)", opening.lane_no, opening.kind,
                     opening.at, opening.plate or "no plate")
-        self._journal(opening.lane_no, "opening_unexplained", self._row(opening))
+        self._journal(opening.lane_no, "opening_unexplained", self._row(opening), opening.key)
         self.changed.emit(list(self.unexplained))
 
     def _evidence(self, note: _Note, callback: str, lane_no: str, at: str, plate: str,
@@ -249,26 +263,49 @@ class OpeningWatch(QObject):
                 "AbnormalPassType": o.abnormal_type or None,
                 "NotedAt": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
 
-    def _journal(self, lane_no: str, action: str, request: dict[str, Any]) -> None:
+    async def _kept(self, request: dict[str, Any], action: str, key: int | None) -> None:
+        """A capture URL in ``request`` is replaced by a copy kept in the journal's image
+        folder (``CaptureSource``: the URL); a listed opening shows the copy from then on."""
+        source = str(request.get("Capture") or "")
+        if self.keeper is None or not source.startswith(("http://", "https://")):
+            return
+        name = "-".join((action, str(request.get("LaneNo") or "lane"),
+                         dt.datetime.now().strftime("%Y%m%d-%H%M%S"), str(next(self._keys))))
+        kept = await self.keeper(source, name)
+        if not kept:
+            return
+        request["Capture"], request["CaptureSource"] = kept, source
+        if key is not None:
+            for i, o in enumerate(self.unexplained):
+                if o.key == key:
+                    self.unexplained[i] = dataclasses.replace(o, capture=kept)
+                    self.changed.emit(list(self.unexplained))
+
+    def _journal(self, lane_no: str, action: str, request: dict[str, Any],
+                 key: int | None = None) -> None:
         journal = self.journal
         if journal is None:
             return
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return
 
         async def write() -> None:
+            await self._kept(request, action, key)
             await journal.record_action(operator=self.operator, lane_no=lane_no, action=action,
                                         request=request, result_code=None, result_msg=None,
                                         result_id=None)
 
-        task = loop.create_task(write(), name=f"journal-{action}")
+        self._spawn(write(), f"journal-{action}")
+
+    def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        try:
+            task = asyncio.get_running_loop().create_task(coro, name=name)
+        except RuntimeError:
+            coro.close()
+            return
         self._tasks.add(task)
 
         def done(t: asyncio.Task[Any]) -> None:
             self._tasks.discard(t)
             if not t.cancelled() and t.exception() is not None:
-                log.error("cannot journal %s", action, exc_info=t.exception())
+                log.error("%s failed", name, exc_info=t.exception())
 
         task.add_done_callback(done)

@@ -155,7 +155,16 @@ class Session:
         outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)
         runner.busy_changed.connect(booth.openings.note_command)
+        booth.openings.operator_of = lambda: ctx.operator
         images = ImageLoader()
+        if journal is not None:
+            evidence = journal.images_dir / "evidence"
+
+            async def keep(source: str, name: str) -> str:
+                path = await images.keep(source, evidence, name)
+                return str(path) if path is not None else ""
+
+            booth.openings.keeper = keep
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
         if mqtt_side is not None:

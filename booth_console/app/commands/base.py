@@ -266,16 +266,17 @@ async def send_once(
 
 def capture_evidence(lane: LaneController) -> dict[str, Any]:
     """The capture shown at ``lane`` now, for a journal row: its file or URL, when it was
-    taken, what it shows (``Capture`` empty: none for the vehicle waiting). A capture saved from
-    a callback's Base64 image stays in the journal's image folder; a URL points at the parking
-    server's capture store."""
+    taken, what it shows (``Capture`` empty: none for the vehicle waiting), and the waiting
+    order's entry capture (``EntryCapture``). A capture saved from a callback's Base64 image
+    stays in the journal's image folder; a URL points at the parking server's capture store."""
     cap = lane.capture if lane.capture_is_current else None
     order = lane.order
+    entry = {"EntryCapture": order.entry_image_url if order is not None else ""}
     if cap is None:
         return {"Capture": "", "CaptureAt": None, "CaptureKind": None,
-                "CapturePlate": order.plate if order is not None else ""}
+                "CapturePlate": order.plate if order is not None else "", **entry}
     return {"Capture": cap.source, "CaptureAt": cap.at or None, "CaptureKind": cap.kind or None,
-            "CapturePlate": cap.plate}
+            "CapturePlate": cap.plate, **entry}
 
 
 # -- the runner --------------------------------------------------------------------------------

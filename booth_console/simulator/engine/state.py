@@ -51,6 +51,8 @@ class LaneVehicle:
     manual_release: str | None = None
     manual_operator: str | None = None
     qr_due: float | None = None
+    #: a free release: a zero payment after the lane fee was lowered to 0 (its Remarks)
+    free_pass_reason: str | None = None
 
 
 @dataclass
