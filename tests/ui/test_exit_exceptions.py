@@ -235,7 +235,7 @@ def test_an_opening_made_outside_is_flagged_and_annotated(loop: Any, tmp_path: P
         await wait_until(lambda: booth.openings_table.rowCount() == 1)
         assert booth.openings_box.isVisibleTo(booth)
         cells = [booth.openings_table.item(0, c).text() for c in range(4)]
-        assert "Exit B (4)" == cells[1] and cells[2] == "琼Z9303X"
+        assert cells[1] == "Exit B (4)" and cells[2] == "琼Z9303X"
         assert "admin" in cells[3]
         # the vehicle drives out: the same opening, listed once, now with the exit's capture
         # (a copy kept in the journal's image folder)
