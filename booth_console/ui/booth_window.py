@@ -239,13 +239,12 @@ class BoothWindow(QWidget):
         self.openings_table.currentCellChanged.connect(
             lambda r, _c, _pr, _pc: self._preview_opening(r))
         self.opening_capture = QLabel(self.tr("no capture"), self)
-        self.opening_capture.setFixedSize(240, 150)
+        self.opening_capture.setFixedSize(192, 120)
         self.opening_capture.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.opening_capture.setStyleSheet("QLabel { background: #263238; color: #ffffff; }")
         ob.addWidget(self.openings_table, 1)
         ob.addWidget(self.opening_capture)
         self.openings_box.setVisible(False)
-        right.addWidget(self.openings_box, 2)
         self._opening_images: dict[str, QPixmap] = {}
         areas_box = QGroupBox(self.tr("Free spaces"), self)
         ab = QVBoxLayout(areas_box)
@@ -273,6 +272,9 @@ class BoothWindow(QWidget):
         right.addWidget(pend_box)
         middle.addLayout(right, 2)
         root.addLayout(middle, 3)
+        # across the window, above the feed: shown only while some opening waits for a reason
+        self.openings_box.setMaximumHeight(210)
+        root.addWidget(self.openings_box, 1)
 
         feed_box = QGroupBox(self.tr("Live feed"), self)
         fb = QVBoxLayout(feed_box)
@@ -500,7 +502,7 @@ class BoothWindow(QWidget):
             return
 
         async def load() -> None:
-            image = await self.session.images.load(source, b"", 240, 150)
+            image = await self.session.images.load(source, b"", 192, 120)
             if image is None:
                 return
             self._opening_images[source] = QPixmap.fromImage(image)

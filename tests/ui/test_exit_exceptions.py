@@ -1,11 +1,13 @@
 """Exit exceptions through the keyboard, against the simulator: a free release with a reason
 (F9), a manual opening with a reason (F1 while an unpaid vehicle waits), and an opening made
 outside the console, flagged in the booth window and annotated there. Each leaves journal rows
-with the operator, the reason and a capture."""
+with the operator, the reason and a capture. ``EXCEPTION_SHOTS=<dir>`` saves screenshots there
+(windows the size of a 1366x768 screen)."""
 
 from __future__ import annotations
 
 import asyncio
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,18 @@ from booth_console.ui.dialogs import ReasonListDialog
 from tests.app.helpers import Stack, park_and_exit, wait_until
 from tests.ui.helpers import run_console
 from tests.ui.test_windows import _finished, activate
+
+
+#: a 1366x768 screen less the taskbar and the title bar
+SMALL = (1362, 694)
+
+
+def shot(widget: Any, name: str) -> None:
+    """Save a screenshot of ``widget`` when ``EXCEPTION_SHOTS`` names a directory."""
+    where = os.environ.get("EXCEPTION_SHOTS")
+    if where:
+        Path(where).mkdir(parents=True, exist_ok=True)
+        widget.grab().save(str(Path(where) / f"{name}.png"))
 
 
 async def _dialog(win: Any, kind: type) -> Any:
@@ -85,6 +99,7 @@ def test_free_release_with_a_reason(loop: Any, tmp_path: Path, qtbot: Any) -> No
         qtbot.keyClick(dlg.reasons, Qt.Key.Key_2)
         qtbot.keyClick(dlg.reasons, Qt.Key.Key_Tab)
         qtbot.keyClicks(dlg.text, "barrier arm jammed")
+        shot(dlg, "free-release-en")
         done = asyncio.ensure_future(_finished(stack, "free_release", 20))
         qtbot.keyClick(dlg.text, Qt.Key.Key_Return)
         _lane, _cmd, ok, released = await done
@@ -225,6 +240,7 @@ def test_an_opening_made_outside_is_flagged_and_annotated(loop: Any, tmp_path: P
                                                           language: str) -> None:
     async def body(stack: Stack, console: Console) -> None:
         booth = console.booth_window
+        booth.resize(*SMALL)
         ctl = await _waiting_unpaid(stack, "琼Z9303X", lane="4")
         order = ctl.order
         assert order is not None
@@ -250,6 +266,7 @@ def test_an_opening_made_outside_is_flagged_and_annotated(loop: Any, tmp_path: P
         assert flagged.order_no == order.order_no
         await wait_until(lambda: booth.opening_capture.pixmap() is not None
                          and not booth.opening_capture.pixmap().isNull())
+        shot(booth, f"unexplained-openings-1366x768-{language}")
         # Ctrl+0 / the booth window: Ctrl+U puts the keyboard in the list, Enter asks why
         await activate(booth)
         qtbot.keyClick(booth, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
@@ -262,6 +279,7 @@ def test_an_opening_made_outside_is_flagged_and_annotated(loop: Any, tmp_path: P
         assert dlg.reason == reason
         qtbot.keyClick(dlg.reasons, Qt.Key.Key_Tab)
         qtbot.keyClicks(dlg.text, "Wang, night shift")
+        shot(dlg, f"unexplained-opening-reason-{language}")
         qtbot.keyClick(dlg.text, Qt.Key.Key_Return)
         await wait_until(lambda: booth.openings_table.rowCount() == 0)
         assert not booth.openings_box.isVisibleTo(booth)
