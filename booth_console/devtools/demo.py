@@ -68,7 +68,9 @@ class DemoBackend:
 
 
 async def stage(sim: Simulator) -> None:
-    """Park a few vehicles and bring one to the first exit lane with a fee to pay."""
+    """Park a few vehicles and bring one to the first exit lane with a fee to pay; at the
+    second exit lane, a vehicle with a fee is let out from outside the console (the parking
+    software's own booth program), which the booth window lists as an unexplained opening."""
     try:
         await sim.arrive("3", "沪A7K913")
         await sim.pass_barrier("3")
@@ -77,3 +79,9 @@ async def stage(sim: Simulator) -> None:
         await sim.arrive("2", "粤BD2468")
     except Exception:
         log.warning("could not stage the demo vehicles", exc_info=True)
+    try:
+        await sim.seed_in_park("粤BQ5066", 75, "3")
+        await sim.arrive("4", "粤BQ5066")
+        await sim.open_outside("4", "admin")
+    except Exception:
+        log.warning("could not stage the opening made outside the console", exc_info=True)
