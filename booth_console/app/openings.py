@@ -39,12 +39,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 if TYPE_CHECKING:
     from booth_console.journal import Journal
 
-__all__ = ["EXPLAIN_WINDOW_S", "LATE_S", "OPENING_COMMANDS", "Opening", "OpeningWatch"]
+__all__ = ["EMIT_MS", "EXPLAIN_WINDOW_S", "LATE_S", "MAX_LISTED", "OPENING_COMMANDS", "Opening",
+           "OpeningWatch"]
 
 log = logging.getLogger("booth_console.openings")
 
@@ -57,6 +58,11 @@ OPENING_COMMANDS = frozenset({"open_gate", "toggle_keep_open", "confirm_payment"
                               "manual_open"})
 #: commands whose opening's capture is journaled beside their own row
 _EVIDENCE_COMMANDS = frozenset({"open_gate", "toggle_keep_open", "free_release", "manual_open"})
+#: the list is announced at most this often (milliseconds)
+EMIT_MS = 200
+#: at most this many openings are listed; older ones leave the list (their
+#: ``opening_unexplained`` rows stay in the journal)
+MAX_LISTED = 100
 #: AbnormalPassType of gate releases that close the barrier (not openings)
 _CLOSINGS = frozenset({6202, 6212})
 
@@ -90,7 +96,8 @@ class OpeningWatch(QObject):
     """Finds openings that nothing this booth did explains, and keeps them until annotated.
 
     Signals:
-        changed(list[Opening]): the unexplained openings now, oldest first.
+        changed(list[Opening]): the unexplained openings now, oldest first (at most one
+            emission per :data:`EMIT_MS`; :attr:`unexplained` is always current).
     """
 
     changed = Signal(object)
@@ -113,9 +120,21 @@ class OpeningWatch(QObject):
         self.unexplained: list[Opening] = []
         self._keys = itertools.count(1)
         self._tasks: set[asyncio.Task[Any]] = set()
+        self._emit_timer = QTimer(self)
+        self._emit_timer.setSingleShot(True)
+        self._emit_timer.setInterval(EMIT_MS)
+        self._emit_timer.timeout.connect(self._emit)
         #: keeps a copy of a capture URL (source, file name) -> the copy's path ("": failed);
         #: set by the session (the image loader, into the journal's image folder)
         self.keeper: Callable[[str, str], Awaitable[str]] | None = None
+
+    def _changed(self) -> None:
+        """Announce the list within :data:`EMIT_MS` (a burst of callbacks costs one signal)."""
+        if not self._emit_timer.isActive():
+            self._emit_timer.start()
+
+    def _emit(self) -> None:
+        self.changed.emit(list(self.unexplained))
 
     @property
     def operator(self) -> str:
@@ -142,7 +161,7 @@ class OpeningWatch(QObject):
                 and now - o.received <= self.late_s]
         if late:
             self.unexplained = [o for o in self.unexplained if o not in late]
-            self.changed.emit(list(self.unexplained))
+            self._changed()
 
     def _explaining_note(self, lane_no: str, now: float) -> _Note | None:
         for note in reversed(self._notes):
@@ -207,7 +226,7 @@ class OpeningWatch(QObject):
                     self.unexplained[i] = dataclasses.replace(
                         o, plate=o.plate or plate, order_no=o.order_no or order_no,
                         capture=o.capture or capture)
-                    self.changed.emit(list(self.unexplained))
+                    self._changed()
                     if not o.capture and capture:
                         self._spawn(self._kept({"Capture": capture, "LaneNo": lane_no},
                                                "opening_unexplained", o.key), "keep-capture")
@@ -216,10 +235,15 @@ class OpeningWatch(QObject):
     def _flag(self, opening: Opening) -> None:
         opening = dataclasses.replace(opening, key=next(self._keys))
         self.unexplained.append(opening)
-        log.warning("lane %s: unexplained %s at %s (%s)", opening.lane_no, opening.kind,
+        if len(self.unexplained) > MAX_LISTED:
+            dropped = self.unexplained[:-MAX_LISTED]
+            del self.unexplained[:-MAX_LISTED]
+            log.warning("%d unexplained opening(s) left the list unannotated (kept in the "
+                        "journal)", len(dropped))
+        log.info("lane %s: unexplained %s at %s (%s)", opening.lane_no, opening.kind,
                     opening.at, opening.plate or "no plate")
         self._journal(opening.lane_no, "opening_unexplained", self._row(opening), opening.key)
-        self.changed.emit(list(self.unexplained))
+        self._changed()
 
     def _evidence(self, note: _Note, callback: str, lane_no: str, at: str, plate: str,
                   order_no: str, capture: str) -> None:
@@ -252,7 +276,7 @@ class OpeningWatch(QObject):
                 operator=self.operator, lane_no=opening.lane_no, action="opening_annotated",
                 request=row, result_code=None, result_msg=None, result_id=None)
         self.unexplained = [o for o in self.unexplained if o.key != key]
-        self.changed.emit(list(self.unexplained))
+        self._changed()
         return opening
 
     @staticmethod
@@ -279,7 +303,7 @@ class OpeningWatch(QObject):
             for i, o in enumerate(self.unexplained):
                 if o.key == key:
                     self.unexplained[i] = dataclasses.replace(o, capture=kept)
-                    self.changed.emit(list(self.unexplained))
+                    self._changed()
 
     def _journal(self, lane_no: str, action: str, request: dict[str, Any],
                  key: int | None = None) -> None:

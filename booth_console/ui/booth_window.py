@@ -231,6 +231,12 @@ class BoothWindow(QWidget):
         self.openings_table.setHorizontalHeaderLabels([
             self.tr("Time"), self.tr("Lane"), self.tr("Plate"), self.tr("What")])
         self._table_style(self.openings_table)
+        # fixed widths: sizing columns to their contents on every insert costs the whole table
+        head = self.openings_table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setStretchLastSection(True)
+        for col, width in enumerate((100, 150, 190)):
+            self.openings_table.setColumnWidth(col, width)
         self.openings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.openings_table.setIconSize(QSize(64, 40))
         self.openings_table.verticalHeader().setDefaultSectionSize(44)
@@ -473,27 +479,49 @@ class BoothWindow(QWidget):
             text = self.tr("Left without paying, not released by this booth")
         return f"{text} · {o.detail}" if o.detail else text
 
-    def _on_openings(self, openings: list[Opening]) -> None:
-        """The unexplained openings, newest first; the box shows only while there are some."""
-        keep = self.selected_opening()
-        self.openings = list(reversed(openings))
+    def _render_opening(self, row: int, o: Opening, *, load: bool) -> None:
         t = self.openings_table
-        t.setRowCount(len(self.openings))
-        for row, o in enumerate(self.openings):
-            at = o.at[11:19] if len(o.at) >= 19 else o.at
-            lane = f"{o.lane_name} ({o.lane_no})" if o.lane_name else o.lane_no
-            for col, text in enumerate((at, lane, o.plate or self.tr("no plate"),
-                                        self._opening_text(o))):
-                self._set_cell(t, row, col, text)
-            item = t.item(row, 2)
-            pix = self._opening_images.get(o.capture)
-            if item is not None:
-                item.setIcon(QIcon(pix) if pix is not None else QIcon())
-            if o.capture and pix is None:
-                self._load_opening_capture(o.capture)
+        at = o.at[11:19] if len(o.at) >= 19 else o.at
+        lane = f"{o.lane_name} ({o.lane_no})" if o.lane_name else o.lane_no
+        for col, text in enumerate((at, lane, o.plate or self.tr("no plate"),
+                                    self._opening_text(o))):
+            self._set_cell(t, row, col, text)
+        item = t.item(row, 2)
+        pix = self._opening_images.get(o.capture)
+        if item is not None and pix is not None:
+            item.setIcon(QIcon(pix))
+        if o.capture and pix is None and load:
+            self._load_opening_capture(o.capture)
+
+    def _on_openings(self, openings: list[Opening]) -> None:
+        """The unexplained openings, newest first; the box shows only while there are some.
+        Rows are removed, inserted and updated one by one (a burst re-renders nothing else)."""
+        keep = self.selected_opening()
+        new = list(reversed(openings))
+        by_key = {o.key: o for o in new}
+        t = self.openings_table
+        t.setUpdatesEnabled(False)
+        try:
+            for row in range(len(self.openings) - 1, -1, -1):  # gone: annotated or dropped
+                if self.openings[row].key not in by_key:
+                    t.removeRow(row)
+                    del self.openings[row]
+            shown = {o.key for o in self.openings}
+            added = [o for o in new if o.key not in shown]  # newer than any shown: at the top
+            for i, o in enumerate(added):
+                t.insertRow(i)
+                self._render_opening(i, o, load=i < _THUMBS_PER_BATCH)
+            self.openings[0:0] = added
+            for row, o in enumerate(self.openings):  # plate, order or capture added later
+                cur = by_key[o.key]
+                if cur != o:
+                    self.openings[row] = cur
+                    self._render_opening(row, cur, load=True)
+        finally:
+            t.setUpdatesEnabled(True)
         self.openings_box.setVisible(bool(self.openings))
         rows = [i for i, o in enumerate(self.openings) if keep is not None and o.key == keep.key]
-        if self.openings:
+        if self.openings and (rows or t.currentRow() < 0 or added):
             t.setCurrentCell(rows[0] if rows else 0, 0)
         self._preview_opening(t.currentRow())
 
