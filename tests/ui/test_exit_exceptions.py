@@ -77,11 +77,13 @@ async def _waiting_unpaid(stack: Stack, plate: str, lane: str = "2") -> Any:
 def test_free_release_with_a_reason(loop: Any, tmp_path: Path, qtbot: Any) -> None:
     async def body(stack: Stack, console: Console) -> None:
         win = console.lane_windows["2"]
+        win.resize(*SMALL)
         ctl = await _waiting_unpaid(stack, "琼Z9101X")
         order = ctl.order
         assert order is not None
         assert "F9" in win.buttons["free_release"].text()
         await wait_until(lambda: win.buttons["free_release"].isEnabled())
+        shot(win, "lane-free-release-key-en")
         # Esc: nothing is sent, the fee stays
         await activate(win)
         qtbot.keyClick(win, Qt.Key.Key_F9)
