@@ -24,7 +24,6 @@ from tests.app.helpers import Stack, park_and_exit, wait_until
 from tests.ui.helpers import run_console
 from tests.ui.test_windows import _finished, activate
 
-
 #: a 1366x768 screen less the taskbar and the title bar
 SMALL = (1362, 694)
 

@@ -83,7 +83,9 @@ async def free_release(ctx: CommandContext, lane: LaneController, pick: ReasonPi
     fee = order.charge
     request: dict[str, Any] = {
         "LaneNo": lane.lane_no, "LaneName": lane.lane.name, "OrderNo": order.order_no,
-        "Plate": order.plate, "FeeWaived": str(fee), "Reason": pick.reason.strip(),
+        "Plate": order.plate, "FeeWaived": str(fee),
+        "TotalDue": str(order.total_due) if order.total_due is not None else None,
+        "Reason": pick.reason.strip(),
         "Text": pick.text.strip(), "OperatorName": ctx.operator, "Remarks": remarks,
         **evidence,
     }
