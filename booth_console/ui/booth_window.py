@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -60,6 +61,8 @@ from booth_console.ui.widgets import (
 )
 
 __all__ = ["BoothWindow"]
+
+log = logging.getLogger("booth_console.ui")
 
 _FEED_ROWS = 200
 _THUMBS_PER_BATCH = 8  # a burst loads thumbnails only for the newest rows
@@ -576,7 +579,17 @@ class BoothWindow(QWidget):
         except RuntimeError:
             return
         self._thumb_tasks.add(task)
-        task.add_done_callback(self._thumb_tasks.discard)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._thumb_tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("annotating an opening failed", exc_info=t.exception())
+                if self.session is not None:
+                    self.session.messages.error(
+                        self.tr("The reason was not recorded: {error}").format(
+                            error=t.exception()))
+
+        task.add_done_callback(done)
 
     def annotation_reasons(self) -> tuple[str, ...]:
         """Reasons offered for an unexplained opening (the last one needs the attendant's words)."""

@@ -351,6 +351,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>The reason was not recorded: {error}</source>
+        <translation>原因未能记录：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Opened from the parking software's own booth program</source>
         <translation>由停车场软件自带的岗亭程序抬杆</translation>
     </message>

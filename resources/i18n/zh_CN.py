@@ -496,4 +496,5 @@ TRANSLATIONS: dict[str, str] = {
     "Your words": "补充说明",
     "Choose a reason (arrows or 1-9).": "请选择原因（方向键或 1-9）。",
     "Say why in your own words.": "请用您自己的话说明原因。",
+    "The reason was not recorded: {error}": "原因未能记录：{error}",
 }
