@@ -7,6 +7,7 @@ of the console that starts the simulator).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -20,6 +21,7 @@ from booth_console.simulator import (
     Simulator,
     SimulatorConfig,
 )
+from booth_console.simulator.engine.state import SimError
 
 __all__ = ["MISREAD_LANE", "DemoBackend", "stage", "stage_misread"]
 
@@ -73,7 +75,9 @@ class DemoBackend:
 
 
 async def stage(sim: Simulator) -> None:
-    """Park a few vehicles and bring one to the first exit lane with a fee to pay."""
+    """Park a few vehicles and bring one to the first exit lane with a fee to pay; at the
+    second exit lane, a vehicle with a fee is let out from outside the console (the parking
+    software's own booth program), which the booth window lists as an unexplained opening."""
     try:
         await sim.arrive("3", "沪A7K913")
         await sim.pass_barrier("3")
@@ -82,6 +86,12 @@ async def stage(sim: Simulator) -> None:
         await sim.arrive("2", "粤BD2468")
     except Exception:
         log.warning("could not stage the demo vehicles", exc_info=True)
+    try:
+        await sim.seed_in_park("粤BQ5066", 75, "3")
+        await sim.arrive("4", "粤BQ5066")
+        await sim.open_outside("4", "admin")
+    except Exception:
+        log.warning("could not stage the opening made outside the console", exc_info=True)
 
 
 async def stage_misread(sim: Simulator) -> None:
@@ -91,6 +101,14 @@ async def stage_misread(sim: Simulator) -> None:
         await sim.seed_in_park("粤B80261", 95, "1")
         for plate, minutes in (("粤B80267", 40), ("粤B30261", 200), ("粤E80261", 15)):
             await sim.seed_in_park(plate, minutes, "3")
-        await sim.arrive(MISREAD_LANE, "粤B80261", read="粤BB0261")
+        for _ in range(40):  # the opening staged at that lane first: wait until the car left
+            try:
+                await sim.arrive(MISREAD_LANE, "粤B80261", read="粤BB0261")
+                break
+            except SimError:
+                await asyncio.sleep(0.5)
+        else:
+            log.warning("could not stage the misread vehicle: lane %s stayed occupied",
+                        MISREAD_LANE)
     except Exception:
         log.warning("could not stage the misread vehicle", exc_info=True)

@@ -274,6 +274,11 @@ class Simulator:
         """The vehicle at the lane drives through the open barrier."""
         return self.engine.pass_barrier(lane_no)
 
+    async def open_outside(self, lane_no: str, operator: str = "admin") -> dict[str, Any]:
+        """The barrier is opened from outside the console (the parking software's own booth
+        program): ``OnGateReleaseRecord`` with AbnormalPassType 6201 and ``operator``."""
+        return self.engine.open_outside(lane_no, operator)
+
     async def qr_pay(self, lane_no: str) -> dict[str, Any]:
         """The driver at an exit lane pays the lane fee by QR code (WeChat Pay, scene 2)."""
         return self.engine.qr_pay(lane_no)
@@ -700,6 +705,9 @@ class Simulator:
                     raise SimError("Minutes out of range")
                 self.advance_clock(minutes)
                 return _sim_answer(True, "clock advanced", {"Now": str(self.engine.now())})
+            if command == "opengate":
+                return _sim_answer(True, "opened", await self.open_outside(
+                    str(body.get("LaneNo", "")), str(body.get("OperatorName") or "admin")))
             if command == "fault":
                 self.set_fault(
                     camera_offline=_opt(body, "CameraOffline"),

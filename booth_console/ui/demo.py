@@ -130,8 +130,11 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_stage:
             import asyncio
 
-            asyncio.get_running_loop().create_task(stage(backend.sim))
-            asyncio.get_running_loop().create_task(stage_misread(backend.sim))
+            async def stage_all() -> None:
+                await stage(backend.sim)  # the misread comes to the lane the opening used
+                await stage_misread(backend.sim)
+
+            _keep(asyncio.get_running_loop().create_task(stage_all()))
             if args.screenshot_dir:
                 _keep(asyncio.get_running_loop().create_task(_open_find_entry()))
 

@@ -54,6 +54,7 @@ from booth_console.ui.dialogs import (
     NoPlateResultDialog,
     OverrideDialog,
     PaymentDialog,
+    ReasonListDialog,
     Subject,
     yuan,
 )
@@ -900,6 +901,21 @@ class LaneAsker:
             if await run_dialog(dlg) != ManualOpenDialog.DialogCode.Accepted.value:
                 return None
             return dlg.reason.text()
+        finally:
+            dlg.deleteLater()
+
+    async def pick_reason(
+        self, action: str, detail: str, reasons: Sequence[str], *, ok_text: str = "",
+        explain: Sequence[str] = (),
+    ) -> cmd.ReasonPick | None:
+        win = self.win
+        dlg = ReasonListDialog(win, win.subject(), action, detail, reasons, ok_text=ok_text,
+                               explain=explain)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != ReasonListDialog.DialogCode.Accepted.value:
+                return None
+            return cmd.ReasonPick(dlg.reason, dlg.text.text().strip())
         finally:
             dlg.deleteLater()
 

@@ -181,6 +181,26 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Unexplained openings (Ctrl+U; Enter: give the reason)</source>
+        <translation>无法解释的抬杆（Ctrl+U；Enter：填写原因）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>What</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no capture</source>
+        <translation>无抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Free spaces</source>
         <translation>空余车位</translation>
     </message>
@@ -218,11 +238,6 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Live feed</source>
         <translation>实时动态</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/booth_window.py"/>
-        <source>Time</source>
-        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -318,6 +333,76 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Message history — booth</source>
         <translation>消息记录 — 岗亭</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Barrier opened, not by this booth</source>
+        <translation>道闸被抬起，非本岗亭操作</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Left without paying, not released by this booth</source>
+        <translation>未缴费离场，非本岗亭放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no plate</source>
+        <translation>无车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>The reason was not recorded: {error}</source>
+        <translation>原因未能记录：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opened from the parking software's own booth program</source>
+        <translation>由停车场软件自带的岗亭程序抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opened by the supervisor or security</source>
+        <translation>由主管或保安抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Equipment fault or maintenance test</source>
+        <translation>设备故障或维护测试</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Paid another way</source>
+        <translation>已通过其他方式缴费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Other (say why)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>At {at}: {what}. Nothing this booth did explains it (no opening, payment or free release). Say why: it is recorded with your name.</source>
+        <translation>{at}：{what}。本岗亭没有任何操作（抬杆、收费或免费放行）可以解释此事。请说明原因：将与您的姓名一起记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Unexplained opening</source>
+        <translation>无法解释的抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Record the reason</source>
+        <translation>记录原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opening at {lane} ({at}) explained: {why}</source>
+        <translation>{lane}（{at}）的抬杆已说明：{why}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -698,6 +783,86 @@
         <translation>订单 {order}（{plate}）已支付并关闭，道闸抬起。</translation>
     </message>
     <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Emergency vehicle</source>
+        <translation>紧急车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Equipment fault</source>
+        <translation>设备故障</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Complaint resolved</source>
+        <translation>投诉已处理</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Staff vehicle</source>
+        <translation>员工车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Free release: {why} (by {who})</source>
+        <translation>免费放行：{why}（操作员 {who}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>There is no order at this lane to release.</source>
+        <translation>此车道没有可放行的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>A reason is required for a free release.</source>
+        <translation>免费放行必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>No order at this lane: nothing to release.</source>
+        <translation>此车道没有订单：无需放行。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>The parking server does not answer: a free release needs it. Use the barrier's manual switch and {open}.</source>
+        <translation>停车场服务器无响应，免费放行需要服务器。请使用道闸的手动开关，并按 {open}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Free release</source>
+        <translation>免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>{plate} leaves WITHOUT PAYING {fee}. Choose the reason (your own words are optional): the server records it with the order, and the barrier opens.</source>
+        <translation>{plate} 将不缴纳 {fee} 直接离场。请选择原因（补充说明可选）：服务器将原因记入订单，道闸随即抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>The vehicle</source>
+        <translation>该车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Release free and open</source>
+        <translation>免费放行并抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>No free release.</source>
+        <translation>未免费放行。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Releasing free…</source>
+        <translation>正在免费放行…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Released free ({why}): the barrier opens. Fee waived: {fee}.</source>
+        <translation>已免费放行（{why}）：道闸抬起。免除费用：{fee}。</translation>
+    </message>
+    <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
         <translation>地感上有车辆。仍要落闸吗？</translation>
@@ -714,13 +879,53 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
-        <source>The barrier opens.</source>
-        <translation>道闸已抬起。</translation>
+        <source>Paid another way (not recorded in this console)</source>
+        <translation>已通过其他方式缴费（未在本收费台记录）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Equipment fault: barrier, camera or loop</source>
+        <translation>设备故障：道闸、相机或地感</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Other (say why)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>{plate} has {fee} to pay and has NOT paid. Opening the barrier lets it leave without paying: say why (recorded with your name and the capture). To waive the fee use Free release ({free}).</source>
+        <translation>{plate} 应缴 {fee}，尚未缴费。抬杆将使其不缴费离场：请说明原因（与您的姓名和抓拍一起记录）。如需免除费用，请使用免费放行（{free}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Say why the barrier is opened (recorded with your name and the capture).</source>
+        <translation>请说明抬杆原因（与您的姓名和抓拍一起记录）。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>Open barrier</source>
         <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Open the barrier</source>
+        <translation>抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Barrier not opened.</source>
+        <translation>未抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>The barrier opens.</source>
+        <translation>道闸已抬起。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -871,11 +1076,6 @@
         <location filename="../../booth_console/app/commands/offline.py"/>
         <source>Nothing to pay (free time, monthly or free vehicle)</source>
         <translation>无需缴费（免费时段、月租车或免费车）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/offline.py"/>
-        <source>Emergency or official vehicle</source>
-        <translation>紧急或公务车辆</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/offline.py"/>
@@ -2021,6 +2221,34 @@
         <location filename="../../booth_console/app/outbox.py"/>
         <source>Offline payment {pno} matches order {order}: sending it.</source>
         <translation>离线支付 {pno} 与订单 {order} 一致：正在发送。</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonListDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Reason (1-9)</source>
+        <translation>原因（1-9）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Your words</source>
+        <translation>补充说明</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Choose a reason (arrows or 1-9).</source>
+        <translation>请选择原因（方向键或 1-9）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Say why in your own words.</source>
+        <translation>请用您自己的话说明原因。</translation>
     </message>
 </context>
 <context>

@@ -8,6 +8,7 @@
 * :mod:`.fee` — fee override; :mod:`.no_plate` — no-plate entry;
 * :mod:`.offline` — offline cash payments, settling them, manual openings;
 * :mod:`.find_entry` — the entry of a misread or unread plate, the flat fee without one;
+* :mod:`.free_release` — free release with a reason (zero payment explaining the order);
 
 Safety rules (docs/PROTOCOL.md): gate commands are sent once and never replayed; closing the
 barrier while the ground loop reports a vehicle, and toggling keep-open, ask first; a payment is
@@ -23,6 +24,7 @@ from booth_console.app.commands import (
     offline,
     payment,
 )
+from booth_console.app.commands import free_release as free_release_module
 from booth_console.app.commands.base import (
     DATE_FMT,
     Asker,
@@ -33,6 +35,7 @@ from booth_console.app.commands.base import (
     NoPlateChoice,
     Outcome,
     PaymentEntry,
+    ReasonPick,
     ServerOffline,
     Status,
     describe_error,
@@ -40,6 +43,7 @@ from booth_console.app.commands.base import (
     read_amount,
 )
 from booth_console.app.commands.fee import default_reasons, override_fee
+from booth_console.app.commands.free_release import FreeRelease, free_release
 from booth_console.app.commands.gate import close_gate, open_gate, refresh, toggle_keep_open
 from booth_console.app.commands.no_plate import (
     NoPlateOutcome,
@@ -75,6 +79,7 @@ __all__ = [
     "CommandError",
     "CommandRunner",
     "ConfirmationRequired",
+    "FreeRelease",
     "Lanes",
     "NoPlateChoice",
     "NoPlateOutcome",
@@ -84,6 +89,7 @@ __all__ = [
     "Payable",
     "PaymentEntry",
     "PaymentInput",
+    "ReasonPick",
     "ServerOffline",
     "Status",
     "close_gate",
@@ -93,6 +99,8 @@ __all__ = [
     "describe_error",
     "fee",
     "find_entry",
+    "free_release",
+    "free_release_module",
     "gate",
     "generate_virtual_plate",
     "new_payment_order_no",

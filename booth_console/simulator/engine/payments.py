@@ -153,6 +153,13 @@ class Payments(Gate):
             ParkingDuration=minutes, StoredValueDeduction=0, OperatorName=operator,
             CouponUsageList=[{"No": n} for n in coupon_nos]))
         if lane is not None and lane.vehicle is not None:
+            v = lane.vehicle
+            if paid == 0 and v.charge_override == 0:
+                # a free release: the fee lowered to 0, then a zero payment; its Remarks are
+                # the order's FreePassReason
+                v.free_pass_reason = (remarks or "").strip() or "Free release"
+                self.store.update("ParkingOrder", "Uid", order["Uid"], dict(
+                    IsFreePass=True, FreePassReason=v.free_pass_reason))
             lane.vehicle.paid = True
             lane.vehicle.charge_override = None
             if not lane.gate_stuck:
