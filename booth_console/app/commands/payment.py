@@ -45,6 +45,7 @@ __all__ = [
     "new_payment_order_no",
     "pay_request",
     "read_payable",
+    "remarks_with_operator",
 ]
 
 log = logging.getLogger("booth_console.commands")
@@ -85,8 +86,19 @@ def _money(value: Decimal) -> Decimal:
     return Decimal(text)
 
 
-def pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict[str, Any]:
-    """The PaySuccess Data for ``inp`` (plus local ``_`` keys the journal keeps, never sent)."""
+def remarks_with_operator(remarks: str, operator: str) -> str:
+    """A payment's Remarks naming the operator who took it (the document's payment request
+    has no operator field; ``Operator: li`` after the attendant's own remarks)."""
+    named = f"Operator: {operator}"
+    return f"{remarks.strip()}; {named}" if remarks.strip() else named
+
+
+def pay_request(inp: PaymentInput, payment_order_no: str, operator: str, *,
+                operator_in_remarks: bool = False) -> dict[str, Any]:
+    """The PaySuccess Data for ``inp`` (plus local ``_`` keys the journal keeps, never sent);
+    ``operator_in_remarks``: the Remarks name the operator (a console with sign-on)."""
+    remarks = (remarks_with_operator(inp.remarks, operator) if operator_in_remarks
+               else inp.remarks or None)
     return {
         "OrderNo": inp.order_no,
         "TotalAmountDue": _money(inp.total_due if inp.total_due is not None else inp.amount_due),
@@ -95,7 +107,7 @@ def pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict
         "PaymentTime": dt.datetime.now().strftime(DATE_FMT),
         "PaymentMethod": inp.method,
         "PaymentOrderNo": payment_order_no,
-        "Remarks": inp.remarks or None,
+        "Remarks": remarks,
         "PlateCouponNos": [{"No": c} for c in inp.coupon_nos],
         # local only (not sent): what the attendant took and gave back
         "_Received": str(inp.received),
@@ -139,7 +151,8 @@ async def confirm_payment(
         payment = await _checked_against_server(ctx, lane, payment)
     pno = payment_order_no or new_payment_order_no()
     lane_no = lane.lane_no if lane is not None else ""
-    request = pay_request(payment, pno, ctx.operator)
+    request = pay_request(payment, pno, ctx.operator,
+                          operator_in_remarks=ctx.operators is not None)
     outbox = ctx.payments
     if ctx.journal is not None:
         await ctx.journal.add_pending_payment(
