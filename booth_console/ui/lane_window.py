@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -57,6 +58,7 @@ from booth_console.ui.dialogs import (
     Subject,
     yuan,
 )
+from booth_console.ui.sign_on import ApprovalDialog
 from booth_console.ui.widgets import (
     BigLabel,
     ImageView,
@@ -923,3 +925,21 @@ class LaneAsker:
 
     def key_text(self, command: str) -> str:
         return self.win._key_text(command)
+
+    async def approve(
+        self, action: str, detail: str, check: Callable[[str, str], Awaitable[str]],
+    ) -> str | None:
+        win = self.win
+        operators = win.runner.ctx.operators
+        if operators is None:
+            return None
+        top = win.last_dialog  # over the command's own dialog when one is open
+        parent = top if isinstance(top, QDialog) and top.isVisible() else win
+        dlg = ApprovalDialog(parent, operators, win.subject().title(action), detail, check)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != ApprovalDialog.DialogCode.Accepted.value:
+                return None
+            return dlg.approver or None
+        finally:
+            dlg.deleteLater()

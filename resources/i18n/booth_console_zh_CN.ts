@@ -55,6 +55,19 @@
     </message>
 </context>
 <context>
+    <name>ApprovalDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{action}: supervisor approval</source>
+        <translation>{action}：主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+</context>
+<context>
     <name>BoothService</name>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
@@ -103,6 +116,16 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>On duty: {name}</source>
         <translation>当班：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Lock (Ctrl+L)</source>
+        <translation>锁定（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Sign off</source>
+        <translation>退出登录</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -248,6 +271,21 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>History (Ctrl+M)</source>
         <translation>消息记录（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>On duty: nobody signed on</source>
+        <translation>值班：无人登录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>On duty: {name} (acting: {acting})</source>
+        <translation>值班：{name}（当前操作：{acting}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -444,6 +482,16 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/base.py"/>
+        <source>The console is locked: sign on first.</source>
+        <translation>控制台已锁定：请先登录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/base.py"/>
+        <source>Not done: {action} needs a supervisor's approval.</source>
+        <translation>未执行：{action}需要主管批准。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>The parking server refused: {msg} (code {code})</source>
         <translation>停车场服务器拒绝：{msg}（代码 {code}）</translation>
     </message>
@@ -544,6 +592,16 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Fee override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Lowering the fee from {old} to {new}.</source>
+        <translation>将费用从 {old} 降至 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
         <source>Changing the fee…</source>
         <translation>正在修改金额…</translation>
     </message>
@@ -564,8 +622,8 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/fee.py"/>
-        <source>Fee override</source>
-        <translation>改价</translation>
+        <source>, approved by {name}</source>
+        <translation>，由 {name} 批准</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -621,6 +679,11 @@
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>Keep open</source>
         <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keeping the barrier open lets every vehicle through without paying.</source>
+        <translation>常开道闸会让所有车辆不付费通过。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -877,6 +940,16 @@
         <source>Confirm payment</source>
         <translation>确认收费</translation>
     </message>
+    <message>
+        <location filename="../../booth_console/app/commands/registry.py"/>
+        <source>The console is locked: unlock it to give commands.</source>
+        <translation>控制台已锁定：请先解锁再操作。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/registry.py"/>
+        <source>Nobody is signed on: sign on to give commands.</source>
+        <translation>尚无操作员登录：请先登录再操作。</translation>
+    </message>
 </context>
 <context>
     <name>Demo</name>
@@ -889,6 +962,16 @@
         <location filename="../../booth_console/ui/demo.py"/>
         <source>Demo: simulator at {url}, {n} vehicles/min. Data in {folder}</source>
         <translation>演示：模拟器位于 {url}，每分钟 {n} 辆车。数据保存在 {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: signed on as “{name}” (attendant) by itself; the supervisor “{boss}” approves. Passwords: docs/OPERATORS.md.</source>
+        <translation>演示：已自动以“{name}”（收费员）登录；主管“{boss}”负责批准。密码见 docs/OPERATORS.md。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: “{name}” could not be signed on by itself: sign on at the booth window.</source>
+        <translation>演示：无法自动登录“{name}”：请在岗亭窗口登录。</translation>
     </message>
 </context>
 <context>
@@ -2176,6 +2259,21 @@
         <location filename="../../booth_console/ui/sign_on.py"/>
         <source>Unlock (Enter)</source>
         <translation>解锁（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Supervisor approval</source>
+        <translation>主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{action} needs a supervisor's approval. The supervisor enters their name and password.</source>
+        <translation>{action}需要主管批准。请主管输入名称和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Approve (Enter)</source>
+        <translation>批准（Enter）</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/sign_on.py"/>

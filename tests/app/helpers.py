@@ -89,7 +89,7 @@ async def start_stack(
         **({"approval": approval} if approval is not None else {}),
     )
     accounts = accounts_file(tmp_path)
-    if sign_on and not accounts.has_accounts():
+    if sign_on and TEST_OPERATOR not in {a.name for a in accounts.accounts()}:
         accounts.add(TEST_OPERATOR, "supervisor", TEST_PASSWORD)
     try:
         session = await Session.create(

@@ -93,7 +93,7 @@ async def lower_fee(op: Operation) -> Outcome[Any]:
         try:
             approver = await ctx.require_approval(
                 op.ask, Rule.FEE_OVERRIDE, _tr("Fee override"),
-                _tr("Lowering the fee from {old} to {new} needs a supervisor's approval.")
+                _tr("Lowering the fee from {old} to {new}.")
                 .format(old=yuan(order.charge), new=yuan(amount)),
                 fee=order.charge, new_fee=amount)
         except ApprovalRefused as exc:
