@@ -246,6 +246,12 @@ class BoothConfig:
     payment_method_keys: tuple[str, ...] = _setting(
         DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
         "payment dialog, in key order", check=_payment_method_keys)
+    receipt: bool = _setting(True, "the payment dialog offers a receipt, ticked (Alt+P "
+                             "unticks it), when receipt_printer can print; false: not ticked")
+    receipt_printer: str = _setting(
+        "", 'printer for receipts: "" the system\'s default printer, a printer name, or '
+        '"pdf:DIR" to save each receipt as a PDF file in DIR')
+    lot_name: str = _setting("", "the parking lot's name printed at the top of receipts")
     shortcuts: tuple[tuple[str, str], ...] = _setting(
         (), "[booth.shortcuts]: any Qt key sequence per command (those differing from the "
         "default)")

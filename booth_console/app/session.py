@@ -157,6 +157,7 @@ class Session:
             virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
             payment_retry=payment_retry or RetryPolicy(),
             override_reasons=cfg.booth.override_reasons, approval=cfg.approval,
+            lot_name=cfg.booth.lot_name,
         )
         if operators is None:
             from booth_console import operators as accounts

@@ -941,6 +941,11 @@
         <translation>确认收费</translation>
     </message>
     <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The receipt was not printed: {why}</source>
+        <translation>凭条未打印：{why}</translation>
+    </message>
+    <message>
         <location filename="../../booth_console/app/commands/registry.py"/>
         <source>The console is locked: unlock it to give commands.</source>
         <translation>控制台已锁定：请先解锁再操作。</translation>
@@ -1761,6 +1766,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Print a receipt (Alt+P)</source>
+        <translation>打印凭条（Alt+P）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Enter the amount received.</source>
         <translation>请输入实收金额。</translation>
     </message>
@@ -1861,6 +1871,104 @@
         <location filename="../../booth_console/app/outbox.py"/>
         <source>Offline payment {pno} matches order {order}: sending it.</source>
         <translation>离线支付 {pno} 与订单 {order} 一致：正在发送。</translation>
+    </message>
+</context>
+<context>
+    <name>Receipt</name>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Entry time</source>
+        <translation>入场时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Exit time</source>
+        <translation>出场时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Duration</source>
+        <translation>停车时长</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Fee</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Discount</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Paid</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Received</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Payment no.</source>
+        <translation>支付单号</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>Parking receipt</source>
+        <translation>停车收费凭条</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>the printer cannot be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>no printer named {name}</source>
+        <translation>没有名为 {name} 的打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>no default printer is set up on this PC</source>
+        <translation>本机未设置默认打印机</translation>
     </message>
 </context>
 <context>

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from booth_console.app.commands.approval import Rule
     from booth_console.app.operator_session import OperatorSession, OperatorState
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
+    from booth_console.app.receipt import Receipt
     from booth_console.app.snapshots import OrderSnapshot
     from booth_console.client import ParkingClient
     from booth_console.config import ApprovalConfig
@@ -113,6 +114,8 @@ class PaymentEntry:
     received: Decimal
     method: str
     remarks: str = ""
+    #: print a receipt once the payment is confirmed
+    receipt: bool = False
 
 
 @dataclass(frozen=True)
@@ -161,6 +164,9 @@ class Asker(Protocol):
     def key_text(self, command: str) -> str:
         """The key bound to ``command``, as the attendant reads it (``""``: none)."""
 
+    async def print_receipt(self, receipt: Receipt) -> str:
+        """Print ``receipt`` (``[booth] receipt_printer``); ``""`` when printed, else why not."""
+
     async def approve(
         self, action: str, detail: str, check: Callable[[str, str], Awaitable[str]],
     ) -> str | None:
@@ -198,6 +204,8 @@ class CommandContext:
     operators: OperatorSession | None = None
     #: the ``[approval]`` rules (``None``: the defaults)
     approval: ApprovalConfig | None = None
+    #: printed at the top of receipts (``[booth] lot_name``)
+    lot_name: str = ""
 
     def follow(self, operators: OperatorSession) -> None:
         """Take who works the console from ``operators``: from now on :attr:`operator` is the

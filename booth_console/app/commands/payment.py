@@ -283,6 +283,8 @@ async def take_payment(op: Operation) -> Outcome[Any]:
                                               method=kept.method, order=order)
         changed = out.error
         if not isinstance(changed, AmountChanged):
+            if out.ok and entry.receipt and out.value is not None and out.value.confirmed:
+                await _print_receipt(op, order, payment, out.value.payment_order_no)
             return out
         if not await op.ask.confirm(
             _tr("Amount due changed"),
@@ -299,6 +301,37 @@ async def take_payment(op: Operation) -> Outcome[Any]:
         except BoothError as exc:
             msgs.error(error_text(exc), lane_no=op.lane_no)
             return Outcome.cancelled()
+
+
+async def _print_receipt(op: Operation, order: OrderSnapshot, payment: PaymentInput,
+                         payment_order_no: str) -> None:
+    """Print the receipt of a confirmed payment; a printer problem is said at the lane (the
+    payment stands)."""
+    from booth_console.app.receipt import Receipt
+
+    ctx = op.runner.ctx
+    # the server's clock (the time the fee was computed) when known, like the entry time
+    paid_at = order.calc_time or dt.datetime.now().strftime(DATE_FMT)
+    entry_time = order.entry_time
+    duration = order.duration_minutes
+    receipt = Receipt(
+        lot=ctx.lot_name, lane=f"{op.lane.lane.name} ({op.lane_no})", plate=order.plate,
+        entry_time=entry_time, exit_time=paid_at,
+        duration_min=duration if duration is not None
+        else Receipt.duration_between(entry_time, paid_at),
+        lines=order.lines,
+        total_due=order.total_due if order.total_due is not None else payment.amount_due,
+        discount=order.discount or Decimal(0), paid=payment.amount_due,
+        received=payment.received, change=payment.change, method=payment.method,
+        operator=ctx.operator, payment_order_no=payment_order_no)
+    try:
+        problem = await op.ask.print_receipt(receipt)
+    except Exception as exc:  # the payment is confirmed whatever the printer does
+        log.exception("receipt %s not printed", payment_order_no)
+        problem = error_text(exc)
+    if problem:
+        ctx.messages.error(_tr("The receipt was not printed: {why}").format(why=problem),
+                           lane_no=op.lane_no)
 
 
 @dataclass(frozen=True)
