@@ -346,6 +346,10 @@ async def soak(args: argparse.Namespace) -> list[dict[str, Any]]:
         booth=booth_cfg,
     )
     session = await Session.create(cfg, register=True, timing=PollTiming.from_config(booth_cfg))
+    if session.operators is not None:  # a staffed booth: windows not covered
+        from booth_console.devtools.demo import sign_on_demo
+
+        await sign_on_demo(session.operators, "soak")
     settings = QSettings(str(tmp / "windows.ini"), QSettings.Format.IniFormat)
     booth_window = BoothWindow("soak", settings)
     console = Console(booth_window, booth_cfg, settings)

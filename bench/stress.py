@@ -166,6 +166,10 @@ async def stress(
     meter.timeout.connect(tick)
     try:
         session = await Session.create(cfg, register=True)
+        if session.operators is not None:  # a staffed booth: windows not covered
+            from booth_console.devtools.demo import sign_on_demo
+
+            await sign_on_demo(session.operators, "stress")
         if windows:
             from booth_console.ui.booth_window import BoothWindow
             from booth_console.ui.console import Console

@@ -39,6 +39,7 @@ from booth_console.protocol.limits import CALLBACK_INTERVAL_MAX, CALLBACK_INTERV
 __all__ = [
     "DEFAULT_SHORTCUTS",
     "SECRET_ENV",
+    "ApprovalConfig",
     "BoothConfig",
     "Config",
     "ListenerConfig",
@@ -233,8 +234,9 @@ class BoothConfig:
 
     lanes: tuple[str, ...] = _setting((), "lane numbers to open windows for; empty: every "
                                       "lane of the booth")
-    operator: str = _setting("attendant", "attendant name written with every action",
-                             check=_not_blank)
+    operator: str = _setting("attendant", "obsolete for the console (the operator who signed on "
+                             "is written with every action); still the name written by tools "
+                             "that run without a sign-on", check=_not_blank)
     lock_after_idle_min: int = _setting(15, "lock the console after this many minutes without a "
                                         "key or click (0: never)", lo=0, hi=24 * 60)
     language: str = _setting("", '"en", "zh_CN", or "" for the system locale',
@@ -264,6 +266,12 @@ class BoothConfig:
     payment_method_keys: tuple[str, ...] = _setting(
         DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
         "payment dialog, in key order", check=_payment_method_keys)
+    receipt: bool = _setting(True, "the payment dialog offers a receipt, ticked (Alt+P "
+                             "unticks it), when receipt_printer can print; false: not ticked")
+    receipt_printer: str = _setting(
+        "", 'printer for receipts: "" the system\'s default printer, a printer name, or '
+        '"pdf:DIR" to save each receipt as a PDF file in DIR')
+    lot_name: str = _setting("", "the parking lot's name printed at the top of receipts")
     shortcuts: tuple[tuple[str, str], ...] = _setting(
         (), "[booth.shortcuts]: any Qt key sequence per command (those differing from the "
         "default)")
@@ -287,9 +295,26 @@ class MqttConfig:
     request_timeout: float = _setting(5.0, "seconds to wait for an answer", lo=0.5, hi=120.0)
 
 
+@dataclass(frozen=True)
+class ApprovalConfig:
+    """``[approval]``: what an attendant may do only with a supervisor's password (a supervisor
+    or administrator at the keyboard approves their own actions)."""
+
+    override_above_yuan: float = _setting(
+        20.0, "a fee override lowering the fee by more than this many yuan needs approval "
+        "(0: every override)", lo=0.0, hi=1_000_000.0)
+    override_above_percent: float = _setting(
+        50.0, "a fee override lowering the fee by more than this percentage of it needs approval "
+        "(100: never by percentage)", lo=0.0, hi=100.0)
+    free_release: bool = _setting(True, "every free release needs approval")
+    keep_open: bool = _setting(True, "switching keep-open on or off needs approval")
+    manual_open_with_fee: bool = _setting(
+        True, "a manual opening while a fee is due at the lane needs approval")
+
+
 _SECTIONS: tuple[tuple[str, type[Any]], ...] = (
     ("server", ServerConfig), ("listener", ListenerConfig), ("booth", BoothConfig),
-    ("mqtt", MqttConfig),
+    ("mqtt", MqttConfig), ("approval", ApprovalConfig),
 )
 
 
@@ -301,6 +326,7 @@ class Config:
     listener: ListenerConfig = ListenerConfig()
     booth: BoothConfig = BoothConfig()
     mqtt: MqttConfig = MqttConfig()
+    approval: ApprovalConfig = ApprovalConfig()
     source: str = ""  # file it came from, for messages
     #: sections and keys written in the file ("mqtt.host"), to tell a default from a choice
     given: frozenset[str] = frozenset()

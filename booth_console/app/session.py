@@ -21,6 +21,7 @@ from booth_console.app.commands import CommandContext, CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
 from booth_console.app.messages import MessageBus, error_text
+from booth_console.app.operator_session import OperatorSession
 from booth_console.app.outbox import PaymentOutbox, RetryPolicy
 from booth_console.config import Config
 from booth_console.errors import BoothError
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from booth_console.client import ParkingClient
     from booth_console.journal import Journal
     from booth_console.listener.stack import ListenerStack
+    from booth_console.operators import Operators
 
 __all__ = ["ConsoleMqttSide", "Session"]
 
@@ -73,6 +75,8 @@ class Session:
     reregister_every_s: float = 0.0
     _recovered: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _seen_online: bool = field(default=False, repr=False)
+    #: who works the console: sign-on, lock, approval (``ctx.operator`` follows it)
+    operators: OperatorSession | None = None
 
     @property
     def journal(self) -> Journal | None:
@@ -92,8 +96,12 @@ class Session:
         register: bool | None = None,
         timing: PollTiming | None = None,
         payment_retry: RetryPolicy | None = None,
+        operators: Operators | None = None,
     ) -> Session:
         """Build the services (the listener is started; lanes load with :meth:`start`).
+
+        ``operators``: the operator accounts (default: the file beside the journal); nobody is
+        signed on at first, so commands are refused until someone signs on.
 
         Raises:
             BoothError: the journal cannot be opened or the listener cannot bind.
@@ -153,7 +161,15 @@ class Session:
             no_entry_fee=Decimal(str(cfg.booth.no_entry_fee)),
             free_release_reasons=cfg.booth.free_release_reasons,
             reason_for_every_opening=cfg.booth.reason_for_every_opening,
+            approval=cfg.approval, lot_name=cfg.booth.lot_name,
         )
+        if operators is None:
+            from booth_console import operators as accounts
+
+            operators = accounts.Operators(accounts.default_path(cfg))
+        operator_session = OperatorSession(
+            operators, lock_after_idle_s=cfg.booth.lock_after_idle_min * 60.0)
+        ctx.follow(operator_session)
         outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)
         runner.busy_changed.connect(booth.openings.note_command)
@@ -169,6 +185,7 @@ class Session:
             booth.openings.keeper = keep
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
+        session.operators = operator_session
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         booth.link_changed.connect(session._on_link)
@@ -304,6 +321,8 @@ class Session:
                 await fn()
             except Exception:
                 log.exception("shutdown step %s failed", name)
+        if self.operators is not None:
+            self.operators.close()
 
 
 async def _reachable(url: str, cfg: Config, messages: MessageBus) -> bool:

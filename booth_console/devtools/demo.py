@@ -12,8 +12,10 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from booth_console.config import Config, ServerConfig
+from booth_console.operators import OperatorError
 from booth_console.simulator import (
     DEFAULT_APP_ID,
     DEFAULT_APP_SECRET,
@@ -23,12 +25,42 @@ from booth_console.simulator import (
 )
 from booth_console.simulator.engine.state import SimError
 
-__all__ = ["MISREAD_LANE", "DemoBackend", "stage", "stage_misread"]
+__all__ = ["DEMO_PASSWORD", "DEMO_SUPERVISOR", "MISREAD_LANE", "DemoBackend", "sign_on_demo",
+           "stage", "stage_misread"]
 
 #: the exit lane where the demo stages a misread plate
 MISREAD_LANE = "4"
+#: the demo's accounts (made in the demo's data directory; documented in docs/OPERATORS.md)
+DEMO_PASSWORD = "demo-password"
+DEMO_SUPERVISOR = ("boss", "boss-password")
 
 log = logging.getLogger("booth_console.demo")
+
+if TYPE_CHECKING:
+    from booth_console.app.operator_session import OperatorSession
+
+
+async def sign_on_demo(operators: OperatorSession, name: str) -> bool:
+    """Make the demo's attendant ``name`` and its supervisor when they do not exist, and sign
+    the attendant on (so ``booth-console demo`` stays one command). Returns whether it signed
+    on (not when a kept data directory has the account with another password)."""
+    store = operators.operators
+    boss, boss_password = DEMO_SUPERVISOR
+
+    def ensure() -> None:
+        known = {a.name for a in store.accounts()}
+        if name not in known:
+            store.add(name, "attendant", DEMO_PASSWORD)
+        if boss not in known:
+            store.add(boss, "supervisor", boss_password)
+
+    try:
+        await asyncio.get_running_loop().run_in_executor(None, ensure)
+        await operators.sign_on(name, DEMO_PASSWORD)
+    except OperatorError as exc:
+        log.warning("the demo operator was not signed on: %s", exc)
+        return False
+    return True
 
 
 @dataclass

@@ -179,6 +179,14 @@ class BoothWindow(QWidget):
         self.operator = QLabel(self.tr("On duty: {name}").format(name=operator), self)
         self.operator.setFont(big_font(18))
         top.addWidget(self.operator)
+        self.lock_button = QPushButton(self.tr("Lock (Ctrl+L)"), self)
+        self.lock_button.clicked.connect(self._lock)
+        self.sign_off_button = QPushButton(self.tr("Sign off"), self)
+        self.sign_off_button.clicked.connect(self._sign_off)
+        for b in (self.lock_button, self.sign_off_button):
+            b.setAutoDefault(False)
+            b.setEnabled(False)  # until someone signs on
+            top.addWidget(b)
         root.addLayout(top)
 
         lights = QHBoxLayout()
@@ -346,6 +354,39 @@ class BoothWindow(QWidget):
             self._on_lanes(list(session.booth.controllers.values()))
         if session.booth.listener_state is not None:
             self._on_listener(session.booth.listener_state)
+        operators = getattr(session, "operators", None)
+        if operators is not None:
+            operators.changed.connect(self._on_operator)
+            self._on_operator(operators.state)
+
+    # -- who is on duty ----------------------------------------------------------------------
+
+    def _on_operator(self, state: Any) -> None:
+        """"On duty" names the operator who signed on (and who acts, when a supervisor
+        unlocked the console for them); the buttons work while someone is signed on."""
+        who = state.operator
+        if who is None:
+            text = self.tr("On duty: nobody signed on")
+        elif state.acting is not None and state.acting != who:
+            text = self.tr("On duty: {name} (acting: {acting})").format(
+                name=who.name, acting=state.acting.name)
+        else:
+            text = self.tr("On duty: {name}").format(name=who.name)
+        if state.locked is not None and who is not None:
+            text += " · " + self.tr("locked")
+        self.operator.setText(text)
+        self.lock_button.setEnabled(who is not None and state.locked is None)
+        self.sign_off_button.setEnabled(who is not None and state.locked is None)
+
+    def _lock(self) -> None:
+        operators = getattr(self.session, "operators", None)
+        if operators is not None:
+            operators.lock()
+
+    def _sign_off(self) -> None:
+        operators = getattr(self.session, "operators", None)
+        if operators is not None:
+            operators.sign_off()
 
     def _connect_signals(self) -> None:
         s = self.session

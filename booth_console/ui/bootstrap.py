@@ -327,6 +327,8 @@ def run_console(opts: ConsoleRun) -> int:
                 return
             _banner = session.messages.error
             console.bind(session)
+            if getattr(session, "operators", None) is not None:
+                session.operators.watch_input(app)  # the idle lock sees every key and click
             session.start()
             if opts.exit_after is not None:
                 loop.call_later(opts.exit_after, stop.set)
@@ -339,6 +341,9 @@ def run_console(opts: ConsoleRun) -> int:
             if opts.screenshot_dir is not None:
                 for path in console.screenshots(opts.screenshot_dir):
                     print(path)
+                sign_on = console.sign_on_screenshot(opts.screenshot_dir)
+                if sign_on is not None:
+                    print(sign_on)
         finally:
             quit_limit.start()
             _banner = None

@@ -21,6 +21,7 @@ from booth_console.app.lane import LaneController
 from booth_console.config import BoothConfig
 from booth_console.ui.booth_window import BoothWindow
 from booth_console.ui.lane_window import LaneWindow
+from booth_console.ui.sign_on import LockOverlay, lock_shortcut
 
 __all__ = ["Console", "tile"]
 
@@ -63,6 +64,9 @@ class Console(QObject):
         self.language = language
         self.session: Any = None
         self.lane_windows: dict[str, LaneWindow] = {}
+        #: the lock overlay of each window (once a session with operators is bound)
+        self.overlays: dict[QWidget, LockOverlay] = {}
+        self.operators: Any = None
         self._install_shortcuts(booth_window)
         booth_window.lane_requested.connect(self.show_lane)
         booth_window.arrange_requested.connect(self.arrange_lanes)
@@ -74,6 +78,12 @@ class Console(QObject):
         """Render ``session``: the booth window now, lane windows once the lanes are known."""
         self.session = session
         self.booth_window.bind(session)
+        operators = getattr(session, "operators", None)
+        if operators is not None and self.operators is None:
+            self.operators = operators
+            self._cover(self.booth_window)
+            self._lock_key = lock_shortcut(self.booth_window, operators)  # Ctrl+L, app-wide
+            operators.changed.connect(self._on_operator)
         session.booth.lanes_loaded.connect(self._on_lanes)
         if session.booth.controllers:
             self._on_lanes(list(session.booth.controllers.values()))
@@ -89,7 +99,25 @@ class Console(QObject):
             )
             self._install_arrange(win)
             self.lane_windows[ctl.lane_no] = win
+            if self.operators is not None:
+                self._cover(win)
             win.show()
+
+    # -- sign-on and lock ------------------------------------------------------------------
+
+    def _cover(self, win: QWidget) -> None:
+        """A lock overlay on ``win``: shown while the console is locked or nobody signed on."""
+        self.overlays[win] = LockOverlay(win, self.operators)
+
+    def _on_operator(self, state: Any) -> None:
+        """Locked or signed off: the dialogs open at any window are closed (their command is
+        cancelled, nothing is sent), so the overlays are what the windows show."""
+        if state.operator is not None and state.locked is None:
+            return
+        for win in self.windows():
+            for dlg in win.findChildren(QDialog):
+                if dlg.isVisible():
+                    dlg.reject()
 
     def _install_shortcuts(self, window: QWidget) -> None:
         # application-wide, held by the booth window (always open): they work from every lane
@@ -184,6 +212,24 @@ class Console(QObject):
             else:
                 log.error("cannot save screenshot %s", path)
         return out
+
+    def sign_on_screenshot(self, folder: Path, size: tuple[int, int] = (1366, 768)) -> Path | None:
+        """Render the sign-on screen (as the console starts) to ``folder / "sign-on.png"``."""
+        if self.operators is None:
+            return None
+        from booth_console.ui.sign_on import SignOnScreen
+
+        folder.mkdir(parents=True, exist_ok=True)
+        screen = SignOnScreen(self.operators)
+        screen.resize(*size)
+        path = folder / "sign-on.png"
+        try:
+            if screen.grab().save(str(path), "PNG"):
+                return path
+            log.error("cannot save screenshot %s", path)
+            return None
+        finally:
+            screen.deleteLater()
 
     def close_all(self) -> None:
         """Close every window without asking (shutdown)."""

@@ -127,6 +127,18 @@ def run(args: argparse.Namespace) -> int:
             _tr("Demo: simulator at {url}, {n} vehicles/min. Data in {folder}").format(
                 url=backend.sim.base_url, n=f"{args.traffic:g}", folder=folder)
         )
+        from booth_console.devtools.demo import DEMO_SUPERVISOR, sign_on_demo
+
+        if session.operators is not None:
+            if await sign_on_demo(session.operators, args.operator):
+                session.messages.info(_tr(
+                    "Demo: signed on as “{name}” (attendant) by itself; the supervisor “{boss}” "
+                    "approves. Passwords: docs/OPERATORS.md.").format(
+                    name=args.operator, boss=DEMO_SUPERVISOR[0]))
+            else:
+                session.messages.warning(_tr(
+                    "Demo: “{name}” could not be signed on by itself: sign on at the booth "
+                    "window.").format(name=args.operator))
         if not args.no_stage:
             import asyncio
 

@@ -20,6 +20,7 @@ from PySide6.QtGui import QCloseEvent, QColor, QKeyEvent, QKeySequence, QShortcu
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QCompleter,
     QDialog,
@@ -336,7 +337,8 @@ class PaymentDialog(_Base):
     def __init__(self, parent: QWidget | None, order: OrderSnapshot, language: str = "en", *,
                  subject: Subject | None = None, received: Decimal | None = None,
                  method: str = "79001", remarks: str = "", note: str = "",
-                 method_keys: Sequence[str] = DEFAULT_METHOD_KEYS, offline: str = "") -> None:
+                 method_keys: Sequence[str] = DEFAULT_METHOD_KEYS, offline: str = "",
+                 receipt: bool | None = None) -> None:
         subject = subject or Subject("", "", order.plate, order.amount_due)
         super().__init__(parent, self.tr("Offline cash payment") if offline
                          else self.tr("Confirm payment"), subject)
@@ -356,6 +358,14 @@ class PaymentDialog(_Base):
         self.form.addRow(self.tr("Amount received"), self.received)
         self.form.addRow(self.tr("Change"), self.change)
         self.form.addRow(self.tr("Remarks"), self.remarks)
+        #: "Print a receipt" (``receipt`` not ``None``: offered, ticked when ``True``)
+        self.receipt: QCheckBox | None = None
+        if receipt is not None:
+            self.receipt = QCheckBox(self.tr("Print a receipt (Alt+P)"), self)
+            self.receipt.setChecked(receipt)
+            self.form.addRow("", self.receipt)
+            toggle = QShortcut(QKeySequence("Alt+P"), self)
+            toggle.activated.connect(self.receipt.toggle)
         if note:
             self.note = QLabel(note, self)
             self.note.setWordWrap(True)
@@ -368,6 +378,9 @@ class PaymentDialog(_Base):
         QWidget.setTabOrder(self.method.other, self.received)
         QWidget.setTabOrder(self.received, self.remarks)
         QWidget.setTabOrder(self.remarks, ok)
+        if self.receipt is not None:
+            QWidget.setTabOrder(self.remarks, self.receipt)
+            QWidget.setTabOrder(self.receipt, ok)
         QWidget.setTabOrder(ok, cancel)
         self.method.chosen.connect(self._to_received)
         self.offline: QLabel | None = None

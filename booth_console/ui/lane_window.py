@@ -21,6 +21,7 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -38,6 +39,7 @@ from booth_console.app.commands import CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import LaneController
 from booth_console.app.messages import Level, Message, MessageBus
+from booth_console.app.receipt import Receipt
 from booth_console.app.snapshots import (
     CaptureSnapshot,
     LaneKind,
@@ -58,6 +60,8 @@ from booth_console.ui.dialogs import (
     Subject,
     yuan,
 )
+from booth_console.ui.receipt import can_print, print_receipt
+from booth_console.ui.sign_on import ApprovalDialog
 from booth_console.ui.widgets import (
     BigLabel,
     ImageView,
@@ -861,12 +865,15 @@ class LaneAsker:
         keys = win.config.payment_method_keys or DEFAULT_METHOD_KEYS
         dlg = PaymentDialog(win, order, win.language, subject=win.subject(order),
                             received=received, method=method, remarks=remarks, note=note,
-                            method_keys=keys, offline=offline)
+                            method_keys=keys, offline=offline,
+                            receipt=None if offline or not can_print(
+                                win.config.receipt_printer) else win.config.receipt)
         win.last_dialog = dlg
         try:
             if await run_dialog(dlg) != PaymentDialog.DialogCode.Accepted.value:
                 return None
-            return cmd.PaymentEntry(dlg.received_amount, dlg.method_code, dlg.remarks.text())
+            return cmd.PaymentEntry(dlg.received_amount, dlg.method_code, dlg.remarks.text(),
+                                    receipt=dlg.receipt is not None and dlg.receipt.isChecked())
         finally:
             dlg.deleteLater()
 
@@ -969,3 +976,24 @@ class LaneAsker:
 
     def key_text(self, command: str) -> str:
         return self.win._key_text(command)
+
+    async def print_receipt(self, receipt: Receipt) -> str:
+        return print_receipt(receipt, self.win.config.receipt_printer, self.win.language)
+
+    async def approve(
+        self, action: str, detail: str, check: Callable[[str, str], Awaitable[str]],
+    ) -> str | None:
+        win = self.win
+        operators = win.runner.ctx.operators
+        if operators is None:
+            return None
+        top = win.last_dialog  # over the command's own dialog when one is open
+        parent = top if isinstance(top, QDialog) and top.isVisible() else win
+        dlg = ApprovalDialog(parent, operators, win.subject().title(action), detail, check)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != ApprovalDialog.DialogCode.Accepted.value:
+                return None
+            return dlg.approver or None
+        finally:
+            dlg.deleteLater()

@@ -23,11 +23,13 @@ import enum
 import logging
 import math
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QPalette, QShortcut
 from PySide6.QtWidgets import (
+    QDialog,
     QFormLayout,
     QFrame,
     QLabel,
@@ -60,7 +62,9 @@ from booth_console.operators import (
 )
 from booth_console.ui.widgets import async_slot, big_font, set_text_color
 
-__all__ = ["FormMode", "LockOverlay", "SignOnForm", "SignOnScreen", "lock_shortcut"]
+__all__ = [
+    "ApprovalDialog", "FormMode", "LockOverlay", "SignOnForm", "SignOnScreen", "lock_shortcut",
+]
 
 log = logging.getLogger("booth_console.ui")
 
@@ -74,6 +78,7 @@ class FormMode(enum.Enum):
     SIGN_ON = "sign_on"
     UNLOCK = "unlock"
     FIRST_ADMIN = "first_admin"
+    APPROVE = "approve"  #: a supervisor approves a command (:class:`ApprovalDialog`)
 
 
 class _Field(QLineEdit):
@@ -106,6 +111,11 @@ class SignOnForm(QFrame):
         self.session = session
         self.mode = mode
         self.busy = False
+        #: APPROVE mode: checks the name and password, returns the approver's name or raises
+        #: an ``OperatorError`` (see :meth:`Asker.approve`); the approval's action and why
+        self.approve_with: Callable[[str, str], Awaitable[str]] | None = None
+        self.approve_action = ""
+        self.approve_detail = ""
         self.setObjectName("signOnCard")
         self.setStyleSheet("QFrame#signOnCard { background: #fafafa; border-radius: 10px; }")
         self.setMinimumWidth(560)
@@ -194,6 +204,12 @@ class SignOnForm(QFrame):
                 if not self.name.text():
                     self.name.setText(who.name)
             self.button.setText(self.tr("Unlock (Enter)"))
+        elif mode is FormMode.APPROVE:
+            self.title.setText(self.tr("Supervisor approval"))
+            hint = self.tr("{action} needs a supervisor's approval. The supervisor enters "
+                           "their name and password.").format(action=self.approve_action)
+            self.hint.setText(f"{self.approve_detail}\n{hint}" if self.approve_detail else hint)
+            self.button.setText(self.tr("Approve (Enter)"))
         else:
             self.title.setText(self.tr("Create the first administrator"))
             self.hint.setText(self.tr(
@@ -231,6 +247,9 @@ class SignOnForm(QFrame):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Escape clears the passwords and the message."""
         if event.key() == Qt.Key.Key_Escape:
+            if self.mode is FormMode.APPROVE and not self.password.text():
+                event.ignore()  # the approval dialog cancels
+                return
             self.clear_passwords()
             self.error.clear()
             self.focus_first()
@@ -280,11 +299,15 @@ class SignOnForm(QFrame):
     @async_slot
     async def _run(self) -> None:
         name, password = self.name.text().strip(), self.password.text()
+        who: object
         try:
             if self.mode is FormMode.SIGN_ON:
                 who = await self.session.sign_on(name, password)
             elif self.mode is FormMode.UNLOCK:
                 who = await self.session.unlock(name, password)
+            elif self.mode is FormMode.APPROVE:
+                assert self.approve_with is not None
+                who = await self.approve_with(name, password)
             else:
                 who = await self.session.create_first_admin(name, password)
         except OperatorError as exc:
@@ -294,7 +317,7 @@ class SignOnForm(QFrame):
         self._set_busy(False)
         self.clear_passwords()
         self.error.clear()
-        if self.mode is not FormMode.UNLOCK:
+        if self.mode not in (FormMode.UNLOCK, FormMode.APPROVE):
             self.name.clear()
         self.done.emit(who)
 
@@ -459,6 +482,43 @@ class LockOverlay(QWidget):
         self.show()
         if self.window().isActiveWindow():
             self.form.focus_first()
+
+
+class ApprovalDialog(QDialog):
+    """A supervisor's name and password for a command, window-modal to the window that asked,
+    in the same form as the sign-on (refusals and waits said in it; it stays open after a wrong
+    password). Accepted once ``check`` approved; :attr:`approver` is then the approver's name.
+    """
+
+    def __init__(self, parent: QWidget, session: OperatorSession, action: str, detail: str,
+                 check: Callable[[str, str], Awaitable[str]]) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("{action}: supervisor approval").format(action=action))
+        self.setWindowModality(Qt.WindowModality.WindowModal)
+        self.approver = ""
+        self.form = SignOnForm(session, FormMode.SIGN_ON, self)
+        self.form.approve_with = check
+        self.form.approve_action = action
+        self.form.approve_detail = detail
+        self.form.set_mode(FormMode.APPROVE)
+        self.form.done.connect(self._approved)
+        cancel = QPushButton(self.tr("Cancel (Esc)"), self)
+        cancel.setAutoDefault(False)
+        cancel.clicked.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.form)
+        lay.addWidget(cancel, 0, Qt.AlignmentFlag.AlignRight)
+
+    def _approved(self, who: object) -> None:
+        self.approver = str(who)
+        self.accept()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Escape cancels (the form's own Escape clears the password first)."""
+        if event.key() == Qt.Key.Key_Escape and not self.form.password.text():
+            self.reject()
+            return
+        super().keyPressEvent(event)
 
 
 def _signed_off_mode(session: OperatorSession) -> FormMode:

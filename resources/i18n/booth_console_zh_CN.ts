@@ -55,6 +55,19 @@
     </message>
 </context>
 <context>
+    <name>ApprovalDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{action}: supervisor approval</source>
+        <translation>{action}：主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+</context>
+<context>
     <name>BoothService</name>
     <message>
         <location filename="../../booth_console/app/booth.py"/>
@@ -103,6 +116,16 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>On duty: {name}</source>
         <translation>当班：{name}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Lock (Ctrl+L)</source>
+        <translation>锁定（Ctrl+L）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Sign off</source>
+        <translation>退出登录</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -263,6 +286,21 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>History (Ctrl+M)</source>
         <translation>消息记录（Ctrl+M）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>On duty: nobody signed on</source>
+        <translation>值班：无人登录</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>On duty: {name} (acting: {acting})</source>
+        <translation>值班：{name}（当前操作：{acting}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>locked</source>
+        <translation>已锁定</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -529,6 +567,16 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/base.py"/>
+        <source>The console is locked: sign on first.</source>
+        <translation>控制台已锁定：请先登录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/base.py"/>
+        <source>Not done: {action} needs a supervisor's approval.</source>
+        <translation>未执行：{action}需要主管批准。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/base.py"/>
         <source>The parking server refused: {msg} (code {code})</source>
         <translation>停车场服务器拒绝：{msg}（代码 {code}）</translation>
     </message>
@@ -629,6 +677,16 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Fee override</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
+        <source>Lowering the fee from {old} to {new}.</source>
+        <translation>将费用从 {old} 降至 {new}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/fee.py"/>
         <source>Changing the fee…</source>
         <translation>正在修改金额…</translation>
     </message>
@@ -649,8 +707,8 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/fee.py"/>
-        <source>Fee override</source>
-        <translation>改价</translation>
+        <source>, approved by {name}</source>
+        <translation>，由 {name} 批准</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/find_entry.py"/>
@@ -854,6 +912,11 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>{plate} leaves without paying {fee} ({why}).</source>
+        <translation>{plate} 未缴 {fee} 离场（{why}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
         <source>Releasing free…</source>
         <translation>正在免费放行…</translation>
     </message>
@@ -951,6 +1014,11 @@
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>Keep open</source>
         <translation>常开</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Keeping the barrier open lets every vehicle through without paying.</source>
+        <translation>常开道闸会让所有车辆不付费通过。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -1197,6 +1265,21 @@
         <source>Confirm payment</source>
         <translation>确认收费</translation>
     </message>
+    <message>
+        <location filename="../../booth_console/app/commands/payment.py"/>
+        <source>The receipt was not printed: {why}</source>
+        <translation>凭条未打印：{why}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/registry.py"/>
+        <source>The console is locked: unlock it to give commands.</source>
+        <translation>控制台已锁定：请先解锁再操作。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/registry.py"/>
+        <source>Nobody is signed on: sign on to give commands.</source>
+        <translation>尚无操作员登录：请先登录再操作。</translation>
+    </message>
 </context>
 <context>
     <name>Demo</name>
@@ -1209,6 +1292,16 @@
         <location filename="../../booth_console/ui/demo.py"/>
         <source>Demo: simulator at {url}, {n} vehicles/min. Data in {folder}</source>
         <translation>演示：模拟器位于 {url}，每分钟 {n} 辆车。数据保存在 {folder}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: signed on as “{name}” (attendant) by itself; the supervisor “{boss}” approves. Passwords: docs/OPERATORS.md.</source>
+        <translation>演示：已自动以“{name}”（收费员）登录；主管“{boss}”负责批准。密码见 docs/OPERATORS.md。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: “{name}” could not be signed on by itself: sign on at the booth window.</source>
+        <translation>演示：无法自动登录“{name}”：请在岗亭窗口登录。</translation>
     </message>
 </context>
 <context>
@@ -2121,6 +2214,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Print a receipt (Alt+P)</source>
+        <translation>打印凭条（Alt+P）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Enter the amount received.</source>
         <translation>请输入实收金额。</translation>
     </message>
@@ -2249,6 +2347,104 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Say why in your own words.</source>
         <translation>请用您自己的话说明原因。</translation>
+    </message>
+</context>
+<context>
+    <name>Receipt</name>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>{h} h {m} min</source>
+        <translation>{h} 小时 {m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>{m} min</source>
+        <translation>{m} 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Plate</source>
+        <translation>车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Entry time</source>
+        <translation>入场时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Exit time</source>
+        <translation>出场时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Duration</source>
+        <translation>停车时长</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Fee</source>
+        <translation>费用</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Discount</source>
+        <translation>优惠</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Paid</source>
+        <translation>实收</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Received</source>
+        <translation>收款</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Change</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/receipt.py"/>
+        <source>Payment no.</source>
+        <translation>支付单号</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>Parking receipt</source>
+        <translation>停车收费凭条</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>the printer cannot be opened</source>
+        <translation>无法打开打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>no printer named {name}</source>
+        <translation>没有名为 {name} 的打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>no default printer is set up on this PC</source>
+        <translation>本机未设置默认打印机</translation>
     </message>
 </context>
 <context>
@@ -2647,6 +2843,21 @@
         <location filename="../../booth_console/ui/sign_on.py"/>
         <source>Unlock (Enter)</source>
         <translation>解锁（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Supervisor approval</source>
+        <translation>主管批准</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>{action} needs a supervisor's approval. The supervisor enters their name and password.</source>
+        <translation>{action}需要主管批准。请主管输入名称和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/sign_on.py"/>
+        <source>Approve (Enter)</source>
+        <translation>批准（Enter）</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/sign_on.py"/>

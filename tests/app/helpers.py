@@ -7,10 +7,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from argon2 import PasswordHasher
+
 from booth_console.app.lane import LaneController, PollTiming
 from booth_console.app.outbox import RetryPolicy
 from booth_console.app.session import Session
 from booth_console.config import BoothConfig, Config, ListenerConfig, ServerConfig
+from booth_console.operators import Operators
 from booth_console.simulator import (
     DEFAULT_APP_ID,
     DEFAULT_APP_SECRET,
@@ -18,6 +21,17 @@ from booth_console.simulator import (
     Simulator,
     SimulatorConfig,
 )
+
+#: cheap Argon2 parameters for test accounts (the real ones take 0.4 s a check)
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+#: the operator ``start_stack`` signs on (a supervisor: approves their own commands)
+TEST_OPERATOR, TEST_PASSWORD = "tester", "tester-password"
+
+
+def accounts_file(tmp_path: Path) -> Operators:
+    """The accounts file of a test console, with fast hashes."""
+    return Operators(tmp_path / "operators.sqlite3", hasher=FAST_HASHER)
+
 
 FAST = PollTiming(status=0.2, status_busy=0.1, order=0.1, backoff_first=0.1, backoff_max=0.5)
 
@@ -59,9 +73,11 @@ class Stack:
 
 async def start_stack(
     tmp_path: Path, *, client: Any = None, lanes: tuple[str, ...] = (), register: bool = True,
-    timeout: float = 2.0,
+    timeout: float = 2.0, sign_on: bool = True, approval: Any = None,
 ) -> Stack:
-    """Simulator + session (listener registered, lanes loaded and polling)."""
+    """Simulator + session (listener registered, lanes loaded and polling); ``sign_on``: the
+    supervisor ``tester`` is signed on (else nobody is); ``approval``: the ``[approval]``
+    rules."""
     _s, _c, (app_id, secret, park_key) = simulator_api()
     sim = await start_simulator(tmp_path)
     cfg = Config(
@@ -70,17 +86,25 @@ async def start_stack(
         listener=ListenerConfig(host="127.0.0.1", port=0, journal=str(tmp_path / "journal.sqlite3"),
                                 callback_interval_ms=200),
         booth=BoothConfig(lanes=lanes, operator="tester", attention_sound=False),
+        **({"approval": approval} if approval is not None else {}),
     )
+    accounts = accounts_file(tmp_path)
+    if sign_on and TEST_OPERATOR not in {a.name for a in accounts.accounts()}:
+        accounts.add(TEST_OPERATOR, "supervisor", TEST_PASSWORD)
     try:
         session = await Session.create(
             cfg, client=client, register=register, timing=FAST,
             payment_retry=RetryPolicy(first_delay=0.05, max_delay=0.2, give_up_after=10.0),
+            operators=accounts,
         )
     except BaseException:
         await sim.stop()
         raise
     stack = Stack(sim, session, tmp_path)
     try:
+        if sign_on:
+            assert session.operators is not None
+            await session.operators.sign_on(TEST_OPERATOR, TEST_PASSWORD)
         await asyncio.wait_for(session.start(), 10)
     except BaseException:
         await stack.aclose()

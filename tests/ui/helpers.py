@@ -17,19 +17,22 @@ Body = Callable[[Stack, Console], Awaitable[None]]
 
 
 def run_console(loop: Any, tmp_path: Path, body: Body, *, timeout: float = 2.0,
-                operator: str = "tester", language: str = "en") -> Stack:
+                operator: str = "tester", language: str = "en", sign_on: bool = True,
+                approval: Any = None) -> Stack:
     """Simulator, session and windows, all inside one run of the loop (nothing left running).
 
     ``body`` gets the stack and the console with the booth window shown; the windows are closed
     and the stack stopped afterwards, also when ``body`` fails. ``timeout`` is the server
     timeout, ``language`` the console's (its translators are the caller's business).
+    ``sign_on``: the supervisor ``tester`` is signed on first (else nobody is); ``approval``:
+    the ``[approval]`` rules.
     """
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     app.setQuitOnLastWindowClosed(False)  # as the real start-up does (docs/ARCHITECTURE.md trap)
 
     async def scenario() -> Stack:
-        stack = await start_stack(tmp_path, timeout=timeout)
+        stack = await start_stack(tmp_path, timeout=timeout, sign_on=sign_on, approval=approval)
         settings = QSettings(str(tmp_path / "windows.ini"), QSettings.Format.IniFormat)
         booth_window = BoothWindow(operator, settings)
         console = Console(booth_window, stack.session.cfg.booth, settings, language=language)

@@ -25,11 +25,15 @@ from booth_console.errors import ApiError, BoothError, TransportError
 
 if TYPE_CHECKING:
     from booth_console.app.booth import TypeChoice
+    from booth_console.app.commands.approval import Rule
     from booth_console.app.commands.find_entry import EntryFinder, EntryPick
     from booth_console.app.lane import LaneController
+    from booth_console.app.operator_session import OperatorSession, OperatorState
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
+    from booth_console.app.receipt import Receipt
     from booth_console.app.snapshots import OrderSnapshot
     from booth_console.client import ParkingClient
+    from booth_console.config import ApprovalConfig
     from booth_console.journal import Journal
 
 __all__ = [
@@ -114,6 +118,8 @@ class PaymentEntry:
     received: Decimal
     method: str
     remarks: str = ""
+    #: print a receipt once the payment is confirmed
+    receipt: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,6 +192,18 @@ class Asker(Protocol):
     def key_text(self, command: str) -> str:
         """The key bound to ``command``, as the attendant reads it (``""``: none)."""
 
+    async def print_receipt(self, receipt: Receipt) -> str:
+        """Print ``receipt`` (``[booth] receipt_printer``); ``""`` when printed, else why not."""
+
+    async def approve(
+        self, action: str, detail: str, check: Callable[[str, str], Awaitable[str]],
+    ) -> str | None:
+        """A supervisor's name and password for ``action`` (``detail``: why it needs approval),
+        asked in the command's own dialog flow. ``check(name, password)`` verifies them and
+        returns the approver's name, or raises an ``OperatorError`` (wrong password, a wait, not
+        a supervisor) that the asker shows and asks again. The approver, or ``None``: cancelled.
+        """
+
 
 # -- context -----------------------------------------------------------------------------------
 
@@ -215,6 +233,69 @@ class CommandContext:
     free_release_reasons: tuple[str, ...] = ()
     #: ``[booth] reason_for_every_opening``: F1 always asks for a reason
     reason_for_every_opening: bool = False
+    #: who works the console (:meth:`follow`; ``None``: a tool without sign-on, where every
+    #: command runs and ``operator`` is ``[booth] operator``)
+    operators: OperatorSession | None = None
+    #: the ``[approval]`` rules (``None``: the defaults)
+    approval: ApprovalConfig | None = None
+    #: printed at the top of receipts (``[booth] lot_name``)
+    lot_name: str = ""
+
+    def follow(self, operators: OperatorSession) -> None:
+        """Take who works the console from ``operators``: from now on :attr:`operator` is the
+        operator acting at the keyboard at the time of each command (``[booth] operator``
+        while nobody is signed on, when commands are refused anyway)."""
+        self.operators = operators
+        fallback = self.operator
+
+        def render(state: OperatorState) -> None:
+            self.operator = state.acting.name if state.acting is not None else fallback
+
+        operators.changed.connect(render)
+        render(operators.state)
+
+    async def require_approval(
+        self, asker: Asker, rule: Rule, action: str, detail: str = "", *,
+        fee: Decimal | None = None, new_fee: Decimal | None = None,
+    ) -> str:
+        """Check ``rule`` of ``[approval]`` and, when it applies and an attendant acts, ask
+        for a supervisor's name and password through ``asker`` (in the command's dialog
+        flow) and verify them. Call it in a command's flow once the figures are known and
+        before anything is sent.
+
+        Returns:
+            The approver's name (the acting supervisor's own when one is at the keyboard), or
+            ``""`` when no approval is needed. The approver is journaled with the command's
+            actions (``ApprovedBy``) for the rest of the command.
+
+        Raises:
+            ApprovalRefused: the attendant cancelled instead of a supervisor approving.
+        """
+        from booth_console.app.commands.approval import APPROVED_BY, ApprovalRefused, applies
+        from booth_console.config import ApprovalConfig
+
+        if self.operators is None:
+            return ""
+        if not applies(self.approval or ApprovalConfig(), rule, fee=fee, new_fee=new_fee):
+            return ""
+        acting = self.operators.acting
+        if acting is None or self.operators.locked:
+            raise ApprovalRefused(_tr("The console is locked: sign on first."))
+        if acting.role.can_approve:
+            APPROVED_BY.set(acting.name)
+            return acting.name
+        operators = self.operators
+
+        async def check(name: str, password: str) -> str:
+            who = await operators.approve(name, password)
+            return who.name
+
+        approver = await asker.approve(action, detail, check)
+        if not approver:
+            raise ApprovalRefused(_tr("Not done: {action} needs a supervisor's approval.")
+                                  .format(action=action))
+        APPROVED_BY.set(approver)
+        return approver
 
     async def journal_action(
         self, lane_no: str | None, action: str, request: dict[str, Any],
@@ -232,6 +313,11 @@ class CommandContext:
             code, msg, rid = error.result_code, error.result_msg, error.result_id
         elif error is not None:
             msg = f"{type(error).__name__}: {error}"
+        from booth_console.app.commands.approval import APPROVED_BY
+
+        approver = APPROVED_BY.get()
+        if approver and "ApprovedBy" not in request:
+            request = {**request, "ApprovedBy": approver}
         try:
             await self.journal.record_action(
                 operator=self.operator, lane_no=lane_no, action=action, request=request,

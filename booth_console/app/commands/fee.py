@@ -7,6 +7,7 @@ import time
 from decimal import Decimal
 from typing import Any
 
+from booth_console.app.commands.approval import ApprovalRefused, Rule
 from booth_console.app.commands.base import CommandContext, CommandError, Outcome, _tr, send_once
 from booth_console.app.commands.payment import yuan
 from booth_console.app.commands.registry import N_, Lanes, Operation, register
@@ -89,6 +90,14 @@ async def lower_fee(op: Operation) -> Outcome[Any]:
     done: list[Outcome[Any]] = []
 
     async def submit(amount: Decimal, reason: str) -> str:
+        try:
+            approver = await ctx.require_approval(
+                op.ask, Rule.FEE_OVERRIDE, _tr("Fee override"),
+                _tr("Lowering the fee from {old} to {new}.")
+                .format(old=yuan(order.charge), new=yuan(amount)),
+                fee=order.charge, new_fee=amount)
+        except ApprovalRefused as exc:
+            return str(exc)
         out = await op.runner.run(
             op.lane_no, "override_fee", override_fee, lane, amount, reason,
             busy_text=_tr("Changing the fee…"),
@@ -99,6 +108,8 @@ async def lower_fee(op: Operation) -> Outcome[Any]:
             "Lowered from {old} to {new} by {who}: {why} ({at})").format(
             old=yuan(order.amount_due), new=yuan(amount), who=ctx.operator, why=reason,
             at=time.strftime("%H:%M"))
+        if approver and approver != ctx.operator:
+            ctx.fee_notes[order.order_no] += _tr(", approved by {name}").format(name=approver)
         done.append(out)
         return ""
 

@@ -94,7 +94,8 @@ async def record_offline_payment(
                 _tr("Payment {pno} of this order is already recorded and waits for the parking "
                     "server: not recorded twice.").format(pno=p.payment_order_no))
     pno = new_payment_order_no()
-    request = pay_request(payment, pno, ctx.operator)
+    request = pay_request(payment, pno, ctx.operator,
+                          operator_in_remarks=ctx.operators is not None)
     request.update({"_Offline": True, "_Plate": plate, "_KnownAt": _when(known_at)})
     await ctx.journal.add_pending_payment(
         payment_order_no=pno, lane_no=lane.lane_no, order_no=payment.order_no,

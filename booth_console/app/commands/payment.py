@@ -45,6 +45,7 @@ __all__ = [
     "new_payment_order_no",
     "pay_request",
     "read_payable",
+    "remarks_with_operator",
 ]
 
 log = logging.getLogger("booth_console.commands")
@@ -85,8 +86,19 @@ def _money(value: Decimal) -> Decimal:
     return Decimal(text)
 
 
-def pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict[str, Any]:
-    """The PaySuccess Data for ``inp`` (plus local ``_`` keys the journal keeps, never sent)."""
+def remarks_with_operator(remarks: str, operator: str) -> str:
+    """A payment's Remarks naming the operator who took it (the document's payment request
+    has no operator field; ``Operator: li`` after the attendant's own remarks)."""
+    named = f"Operator: {operator}"
+    return f"{remarks.strip()}; {named}" if remarks.strip() else named
+
+
+def pay_request(inp: PaymentInput, payment_order_no: str, operator: str, *,
+                operator_in_remarks: bool = False) -> dict[str, Any]:
+    """The PaySuccess Data for ``inp`` (plus local ``_`` keys the journal keeps, never sent);
+    ``operator_in_remarks``: the Remarks name the operator (a console with sign-on)."""
+    remarks = (remarks_with_operator(inp.remarks, operator) if operator_in_remarks
+               else inp.remarks or None)
     return {
         "OrderNo": inp.order_no,
         "TotalAmountDue": _money(inp.total_due if inp.total_due is not None else inp.amount_due),
@@ -95,7 +107,7 @@ def pay_request(inp: PaymentInput, payment_order_no: str, operator: str) -> dict
         "PaymentTime": dt.datetime.now().strftime(DATE_FMT),
         "PaymentMethod": inp.method,
         "PaymentOrderNo": payment_order_no,
-        "Remarks": inp.remarks or None,
+        "Remarks": remarks,
         "PlateCouponNos": [{"No": c} for c in inp.coupon_nos],
         # local only (not sent): what the attendant took and gave back
         "_Received": str(inp.received),
@@ -139,7 +151,8 @@ async def confirm_payment(
         payment = await _checked_against_server(ctx, lane, payment)
     pno = payment_order_no or new_payment_order_no()
     lane_no = lane.lane_no if lane is not None else ""
-    request = pay_request(payment, pno, ctx.operator)
+    request = pay_request(payment, pno, ctx.operator,
+                          operator_in_remarks=ctx.operators is not None)
     outbox = ctx.payments
     if ctx.journal is not None:
         await ctx.journal.add_pending_payment(
@@ -270,6 +283,8 @@ async def take_payment(op: Operation) -> Outcome[Any]:
                                               method=kept.method, order=order)
         changed = out.error
         if not isinstance(changed, AmountChanged):
+            if out.ok and entry.receipt and out.value is not None and out.value.confirmed:
+                await _print_receipt(op, order, payment, out.value.payment_order_no)
             return out
         if not await op.ask.confirm(
             _tr("Amount due changed"),
@@ -286,6 +301,37 @@ async def take_payment(op: Operation) -> Outcome[Any]:
         except BoothError as exc:
             msgs.error(error_text(exc), lane_no=op.lane_no)
             return Outcome.cancelled()
+
+
+async def _print_receipt(op: Operation, order: OrderSnapshot, payment: PaymentInput,
+                         payment_order_no: str) -> None:
+    """Print the receipt of a confirmed payment; a printer problem is said at the lane (the
+    payment stands)."""
+    from booth_console.app.receipt import Receipt
+
+    ctx = op.runner.ctx
+    # the server's clock (the time the fee was computed) when known, like the entry time
+    paid_at = order.calc_time or dt.datetime.now().strftime(DATE_FMT)
+    entry_time = order.entry_time
+    duration = order.duration_minutes
+    receipt = Receipt(
+        lot=ctx.lot_name, lane=f"{op.lane.lane.name} ({op.lane_no})", plate=order.plate,
+        entry_time=entry_time, exit_time=paid_at,
+        duration_min=duration if duration is not None
+        else Receipt.duration_between(entry_time, paid_at),
+        lines=order.lines,
+        total_due=order.total_due if order.total_due is not None else payment.amount_due,
+        discount=order.discount or Decimal(0), paid=payment.amount_due,
+        received=payment.received, change=payment.change, method=payment.method,
+        operator=ctx.operator, payment_order_no=payment_order_no)
+    try:
+        problem = await op.ask.print_receipt(receipt)
+    except Exception as exc:  # the payment is confirmed whatever the printer does
+        log.exception("receipt %s not printed", payment_order_no)
+        problem = error_text(exc)
+    if problem:
+        ctx.messages.error(_tr("The receipt was not printed: {why}").format(why=problem),
+                           lane_no=op.lane_no)
 
 
 @dataclass(frozen=True)

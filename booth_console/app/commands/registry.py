@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "N_", "Command", "Lanes", "Operation", "register"]
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Commands", text)
+
+
 def N_(text: str) -> str:
     """Mark ``text`` for translation (context ``Commands``); translated where it is shown."""
     return text
@@ -104,8 +108,38 @@ class Command:
         return self.enabled is None or self.enabled(lane)
 
     async def invoke(self, op: Operation) -> Outcome[Any]:
-        """Run the command's flow."""
-        return await self.flow(op)
+        """Run the command's flow if the console allows it now.
+
+        Locked or nobody signed on: refused with a message to the attendant (nothing is asked
+        or sent). Declared ``needs_approval`` and an attendant acts: a supervisor's name and
+        password are asked first (``op.ask.approve``). The approver is journaled with the
+        command's actions; rules that depend on the figures are checked by the flow itself
+        (``ctx.require_approval``).
+        """
+        from booth_console.app.commands.approval import APPROVED_BY, ApprovalRefused, Rule
+        from booth_console.app.commands.base import CommandError, Outcome, Status
+        from booth_console.app.operator_session import Permission
+
+        ctx = op.runner.ctx
+        token = APPROVED_BY.set("")
+        try:
+            if ctx.operators is not None:
+                allowed = ctx.operators.can_run(self)
+                if allowed in (Permission.LOCKED, Permission.SIGNED_OFF):
+                    text = (_tr("The console is locked: unlock it to give commands.")
+                            if allowed is Permission.LOCKED
+                            else _tr("Nobody is signed on: sign on to give commands."))
+                    ctx.messages.error(text, lane_no=op.lane_no, command=self.name)
+                    return Outcome(Status.FAILED, error=CommandError(text), text=text)
+                if self.needs_approval:
+                    try:
+                        await ctx.require_approval(op.ask, Rule.ALWAYS, self.display_title())
+                    except ApprovalRefused as exc:
+                        ctx.messages.info(str(exc), lane_no=op.lane_no, command=self.name)
+                        return Outcome.cancelled(str(exc))
+            return await self.flow(op)
+        finally:
+            APPROVED_BY.reset(token)
 
 
 #: every declared command, in the order of the lane window's buttons
