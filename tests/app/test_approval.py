@@ -13,7 +13,7 @@ from booth_console.app import commands as cmd
 from booth_console.client import condition
 from booth_console.config import ApprovalConfig
 from booth_console.operators import OperatorError
-from tests.app.helpers import Stack, accounts_file, start_stack
+from tests.app.helpers import Stack, accounts_file, start_stack, wait_until
 from tests.app.test_command_registry import ScriptedAsker, _op, _waiting_order
 
 
@@ -162,3 +162,39 @@ def test_the_operators_name_goes_to_the_server(loop: Any, tmp_path: Path) -> Non
 
     loop.run_until_complete(scenario())
 
+
+
+def test_free_release_and_an_opening_with_a_fee_due_need_a_supervisor(
+        loop: Any, tmp_path: Path) -> None:
+    async def scenario() -> None:
+        stack = await _attendant_stack(tmp_path)  # [approval] defaults: both on
+        try:
+            ctx = stack.session.ctx
+            order = await _waiting_order(stack, "琼Z9505X")
+            # free release: the attendant picks a reason, then cancels the supervisor's prompt
+            asker = ApprovingAsker(credentials=[None])
+            asker.picks = [cmd.ReasonPick("Staff vehicle")]
+            out = await cmd.COMMANDS["free_release"].invoke(_op(stack, "2", asker))
+            assert out.status is cmd.Status.CANCELLED
+            assert [kind for kind, _ in asker.asked] == ["pick_reason", "approve"]
+            assert await ctx.journal.recent_actions(action="free_release") == []
+            # F1 on the unpaid vehicle: refused likewise, nothing sent
+            await wait_until(lambda: stack.lane("2").status.vehicle_on_loop, 5)
+            asker = ApprovingAsker(credentials=[None])
+            asker.picks = [cmd.ReasonPick("Equipment fault")]
+            out = await cmd.COMMANDS["open_gate"].invoke(_op(stack, "2", asker))
+            assert out.status is cmd.Status.CANCELLED
+            assert await ctx.journal.recent_actions(action="open_gate") == []
+            assert stack.lane("2").order is not None
+            assert stack.lane("2").order.order_no == order.order_no  # still waiting, unpaid
+            # approved by the supervisor: the vehicle is released free, the approver journaled
+            asker = ApprovingAsker(credentials=[("wang", "wang-password")])
+            asker.picks = [cmd.ReasonPick("Staff vehicle")]
+            out = await cmd.COMMANDS["free_release"].invoke(_op(stack, "2", asker))
+            assert out.ok
+            [row] = await ctx.journal.recent_actions(action="free_release")
+            assert row.operator == "li" and row.request["ApprovedBy"] == "wang"
+        finally:
+            await stack.aclose()
+
+    loop.run_until_complete(scenario())
