@@ -10,7 +10,6 @@ and a live feed of entries, exits, payments and gate releases built from callbac
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -40,6 +39,7 @@ from booth_console.config import BoothConfig
 from booth_console.errors import BoothError
 from booth_console.protocol import endpoints as ep
 from booth_console.protocol import models as m
+from booth_console.waits import TaskSet
 
 if TYPE_CHECKING:
     from booth_console.app.callbacks import CallbackHub
@@ -130,7 +130,7 @@ class BoothService(QObject):
         self._listener_timer = QTimer(self)
         self._listener_timer.setInterval(1000)
         self._listener_timer.timeout.connect(self._poll_listener)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("booth", log)
         self._area_refresh_s = 30.0
         #: see :data:`NO_CALLBACKS_WARN_S`
         self.no_callbacks_warn_s = NO_CALLBACKS_WARN_S
@@ -179,24 +179,10 @@ class BoothService(QObject):
         self._feed_timer.stop()
         for ctl in self.controllers.values():
             await ctl.stop()
-        tasks = list(self._tasks)
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await t
+        await self._tasks.aclose()
 
-    def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> asyncio.Task[Any]:
-        task = asyncio.get_running_loop().create_task(coro, name=f"booth-{name}")
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task[Any]) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.error("booth task %s failed", name, exc_info=t.exception())
-
-        task.add_done_callback(done)
-        return task
+    def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
+        self._tasks.spawn(coro, name)
 
     async def _load_lanes_until_ok(self) -> list[LaneInfo]:
         delay = 0.5

@@ -27,7 +27,6 @@ keep); one given as Base64 is there already.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import datetime as dt
 import itertools
@@ -40,6 +39,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
+
+from booth_console.waits import TaskSet
 
 if TYPE_CHECKING:
     from booth_console.journal import Journal
@@ -119,7 +120,7 @@ class OpeningWatch(QObject):
         self._gates: deque[tuple[str, float]] = deque(maxlen=200)  # lane no., when
         self.unexplained: list[Opening] = []
         self._keys = itertools.count(1)
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("openings", log)
         self._emit_timer = QTimer(self)
         self._emit_timer.setSingleShot(True)
         self._emit_timer.setInterval(EMIT_MS)
@@ -320,16 +321,4 @@ class OpeningWatch(QObject):
         self._spawn(write(), f"journal-{action}")
 
     def _spawn(self, coro: Coroutine[Any, Any, None], name: str) -> None:
-        try:
-            task = asyncio.get_running_loop().create_task(coro, name=name)
-        except RuntimeError:
-            coro.close()
-            return
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task[Any]) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.error("%s failed", name, exc_info=t.exception())
-
-        task.add_done_callback(done)
+        self._tasks.spawn(coro, name)

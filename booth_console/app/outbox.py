@@ -17,7 +17,6 @@ again" (:meth:`PaymentOutbox.retry`) and tells the booth window what is pending
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import dataclasses
 import logging
 import time
@@ -33,7 +32,7 @@ from booth_console.app.messages import error_text
 from booth_console.app.snapshots import to_decimal, to_int
 from booth_console.errors import ApiError, BoothError, ServerTimeout, TransportError
 from booth_console.protocol.payment_answers import DEFINITE_REFUSALS, already_recorded
-from booth_console.waits import wait_event
+from booth_console.waits import TaskSet, wait_event
 
 if TYPE_CHECKING:
     from booth_console.app.commands.base import CommandRunner
@@ -171,9 +170,8 @@ class PaymentOutbox(QObject):
         self.deliveries: dict[str, Delivery] = {}
         self.online = False
         self._resuming = False
-        self._closing = False
         self._offline_retry_s = 0.0
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("outbox", log)
         self.pending_changed.connect(self._on_pending)
 
     def __repr__(self) -> str:
@@ -233,7 +231,7 @@ class PaymentOutbox(QObject):
 
     def resume_soon(self) -> None:
         """Deliver, in the background, every pending payment not being delivered already."""
-        if self._resuming or self._closing:
+        if self._resuming or self._tasks.closing:
             return
         self._resuming = True
         self._spawn(self._resume_pending(), "resume-payments")
@@ -247,7 +245,7 @@ class PaymentOutbox(QObject):
             # offline payments are checked against their order first (docs/OFFLINE.md)
             await self.reconcile_offline()
             for p in await journal.pending_payments():
-                if p.payment_order_no not in self.deliveries and not self._closing:
+                if p.payment_order_no not in self.deliveries and not self._tasks.closing:
                     log.info("delivering pending payment %s in the background", p.payment_order_no)
                     self.resume_in_background(p)
             unchecked = bool(await journal.offline_payments())
@@ -633,29 +631,8 @@ class PaymentOutbox(QObject):
     # -- tasks -----------------------------------------------------------------------------------
 
     def _spawn(self, coro: Coroutine[Any, Any, Any], name: str) -> None:
-        if self._closing:
-            coro.close()
-            return
-        try:
-            task = asyncio.get_running_loop().create_task(coro, name=f"outbox-{name}")
-        except RuntimeError:
-            coro.close()
-            return
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task[Any]) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.error("outbox task %s failed", name, exc_info=t.exception())
-
-        task.add_done_callback(done)
+        self._tasks.spawn(coro, name)
 
     async def aclose(self) -> None:
         """Stop resuming and cancel every delivery (the journal keeps them pending)."""
-        self._closing = True
-        tasks = list(self._tasks) + [d.task for d in self.deliveries.values()]
-        for t in tasks:
-            t.cancel()
-        for t in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await t
+        await self._tasks.aclose(*(d.task for d in self.deliveries.values()))

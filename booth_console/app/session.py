@@ -25,7 +25,7 @@ from booth_console.app.operator_session import OperatorSession
 from booth_console.app.outbox import PaymentOutbox, RetryPolicy
 from booth_console.config import Config
 from booth_console.errors import BoothError
-from booth_console.waits import wait_event
+from booth_console.waits import TaskSet, wait_event
 
 if TYPE_CHECKING:
     from booth_console.app.callbacks import CallbackHub
@@ -65,8 +65,7 @@ class Session:
     owns_client: bool = True
     mqtt: ConsoleMqttSide | None = None  #: callbacks over MQTT, republishing
     _start_task: asyncio.Task[Any] | None = field(default=None, repr=False)
-    _tasks: set[asyncio.Task[Any]] = field(default_factory=set, repr=False)
-    _closing: bool = field(default=False, repr=False)
+    _tasks: TaskSet = field(default_factory=lambda: TaskSet("session", log), repr=False)
     _register_url: str = field(default="", repr=False)
     _was_online: bool = field(default=False, repr=False)
     _link_up: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
@@ -259,22 +258,7 @@ class Session:
             self._seen_online = True
 
     def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
-        if self._closing:
-            coro.close()
-            return
-        try:
-            task = asyncio.get_running_loop().create_task(coro, name=f"session-{name}")
-        except RuntimeError:
-            coro.close()
-            return
-        self._tasks.add(task)
-
-        def done(t: asyncio.Task[Any]) -> None:
-            self._tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.error("session task %s failed", name, exc_info=t.exception())
-
-        task.add_done_callback(done)
+        self._tasks.spawn(coro, name)
 
     def start(self) -> asyncio.Task[Any]:
         """Load the lanes and start polling in the background (retries while the server is
@@ -292,14 +276,8 @@ class Session:
 
     async def aclose(self) -> None:
         """Stop everything in order; never raises."""
-        self._closing = True
-        pending_tasks = list(self._tasks)
-        for t in pending_tasks:
-            t.cancel()
+        await self._tasks.aclose()  # no new task from here
         await self.outbox.aclose()
-        for t in pending_tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await t
         if self._start_task is not None and not self._start_task.done():
             self._start_task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import contextlib
 import json
 import logging
 from collections.abc import Callable, Sequence
@@ -31,6 +30,7 @@ from booth_console.protocol.signing import sign_envelope
 from booth_console.protocol.timefmt import format_time
 from booth_console.simulator.ids import IdGen
 from booth_console.simulator.store import Store
+from booth_console.waits import cancel_and_wait
 
 __all__ = ["IMAGE_FIELD_OF", "MAX_RETRIES", "CallbackPusher", "CallbackTarget"]
 
@@ -97,11 +97,7 @@ class CallbackPusher:
     async def stop(self) -> None:
         tasks = list(self._tasks.values())
         self._tasks.clear()
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(tasks)
         if self._session is not None:
             await self._session.close()
             self._session = None

@@ -32,6 +32,7 @@ from booth_console.simulator.images import render_capture_async
 from booth_console.simulator.pusher import CallbackPusher
 from booth_console.simulator.seed import seed_lot
 from booth_console.simulator.store import ParamError, Store
+from booth_console.waits import cancel_and_wait
 
 __all__ = ["BODY_LIMIT", "Simulator", "SimulatorConfig"]
 
@@ -185,19 +186,12 @@ class Simulator:
     async def stop(self) -> None:
         """Stop traffic, the pusher and the server; close the database."""
         if self._traffic_task is not None:
-            self._traffic_task.cancel()
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await self._traffic_task
+            await cancel_and_wait([self._traffic_task])
             self._traffic_task = None
         for handle in self._lane_timers.values():
             handle.cancel()
         self._lane_timers.clear()
-        tasks = list(self._tasks)
-        for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, Exception):
-                await task
+        await cancel_and_wait(self._tasks)
         if self._pusher is not None:
             await self._pusher.stop()
         if self._runner is not None:

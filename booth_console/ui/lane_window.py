@@ -355,7 +355,7 @@ class LaneWindow(QWidget):
             name=lane.name, no=lane.lane_no))
         entry = lane.kind is LaneKind.ENTRY
         for name, command in cmd.COMMANDS.items():
-            self.buttons[name].setVisible(command.applies(self.ctl))
+            self.buttons[name].setVisible(command.shows_button(self.ctl))
         self.amount.setVisible(not entry or lane.charging)
         self.amount_caption.setVisible(not entry or lane.charging)
         self._update_enabled()
@@ -717,7 +717,7 @@ class LaneWindow(QWidget):
         for cap_label in (self.entry_caption, self.capture_caption):
             cap_label.setFont(big_font(12 if c else 14, bold=False))
         for btn in self.buttons.values():
-            btn.setFont(big_font(13 if c else 16))
+            btn.setFont(big_font(12 if c else 16))
             btn.setMinimumHeight(52 if big else 44 if c else 64)
         self.message.setFont(big_font(14 if c else 17))
         self.message.setMinimumHeight(26 if c else 40)

@@ -29,7 +29,7 @@ def test_buttons_and_keys_come_from_the_registry(loop: Any, tmp_path: Path, qtbo
                 button = win.buttons[name]
                 assert command.display_title() in button.text()
                 assert command.key in button.text()
-                assert button.isHidden() != command.applies(win.ctl)
+                assert button.isHidden() != command.shows_button(win.ctl)
         assert open_title in console.lane_windows["2"].buttons["open_gate"].text()
         win, ctl = console.lane_windows["2"], stack.lane("2")
 

@@ -94,6 +94,9 @@ class Command:
     enabled: Callable[[LaneController], bool] | None = None
     #: place among the lane window's buttons (and in the key table)
     position: int = 0
+    #: whether lane windows show a button for it (``False``: a key only, e.g. a booth-level
+    #: command with its own place in the booth window)
+    button: bool = True
 
     def display_title(self) -> str:
         """The title in the console's language."""
@@ -102,6 +105,10 @@ class Command:
     def applies(self, lane: LaneController) -> bool:
         """Whether ``lane`` shows this command."""
         return self.lanes.applies(lane.lane.kind, lane.lane.charging)
+
+    def shows_button(self, lane: LaneController) -> bool:
+        """Whether ``lane``'s window shows this command's button."""
+        return self.button and self.applies(lane)
 
     def is_enabled(self, lane: LaneController) -> bool:
         """Whether the command can be given at ``lane`` now."""
@@ -150,9 +157,11 @@ def register(
     name: str, *, title: str, key: str = "", lanes: Lanes = Lanes.ANY, doc: str = "",
     needs_reason: bool = False, needs_approval: bool = False,
     enabled: Callable[[LaneController], bool] | None = None, position: int | None = None,
+    button: bool = True,
 ) -> Callable[[Flow], Flow]:
     """Declare the decorated flow as the operator command ``name`` (``position``: its place
-    among the buttons; by default after those declared before it).
+    among the buttons; by default after those declared before it; ``button=False``: lane
+    windows give it a key but no button).
 
     Raises:
         ValueError: ``name`` is declared already, or ``key`` is another command's default key.
@@ -166,7 +175,7 @@ def register(
             raise ValueError(f"{name}: key {key} is the default key of {taken}")
         place = position if position is not None else 100 + len(COMMANDS)
         declared = [*COMMANDS.values(), Command(name, title, key, lanes, flow, doc, needs_reason,
-                                                needs_approval, enabled, place)]
+                                                needs_approval, enabled, place, button)]
         COMMANDS.clear()
         COMMANDS.update((c.name, c) for c in sorted(declared, key=lambda c: c.position))
         config.DEFAULT_SHORTCUTS.clear()
