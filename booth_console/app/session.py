@@ -27,6 +27,7 @@ from booth_console.waits import wait_event
 
 if TYPE_CHECKING:
     from booth_console.app.callbacks import CallbackHub
+    from booth_console.app.shifts import ShiftManager
     from booth_console.client import ParkingClient
     from booth_console.journal import Journal
     from booth_console.listener.stack import ListenerStack
@@ -72,6 +73,8 @@ class Session:
     reregister_every_s: float = 0.0
     _recovered: asyncio.Event = field(default_factory=asyncio.Event, repr=False)
     _seen_online: bool = field(default=False, repr=False)
+    #: the shift (opened with a float, closed with the cash-up); ``None`` without a journal
+    shifts: ShiftManager | None = None
 
     @property
     def journal(self) -> Journal | None:
@@ -155,6 +158,12 @@ class Session:
         images = ImageLoader()
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
+        if journal is not None:
+            from booth_console.app.shifts import ShiftManager
+
+            session.shifts = ShiftManager(journal, client)
+            ctx.shifts = session.shifts
+            await session.shifts.load()
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         booth.link_changed.connect(session._on_link)

@@ -282,6 +282,13 @@ class BoothWindow(QWidget):
         self.history_button.clicked.connect(self.show_history)
         bar.addWidget(self.arrange_button)
         bar.addWidget(self.history_button)
+        #: opens a shift (the float) or, with one open, closes it (count, report)
+        self.shift_button = QPushButton(self.tr("Shift (Ctrl+Shift+F12)"), self)
+        self.shift_button.clicked.connect(self.on_shift)
+        bar.addWidget(self.shift_button)
+        shift_key = QShortcut(QKeySequence("Ctrl+Shift+F12"), self)
+        shift_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        shift_key.activated.connect(self.on_shift)
         root.addLayout(bar)
         for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit)):
             sc = QShortcut(QKeySequence(key), self)
@@ -608,6 +615,22 @@ class BoothWindow(QWidget):
     @async_slot
     async def on_settle_review(self) -> None:
         await self.settle_review()
+
+    async def shift_action(self) -> Any:
+        """Open a shift (asks for the float) or close the open one (count, then the report)."""
+        from booth_console.ui.shift_dialog import close_shift_dialog, open_shift_dialog
+
+        manager = getattr(self.session, "shifts", None) if self.session is not None else None
+        if manager is None:
+            return None
+        operator = self.session.ctx.operator
+        if manager.current is None:
+            return await open_shift_dialog(self, manager, operator)
+        return await close_shift_dialog(self, manager, operator)
+
+    @async_slot
+    async def on_shift(self) -> None:
+        await self.shift_action()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:

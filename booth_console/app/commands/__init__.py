@@ -14,6 +14,7 @@ journaled as pending before it is sent and delivered until the server answers de
 """
 
 from booth_console.app.commands import copy_plate, fee, gate, no_plate, offline, payment
+from booth_console.app.commands import shift as shift  # registers close_shift
 from booth_console.app.commands.base import (
     DATE_FMT,
     Asker,

@@ -26,6 +26,7 @@ from booth_console.errors import ApiError, BoothError, TransportError
 if TYPE_CHECKING:
     from booth_console.app.booth import TypeChoice
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
+    from booth_console.app.shifts import ShiftManager
     from booth_console.app.snapshots import OrderSnapshot
     from booth_console.client import ParkingClient
     from booth_console.journal import Journal
@@ -181,6 +182,8 @@ class CommandContext:
     offline_taken: dict[str, Any] = dc_field(default_factory=dict)
     #: order no. -> who lowered its fee and why (shown beside the amount)
     fee_notes: dict[str, str] = dc_field(default_factory=dict)
+    #: the shift (set by the session; the shift-close command needs it)
+    shifts: ShiftManager | None = None
 
     async def journal_action(
         self, lane_no: str | None, action: str, request: dict[str, Any],
