@@ -42,10 +42,9 @@ def _e(text: object) -> str:
 
 
 def _items_table(title: str, items: list[Item], *, reasons: bool = True) -> str:
+    if not items:  # one line: the sections with something in them stand out
+        return f"<p><b>{_e(title)}</b>: {_e(_tr('None'))}</p>"
     out = [f"<h3>{_e(title)} ({len(items)})</h3>"]
-    if not items:
-        out.append(f"<p>{_e(_tr('None'))}</p>")
-        return "".join(out)
     head = [_tr("Time"), _tr("Lane"), _tr("What")]
     if reasons:
         head += [_tr("Reason"), _tr("Approved by")]
@@ -71,7 +70,7 @@ def report_html(report: ShiftReport) -> str:
         colour, vtext = "#555555", "—"
     else:
         colour = "#1b7f2a" if variance == "0.00" else "#c62828"
-        vtext = f"¥{variance}" if variance.startswith("-") else (
+        vtext = f"-¥{variance[1:]}" if variance.startswith("-") else (
             f"+¥{variance}" if variance != "0.00" else "¥0.00")
     closed = time_text(report.closed_at) if report.closed_at else _tr("open")
     parts = [
@@ -109,20 +108,6 @@ def report_html(report: ShiftReport) -> str:
     parts.append(f"<tr><td><b>{_e(_tr('All'))}</b></td><td align='right'><b>"
                  f"{report.payments_count}</b></td><td align='right'><b>¥"
                  f"{_e(report.payments_total)}</b></td></tr></table>")
-    parts += [
-        _items_table(_tr("Fee overrides"), report.overrides),
-        _items_table(_tr("Free releases"), report.free_releases),
-        _items_table(_tr("Manual openings"), report.manual_openings),
-        _items_table(_tr("No-plate entries"), report.no_plate_entries, reasons=False),
-        _items_table(_tr("Plate corrections"), report.plate_corrections, reasons=False),
-    ]
-    if report.no_entry_fees:
-        parts.append(_items_table(_tr("Vehicles without entry record (flat fee)"),
-                                  report.no_entry_fees))
-    parts += [
-        _items_table(_tr("Payments waiting for the server"), report.waiting_payments),
-        _items_table(_tr("Unexplained openings not annotated"), report.unexplained_openings),
-    ]
     parts.append(f"<h3>{_e(_tr('Differences with the parking server'))} "
                  f"({len(report.mismatches)})</h3>")
     if report.cross_check_error:
@@ -141,6 +126,20 @@ def report_html(report: ShiftReport) -> str:
                          f"<td>{_e(records.get(mm.record, mm.record))}</td>"
                          f"<td>{_e(mm.ref)}</td><td>{_e(mm.detail)}</td></tr>")
         parts.append("</table>")
+    parts += [
+        _items_table(_tr("Fee overrides"), report.overrides),
+        _items_table(_tr("Free releases"), report.free_releases),
+        _items_table(_tr("Manual openings"), report.manual_openings),
+        _items_table(_tr("No-plate entries"), report.no_plate_entries, reasons=False),
+        _items_table(_tr("Plate corrections"), report.plate_corrections, reasons=False),
+    ]
+    if report.no_entry_fees:
+        parts.append(_items_table(_tr("Vehicles without entry record (flat fee)"),
+                                  report.no_entry_fees))
+    parts += [
+        _items_table(_tr("Payments waiting for the server"), report.waiting_payments),
+        _items_table(_tr("Unexplained openings not annotated"), report.unexplained_openings),
+    ]
     if report.audit_heads:
         parts.append("<p style='font-size:7pt; color:#777777'>" + _e(_tr("Audit chain")) + ": "
                      + " ".join(f"{_e(t)} {_e(h[:16])}" for t, h in report.audit_heads.items())

@@ -137,7 +137,7 @@ def test_a_shift_with_payments_closed_blind_with_a_variance_and_cross_checked(
         assert wechat.payment_order_no not in str(report.mismatches)
         # the report on screen: the big figures, in that order
         html = dlg.view.browser.toPlainText()
-        assert f"¥{expected:.2f}" in html and f"¥{counted:.2f}" in html and "¥-10.00" in html
+        assert f"¥{expected:.2f}" in html and f"¥{counted:.2f}" in html and "-¥10.00" in html
         assert qr_no in html and "BCLOST1" in html
 
         # exported: CSV and PDF with the same figures
@@ -150,7 +150,7 @@ def test_a_shift_with_payments_closed_blind_with_a_variance_and_cross_checked(
         assert dlg.view.export("pdf", tmp_path / "shift.pdf") is not None
         text = "".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "shift.pdf").pages)
         flat = "".join(text.split())  # big type comes out as "227.0 0"
-        for figure in (f"{expected:.2f}", f"{counted:.2f}", "-10.00", qr_no, "BCLOST1",
+        for figure in (f"{expected:.2f}", f"{counted:.2f}", "-¥10.00", qr_no, "BCLOST1",
                        f"{fee1 + 30:.2f}", f"{fee2:.2f}"):
             assert figure in flat, (figure, flat)
         qtbot.keyClick(dlg.view.browser, Qt.Key.Key_Escape)
