@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from booth_console.journal.audit import row_hash
+from booth_console.journal.audit import chain_head, open_shift_id, row_hash
 from booth_console.journal.redact import dumps
 from booth_console.journal.writer import GroupCommitWriter
 
@@ -55,19 +55,17 @@ class Actions(GroupCommitWriter):
         text = dumps(request)
 
         def job(conn: sqlite3.Connection) -> int:
-            last = conn.execute("SELECT id, hash FROM actions ORDER BY id DESC LIMIT 1").fetchone()
-            shift = conn.execute(
-                "SELECT shift_id, event FROM shifts ORDER BY id DESC LIMIT 1").fetchone()
-            row_id = (last[0] + 1) if last else 1
-            shift_id = shift[0] if shift is not None and shift[1] == "open" else None
+            last_id, last_hash = chain_head(conn, self._audit_cache, "actions")
+            row_id = last_id + 1
             values = (row_id, now, operator, lane_no, action, text, result_code, result_msg,
-                      result_id, shift_id)
-            digest = row_hash((last[1] or "") if last else "", "actions", values)
+                      result_id, open_shift_id(conn, self._audit_cache))
+            digest = row_hash(last_hash, "actions", values)
             conn.execute(
                 "INSERT INTO actions (id, at, operator, lane_no, action, request, result_code,"
                 " result_msg, result_id, shift_id, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                 (*values, digest),
             )
+            self._audit_cache["actions"] = (row_id, digest)
             return row_id
 
         result: int = await self._submit(job)

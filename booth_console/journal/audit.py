@@ -33,7 +33,9 @@ __all__ = [
     "AuditResult",
     "canonical",
     "chain_existing",
+    "chain_head",
     "export_rows",
+    "open_shift_id",
     "row_hash",
     "verify",
 ]
@@ -58,6 +60,29 @@ def row_hash(previous: str, table: str, values: Sequence[Any]) -> str:
     h.update(b"\n")
     h.update(canonical(table, values))
     return h.hexdigest()
+
+
+def chain_head(conn: sqlite3.Connection, cache: dict[str, Any], table: str) -> tuple[int, str]:
+    """The last row id and hash of ``table`` (``(0, "")``: empty), from ``cache`` when known
+    (the writer thread keeps it; see ``GroupCommitWriter._audit_cache``)."""
+    head = cache.get(table)
+    if head is None:
+        row = conn.execute(f"SELECT id, hash FROM {table} ORDER BY id DESC LIMIT 1").fetchone()
+        head = (int(row[0]), row[1] or "") if row is not None else (0, "")
+        cache[table] = head
+    row_id, digest = head
+    return int(row_id), str(digest)
+
+
+def open_shift_id(conn: sqlite3.Connection, cache: dict[str, Any]) -> int | None:
+    """The id of the open shift (the last shift row is an ``open``), cached like
+    :func:`chain_head`."""
+    if "shift" not in cache:
+        row = conn.execute("SELECT shift_id, event FROM shifts ORDER BY id DESC LIMIT 1"
+                           ).fetchone()
+        cache["shift"] = int(row[0]) if row is not None and row[1] == "open" else None
+    value: int | None = cache["shift"]
+    return value
 
 
 def chain_existing(conn: sqlite3.Connection) -> None:

@@ -15,7 +15,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from booth_console.journal.audit import row_hash
+from booth_console.journal.audit import chain_head, open_shift_id, row_hash
 from booth_console.journal.errors import JournalError
 from booth_console.journal.redact import dumps
 from booth_console.journal.writer import GroupCommitWriter
@@ -47,21 +47,18 @@ class ShiftRecord:
         return self.closed_at is None
 
 
-def _append(conn: sqlite3.Connection, now: float, shift_id: int | None, event: str,
-            operator: str, data: dict[str, Any]) -> int:
-    last = conn.execute("SELECT id, hash FROM shifts ORDER BY id DESC LIMIT 1").fetchone()
-    row_id = (last[0] + 1) if last else 1
+def _append(conn: sqlite3.Connection, cache: dict[str, Any], now: float, shift_id: int | None,
+            event: str, operator: str, data: dict[str, Any]) -> int:
+    last_id, last_hash = chain_head(conn, cache, "shifts")
+    row_id = last_id + 1
     values = (row_id, now, shift_id if shift_id is not None else row_id, event, operator,
               dumps(data))
-    digest = row_hash(last[1] if last else "", "shifts", values)
+    digest = row_hash(last_hash, "shifts", values)
     conn.execute("INSERT INTO shifts (id, at, shift_id, event, operator, data, hash)"
                  " VALUES (?,?,?,?,?,?,?)", (*values, digest))
+    cache["shifts"] = (row_id, digest)
+    cache["shift"] = values[2] if event == "open" else None
     return row_id
-
-
-def _current(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT shift_id, event FROM shifts ORDER BY id DESC LIMIT 1").fetchone()
-    return int(row[0]) if row is not None and row[1] == "open" else None
 
 
 def _record(conn: sqlite3.Connection, shift_id: int) -> ShiftRecord | None:
@@ -89,10 +86,10 @@ class Shifts(GroupCommitWriter):
         now = time.time()
 
         def job(conn: sqlite3.Connection) -> ShiftRecord:
-            current = _current(conn)
+            current = open_shift_id(conn, self._audit_cache)
             if current is not None:
                 raise ShiftStateError(f"shift {current} is still open")
-            row_id = _append(conn, now, None, "open", operator, data)
+            row_id = _append(conn, self._audit_cache, now, None, "open", operator, data)
             record = _record(conn, row_id)
             assert record is not None
             return record
@@ -110,9 +107,9 @@ class Shifts(GroupCommitWriter):
         now = time.time()
 
         def job(conn: sqlite3.Connection) -> ShiftRecord:
-            if _current(conn) != shift_id:
+            if open_shift_id(conn, self._audit_cache) != shift_id:
                 raise ShiftStateError(f"shift {shift_id} is not open")
-            _append(conn, now, shift_id, "close", operator, data)
+            _append(conn, self._audit_cache, now, shift_id, "close", operator, data)
             record = _record(conn, shift_id)
             assert record is not None
             return record
@@ -124,7 +121,7 @@ class Shifts(GroupCommitWriter):
         """The open shift, if any."""
 
         def job(conn: sqlite3.Connection) -> ShiftRecord | None:
-            current = _current(conn)
+            current = open_shift_id(conn, self._audit_cache)
             return _record(conn, current) if current is not None else None
 
         result: ShiftRecord | None = await self._submit(job)
