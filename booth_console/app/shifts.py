@@ -159,7 +159,8 @@ class ShiftManager(QObject):
         self.current = current
         return await self._build(current, time.time())
 
-    async def _build(self, shift: ShiftRecord, until: float) -> ShiftReport:
+    async def _build(self, shift: ShiftRecord, until: float, *,
+                     compare: bool = True) -> ShiftReport:
         payments = await self.journal.shift_payments(shift.shift_id)
         actions = await self.journal.shift_actions(shift.shift_id)
         recent = await self.journal.recent_actions(2000)
@@ -168,7 +169,9 @@ class ShiftManager(QObject):
             float_amount=Decimal(str(shift.opening.get("Float") or "0")), payments=payments,
             actions=actions, recent_actions=recent)
         report.closed_at = until
-        if self.client is None:
+        if not compare:
+            report.cross_check_error = _tr("the shift is still open")
+        elif self.client is None:
             report.cross_check_error = _tr("no connection to the parking server")
         else:
             try:
@@ -228,11 +231,7 @@ class ShiftManager(QObject):
         kept = record.closing.get("Report")
         if isinstance(kept, dict):
             return ShiftReport.from_dict(kept)
-        client, self.client = self.client, None
-        try:
-            return await self._build(record, time.time())
-        finally:
-            self.client = client
+        return await self._build(record, time.time(), compare=False)
 
     async def handover(self) -> Handover:
         """What the next operator's sign-on shows: open items handed over."""

@@ -2360,46 +2360,6 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Fee overrides</source>
-        <translation>改价</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Free releases</source>
-        <translation>免费放行</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Manual openings</source>
-        <translation>手动开闸</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>No-plate entries</source>
-        <translation>无牌车入场</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Plate corrections</source>
-        <translation>车牌更正</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Vehicles without entry record (flat fee)</source>
-        <translation>无入场记录车辆（固定收费）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Payments waiting for the server</source>
-        <translation>等待服务器确认的支付</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
-        <source>Unexplained openings not annotated</source>
-        <translation>未说明的开闸（尚未备注）</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/shift_report.py"/>
         <source>Differences with the parking server</source>
         <translation>与停车场服务器记录的差异</translation>
     </message>
@@ -2437,6 +2397,46 @@
         <location filename="../../booth_console/ui/shift_report.py"/>
         <source>opening</source>
         <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Fee overrides</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Free releases</source>
+        <translation>免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Manual openings</source>
+        <translation>手动开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>No-plate entries</source>
+        <translation>无牌车入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Plate corrections</source>
+        <translation>车牌更正</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Vehicles without entry record (flat fee)</source>
+        <translation>无入场记录车辆（固定收费）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Payments waiting for the server</source>
+        <translation>等待服务器确认的支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Unexplained openings not annotated</source>
+        <translation>未说明的开闸（尚未备注）</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/shift_report.py"/>
@@ -2523,6 +2523,11 @@
         <location filename="../../booth_console/app/shifts.py"/>
         <source>No shift is open.</source>
         <translation>当前没有开启的班次。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>the shift is still open</source>
+        <translation>班次尚未交班</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/shifts.py"/>

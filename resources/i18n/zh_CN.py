@@ -523,6 +523,7 @@ TRANSLATIONS: dict[str, str] = {
     "Shift {id} of {who} is still open: close it first.": "{who} 的班次 {id} 仍未交班：请先交班。",
     "The shift could not be recorded: {error}": "无法记录班次：{error}",
     "no connection to the parking server": "未连接停车场服务器",
+    "the shift is still open": "班次尚未交班",
     "The counted cash must be zero or more.": "实点现金须为零或以上。",
     "Shift {id} is not open.": "班次 {id} 未开启。",
     "The shift could not be closed: {error}": "无法交班：{error}",
