@@ -94,22 +94,17 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX callbacks_repeat ON callbacks(repeat_key) WHERE repeat_key IS NOT NULL;
     CREATE INDEX callbacks_rejected ON callbacks(id) WHERE result_code != 200;
     """,
-    # 5: shifts (an append-only list of events: open, close, ...), the shift of each operator
+    # 5: shifts (an append-only list of events: ``shift_id`` is the id of the shift's 'open'
+    # row, ``event`` 'open' or 'close', ``data`` JSON: the float, the count, the report; kept
+    # short, as every byte of schema text counts towards keeping the schema on the file's first
+    # page, where a damaged file is most likely still readable), the shift of each operator
     # action, and the audit chain: every action and shift row carries the SHA-256 of its
     # canonical encoding and the previous row's hash (rows already there are chained by
     # :func:`booth_console.journal.audit.chain_existing` in the same transaction). Triggers
     # refuse UPDATE and DELETE on both tables.
     """
-    CREATE TABLE shifts (
-        id        INTEGER PRIMARY KEY,
-        at        REAL NOT NULL,
-        shift_id  INTEGER NOT NULL,      -- the id of the shift's 'open' row
-        event     TEXT NOT NULL,         -- 'open' | 'close'
-        operator  TEXT NOT NULL,
-        data      TEXT NOT NULL,         -- JSON: float, counted cash, the report
-        hash      TEXT NOT NULL
-    );
-    CREATE INDEX shifts_shift ON shifts(shift_id, event);
+    CREATE TABLE shifts (id INTEGER PRIMARY KEY, at REAL NOT NULL, shift_id INTEGER NOT NULL,
+        event TEXT NOT NULL, operator TEXT NOT NULL, data TEXT NOT NULL, hash TEXT NOT NULL);
     ALTER TABLE actions ADD COLUMN shift_id INTEGER;
     ALTER TABLE actions ADD COLUMN hash TEXT;
     CREATE INDEX actions_shift ON actions(shift_id) WHERE shift_id IS NOT NULL;
@@ -121,14 +116,14 @@ MIGRATIONS: tuple[str, ...] = (
 #: still fill the ``hash`` column of rows already there)
 MIGRATION_TRIGGERS: dict[int, str] = {
     5: """
-    CREATE TRIGGER actions_append_only_u BEFORE UPDATE ON actions
-        BEGIN SELECT RAISE(ABORT, 'operator actions are append-only'); END;
-    CREATE TRIGGER actions_append_only_d BEFORE DELETE ON actions
-        BEGIN SELECT RAISE(ABORT, 'operator actions are append-only'); END;
-    CREATE TRIGGER shifts_append_only_u BEFORE UPDATE ON shifts
-        BEGIN SELECT RAISE(ABORT, 'shift records are append-only'); END;
-    CREATE TRIGGER shifts_append_only_d BEFORE DELETE ON shifts
-        BEGIN SELECT RAISE(ABORT, 'shift records are append-only'); END;
+    CREATE TRIGGER actions_no_update BEFORE UPDATE ON actions
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER actions_no_delete BEFORE DELETE ON actions
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER shifts_no_update BEFORE UPDATE ON shifts
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER shifts_no_delete BEFORE DELETE ON shifts
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
     """,
 }
 

@@ -63,6 +63,8 @@ def test_verify_passes_an_intact_journal_and_names_an_edited_row(loop: Any,
     ok = _cli("audit", "verify", "--journal", str(path))
     assert ok.returncode == 0, ok.stdout + ok.stderr
     assert "intact: 3 actions rows, 2 shifts rows" in ok.stdout
+    # the schema still fits on the first page (a leaf page: salvage can read a damaged file)
+    assert path.read_bytes()[100] == 0x0D
 
     conn = sqlite3.connect(path)
     # the table refuses changes as such
@@ -71,7 +73,7 @@ def test_verify_passes_an_intact_journal_and_names_an_edited_row(loop: Any,
     with pytest.raises(sqlite3.DatabaseError, match="append-only"):
         conn.execute("DELETE FROM shifts WHERE id = 1")
     # someone drops the trigger and lowers the reason of the override
-    conn.execute("DROP TRIGGER actions_append_only_u")
+    conn.execute("DROP TRIGGER actions_no_update")
     conn.execute("""UPDATE actions SET request = '{"OrderNo":"O1","Reason":"nothing"}'
                     WHERE id = 2""")
     conn.commit()
@@ -85,12 +87,12 @@ def test_verify_names_a_deleted_row_and_a_changed_shift(loop: Any, tmp_path: Pat
     path = tmp_path / "journal.sqlite3"
     _journal_with_shift(loop, path)
     conn = sqlite3.connect(path)
-    conn.execute("DROP TRIGGER shifts_append_only_u")
+    conn.execute("DROP TRIGGER shifts_no_update")
     conn.execute("""UPDATE shifts SET data = '{"Counted":"500.00"}' WHERE id = 2""")
     conn.commit()
     bad = _cli("audit", "verify", "--journal", str(path))
     assert bad.returncode == 1 and "BROKEN at shifts row 2:" in bad.stdout
-    conn.execute("DROP TRIGGER actions_append_only_d")
+    conn.execute("DROP TRIGGER actions_no_delete")
     conn.execute("DELETE FROM actions WHERE id = 2")
     conn.commit()
     conn.close()
