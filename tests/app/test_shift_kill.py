@@ -103,3 +103,21 @@ def test_sigkill_mid_shift_loses_no_payment_and_the_shift_closes_after_restart(
                           str(path)], capture_output=True, text=True, env=env, cwd=ROOT,
                          timeout=30)
     assert out.returncode == 0, out.stdout + out.stderr
+    # the kept report, from the command line: CSV and PDF (drawn by Qt without a display)
+    report = subprocess.run([sys.executable, "-m", "booth_console", "shift", "report",
+                             "--journal", str(path), "--last", "--format", "csv"],
+                            capture_output=True, text=True, env=env, cwd=ROOT, timeout=30)
+    assert report.returncode == 0, report.stderr
+    assert f"shift,id,{shift_id}" in report.stdout.splitlines()
+    assert "cash,variance,0.00" in report.stdout.splitlines()
+    pdf = tmp_path / "shift.pdf"
+    made = subprocess.run([sys.executable, "-m", "booth_console", "shift", "report",
+                           "--journal", str(path), "--id", str(shift_id), "--format", "pdf",
+                           "--output", str(pdf)], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=60)
+    assert made.returncode == 0, made.stderr
+    assert pdf.read_bytes().startswith(b"%PDF")
+    none = subprocess.run([sys.executable, "-m", "booth_console", "shift", "report",
+                           "--journal", str(path), "--id", "99"], capture_output=True,
+                          text=True, env=env, cwd=ROOT, timeout=30)
+    assert none.returncode == 1 and "no such closed shift" in none.stderr
