@@ -153,6 +153,15 @@ def _setting(default: Any, meaning: str, *, lo: float | None = None, hi: float |
     })
 
 
+def _reasons(value: tuple[str, ...]) -> str:
+    """At least one reason, none blank."""
+    if not value:
+        return "must list at least one reason"
+    if any(not str(v).strip() for v in value):
+        return "reasons must not be blank"
+    return ""
+
+
 @dataclass(frozen=True)
 class ServerConfig:
     """``[server]``: how to reach the parking software."""
@@ -241,6 +250,17 @@ class BoothConfig:
     attention_sound: bool = _setting(True, "beep when a lane needs the attendant")
     override_reasons: tuple[str, ...] = _setting(
         (), "fee override reasons offered as presets; empty: the built-in ones (translated)")
+    no_entry_fee: float = _setting(
+        0.0, "flat fee (yuan) for a vehicle leaving without an entry record, offered by find "
+        "entry (F8) with a reason; 0: not offered", lo=0.0, hi=100_000.0,
+        check=lambda v: "must have at most two decimals" if round(v, 2) != v else "")
+    free_release_reasons: tuple[str, ...] = _setting(
+        ("Emergency vehicle", "Equipment fault", "Complaint resolved", "Staff vehicle"),
+        "reasons offered for a free release (F9: a vehicle with a fee due leaves without "
+        "paying); the built-in ones are shown translated", check=_reasons)
+    reason_for_every_opening: bool = _setting(
+        False, "F1 asks for a reason before every opening (otherwise only at an exit lane "
+        "while a vehicle with a fee due waits)")
     payment_method_keys: tuple[str, ...] = _setting(
         DEFAULT_PAYMENT_METHOD_KEYS, "PaymentMethod codes on the number keys 1-9 of the "
         "payment dialog, in key order", check=_payment_method_keys)

@@ -34,21 +34,46 @@ def _path(platform: str, text: str | PurePath) -> PurePath:
     return PureWindowsPath(text) if platform == "win32" else PurePosixPath(text)
 
 
+def _where(platform: str | None, environ: Mapping[str, str] | None,
+           home: str | PurePath | None) -> tuple[str, Mapping[str, str], PurePath]:
+    """The platform, the environment and the home folder: as given, else this process's."""
+    plat = _plat(platform)
+    env = os.environ if environ is None else environ
+    return plat, env, _path(plat, Path.home() if home is None else home)
+
+
+#: per-user base folders: the environment variable naming one, else its place under the home folder
+_WIN_LOCAL = ("LOCALAPPDATA", "AppData/Local")
+_WIN_ROAMING = ("APPDATA", "AppData/Roaming")
+_XDG_DATA = ("XDG_DATA_HOME", ".local/share")
+_XDG_CONFIG = ("XDG_CONFIG_HOME", ".config")
+
+
+def _base(plat: str, env: Mapping[str, str], home: PurePath, folder: tuple[str, str]) -> PurePath:
+    variable, under_home = folder
+    return _path(plat, env.get(variable) or home / under_home)
+
+
+def _app_dir(plat: str, env: Mapping[str, str], home: PurePath, *,
+             windows: tuple[str, str], xdg: tuple[str, str]) -> PurePath:
+    """The console's own folder in a per-user base folder (``windows`` or ``xdg``; on macOS
+    always under Application Support)."""
+    if plat == "win32":
+        return _base(plat, env, home, windows) / APP_DIR_NAME["win32"]
+    if plat == "darwin":
+        return home / "Library" / "Application Support" / APP_DIR_NAME["darwin"]
+    return _base(plat, env, home, xdg) / _XDG_NAME
+
+
 def data_dir(platform: str | None = None, environ: Mapping[str, str] | None = None,
              home: str | PurePath | None = None) -> PurePath:
     """Journals, logs, window positions: ``BOOTH_CONSOLE_DATA``, else ``%LOCALAPPDATA%\\BoothConsole``
     on Windows, ``~/Library/Application Support/Booth Console`` on macOS, else
     ``$XDG_DATA_HOME/booth-console`` (``~/.local/share/booth-console``)."""
-    plat, env = _plat(platform), os.environ if environ is None else environ
-    home_p = _path(plat, Path.home() if home is None else home)
+    plat, env, home_p = _where(platform, environ, home)
     if env.get("BOOTH_CONSOLE_DATA"):
         return _path(plat, env["BOOTH_CONSOLE_DATA"])
-    if plat == "win32":
-        base = _path(plat, env.get("LOCALAPPDATA") or home_p / "AppData" / "Local")
-        return base / APP_DIR_NAME["win32"]
-    if plat == "darwin":
-        return home_p / "Library" / "Application Support" / APP_DIR_NAME["darwin"]
-    return _path(plat, env.get("XDG_DATA_HOME") or home_p / ".local" / "share") / _XDG_NAME
+    return _app_dir(plat, env, home_p, windows=_WIN_LOCAL, xdg=_XDG_DATA)
 
 
 def config_file(platform: str | None = None, environ: Mapping[str, str] | None = None,
@@ -56,30 +81,23 @@ def config_file(platform: str | None = None, environ: Mapping[str, str] | None =
     """Where ``booth-console setup`` writes the configuration and ``run`` looks for it by default:
     ``BOOTH_CONSOLE_CONFIG``, else ``%APPDATA%\\BoothConsole\\booth.toml`` on Windows, else
     ``$XDG_CONFIG_HOME/booth-console/booth.toml`` (macOS: under Application Support)."""
-    plat, env = _plat(platform), os.environ if environ is None else environ
-    home_p = _path(plat, Path.home() if home is None else home)
+    plat, env, home_p = _where(platform, environ, home)
     if env.get("BOOTH_CONSOLE_CONFIG"):
         return _path(plat, env["BOOTH_CONSOLE_CONFIG"])
-    if plat == "win32":
-        base = _path(plat, env.get("APPDATA") or home_p / "AppData" / "Roaming")
-        return base / APP_DIR_NAME["win32"] / "booth.toml"
-    if plat == "darwin":
-        return home_p / "Library" / "Application Support" / APP_DIR_NAME["darwin"] / "booth.toml"
-    return _path(plat, env.get("XDG_CONFIG_HOME") or home_p / ".config") / _XDG_NAME / "booth.toml"
+    return _app_dir(plat, env, home_p, windows=_WIN_ROAMING, xdg=_XDG_CONFIG) / "booth.toml"
 
 
 def autostart_file(platform: str | None = None, environ: Mapping[str, str] | None = None,
                    home: str | PurePath | None = None) -> PurePath:
     """The entry that starts the console at login: a ``.cmd`` in the user's Startup folder on
     Windows, a LaunchAgent ``.plist`` on macOS, an XDG autostart ``.desktop`` file elsewhere."""
-    plat, env = _plat(platform), os.environ if environ is None else environ
-    home_p = _path(plat, Path.home() if home is None else home)
+    plat, env, home_p = _where(platform, environ, home)
     if plat == "win32":
-        base = _path(plat, env.get("APPDATA") or home_p / "AppData" / "Roaming")
+        base = _base(plat, env, home_p, _WIN_ROAMING)
         return base / "Microsoft" / "Windows" / "Start Menu" / "Programs" / "Startup" / "booth-console.cmd"
     if plat == "darwin":
         return home_p / "Library" / "LaunchAgents" / "com.booth-console.plist"
-    return _path(plat, env.get("XDG_CONFIG_HOME") or home_p / ".config") / "autostart" / "booth-console.desktop"
+    return _base(plat, env, home_p, _XDG_CONFIG) / "autostart" / "booth-console.desktop"
 
 
 def launch_command(frozen: bool | None = None, executable: str | None = None) -> list[str]:

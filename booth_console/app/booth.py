@@ -24,6 +24,7 @@ from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
 
 from booth_console.app.lane import LaneController, PollTiming
 from booth_console.app.messages import MessageBus, error_text
+from booth_console.app.openings import OpeningWatch
 from booth_console.app.snapshots import (
     AreaSnapshot,
     CaptureSnapshot,
@@ -137,6 +138,9 @@ class BoothService(QObject):
         self._activity_at: float | None = None  # last new vehicle order seen by polling
         self._orders: dict[str, str] = {}
         self._quiet_warned = False
+        #: gate releases and exits nothing this booth did explains (``app/openings.py``)
+        self.openings = OpeningWatch(journal, lambda: self.booth.operator,
+                                     kept_open=self._kept_open, parent=self)
         if hub is not None:
             self._connect_hub(hub)
 
@@ -374,6 +378,10 @@ class BoothService(QObject):
         hub.lane_change.connect(self._on_lane_change)
         hub.rejected.connect(lambda _r: self._poll_listener())
 
+    def _kept_open(self, lane_no: str) -> bool:
+        ctl = self.controllers.get(lane_no)
+        return ctl is not None and ctl.status.keep_open == 1
+
     def _lane_name(self, lane_no: str, fallback: str = "") -> str:
         ctl = self.controllers.get(lane_no)
         return ctl.lane.name if ctl else (fallback or lane_no)
@@ -432,10 +440,15 @@ class BoothService(QObject):
                                 plate, d.total_amount_paid,
                                 d.parking_card_type_name or "", src, data))
         self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "exit"))
+        self.openings.vehicle_left(
+            lane_no=lane_no, lane_name=self._lane_name(lane_no, d.exit_lane_name or ""), at=at,
+            plate=plate, order_no=d.order_no or "", capture=src, due=d.total_amount_due,
+            paid=d.total_amount_paid, free_pass_reason=d.free_pass_reason or "")
 
     def _on_pay_result(self, cb: ReceivedCallback) -> None:
         d: m.PayResultCallback = cb.data
         order_no = d.order_no or ""
+        self.openings.payment(order_no)
         lane_no = ""
         for ctl in self.controllers.values():
             if ctl.order is not None and ctl.order.order_no == order_no:
@@ -462,6 +475,10 @@ class BoothService(QObject):
             self._capture(lane_no, CaptureSnapshot(lane_no, plate, at, src, data, "gate"))
         elif lane_no in self.controllers:
             self.controllers[lane_no].request_refresh()
+        self.openings.gate_released(
+            lane_no=lane_no, lane_name=self._lane_name(lane_no, d.passage_lane_name or ""),
+            at=at, plate=plate, order_no=d.order_no or "", capture=src, remarks=detail,
+            operator=op, abnormal_type=d.abnormal_pass_type)
 
     def _on_parking_spaces(self, cb: ReceivedCallback) -> None:
         d: m.ParkingSpacesCallback = cb.data

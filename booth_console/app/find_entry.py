@@ -36,6 +36,7 @@ that are new.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import logging
 from collections.abc import Sequence
@@ -65,6 +66,8 @@ log = logging.getLogger("booth_console.find_entry")
 PLATE_FIELD = "LicensePlateNumber"
 #: Letters never issued on plates: a look-alike spelling with them cannot match.
 _NEVER = frozenset("IO")
+#: Records ranked on the caller's loop at most (about 20 µs each); more go to a worker thread.
+RANK_INLINE_MAX = 100
 #: At most this many spellings of one fragment (4 characters of 0/D/Q give 27).
 MAX_SPELLINGS = 81
 
@@ -322,14 +325,22 @@ class EntrySearch:
         if not norm:
             recent = [self._candidate(norm, rec, 0.0) for rec in found.values()][:top]
             return SearchResult(norm, tuple(recent), requests, rows, complete)
-        ranked = self._rank(norm, found)
+        ranked = await self._rank_off_loop(norm, found)
         if second and (thorough or not ranked or ranked[0].distance >= self.second_round_from):
             await run(second)
-            ranked = self._rank(norm, found)
+            ranked = await self._rank_off_loop(norm, found)
         records = list(found.values())
         candidates = tuple(self._candidate(norm, records[r.index], r.distance) for r in ranked[:top])
         log.debug("find entry: %d requests, %d rows, %d candidates", requests, rows, len(ranked))
         return SearchResult(norm, candidates, requests, rows, complete)
+
+    async def _rank_off_loop(self, norm: str,
+                             found: dict[str, m.ParkingOrderRecord]) -> list[Ranked]:
+        """:meth:`_rank`, on a worker thread past :data:`RANK_INLINE_MAX` records (about 20 µs
+        each: the console's loop runs on the Qt thread, which must not wait for it)."""
+        if len(found) <= RANK_INLINE_MAX:
+            return self._rank(norm, found)
+        return await asyncio.to_thread(self._rank, norm, dict(found))
 
     def _rank(self, norm: str, found: dict[str, m.ParkingOrderRecord]) -> list[Ranked]:
         """Closest first; equally close ones by latest entry (a typed fragment fits many)."""

@@ -64,6 +64,12 @@ def _read_source(source: str) -> bytes:
     return Path(source).read_bytes()
 
 
+def _write_copy(raw: bytes, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(raw)
+    return path
+
+
 class ImageLoader(QObject):
     """Loads images by URL, file path or bytes; caches the decoded results.
 
@@ -142,6 +148,26 @@ class ImageLoader(QObject):
             _key, old = self._cache.popitem(last=False)
             self._cache_bytes -= old.sizeInBytes()
         return image
+
+    async def keep(self, source: str, folder: Path, name: str) -> Path | None:
+        """Keep a copy of the capture ``source`` (URL or file) as ``folder``/``name`` plus its
+        suffix, read and written on the worker threads (evidence kept beside a journal row).
+        ``None`` when it cannot be read or written (the reason is logged)."""
+        loop = asyncio.get_running_loop()
+        try:
+            if source.startswith(("http://", "https://")):
+                raw = await self._fetch(source)
+            else:
+                raw = await loop.run_in_executor(self._pool, _read_source, source)
+            suffix = Path(source.split("?", 1)[0]).suffix.lower()
+            if suffix not in (".jpg", ".jpeg", ".png", ".bmp"):
+                suffix = ".jpg"
+            return await loop.run_in_executor(self._pool, _write_copy, raw, folder / (name + suffix))
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("cannot keep capture %s: %s", source[:80], exc)
+            return None
 
     @property
     def cached_bytes(self) -> int:

@@ -12,6 +12,7 @@ import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -152,10 +153,23 @@ class Session:
             virtual_plate_prefix=cfg.booth.virtual_plate_prefix,
             payment_retry=payment_retry or RetryPolicy(),
             override_reasons=cfg.booth.override_reasons,
+            no_entry_fee=Decimal(str(cfg.booth.no_entry_fee)),
+            free_release_reasons=cfg.booth.free_release_reasons,
+            reason_for_every_opening=cfg.booth.reason_for_every_opening,
         )
         outbox = PaymentOutbox(ctx)
         runner = CommandRunner(ctx)
+        runner.busy_changed.connect(booth.openings.note_command)
+        booth.openings.operator_of = lambda: ctx.operator
         images = ImageLoader()
+        if journal is not None:
+            evidence = journal.images_dir / "evidence"
+
+            async def keep(source: str, name: str) -> str:
+                path = await images.keep(source, evidence, name)
+                return str(path) if path is not None else ""
+
+            booth.openings.keeper = keep
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
         if journal is not None:

@@ -7,6 +7,7 @@ of the console that starts the simulator).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
@@ -20,8 +21,12 @@ from booth_console.simulator import (
     Simulator,
     SimulatorConfig,
 )
+from booth_console.simulator.engine.state import SimError
 
-__all__ = ["DemoBackend", "stage"]
+__all__ = ["MISREAD_LANE", "DemoBackend", "stage", "stage_misread"]
+
+#: the exit lane where the demo stages a misread plate
+MISREAD_LANE = "4"
 
 log = logging.getLogger("booth_console.demo")
 
@@ -42,11 +47,13 @@ class DemoBackend:
 
     @classmethod
     async def start(cls, cfg: Config, folder: Path, *, port: int = 0,
-                    traffic: float = 6.0) -> DemoBackend:
+                    traffic: float = 6.0, misread_rate: float = 0.0,
+                    no_entry_rate: float = 0.0) -> DemoBackend:
         """Start the simulator (database in ``folder``) and point ``cfg``'s ``[server]`` at it
         with the simulated lot's credentials."""
         (folder / "simulator.db.captures" / "CameraCaptures").mkdir(parents=True, exist_ok=True)
-        sim = Simulator(SimulatorConfig(port=port, traffic=traffic, db_path=folder / "simulator.db"))
+        sim = Simulator(SimulatorConfig(port=port, traffic=traffic, db_path=folder / "simulator.db",
+                                        misread_rate=misread_rate, no_entry_rate=no_entry_rate))
         await sim.start()
         server = ServerConfig(base_url=sim.base_url, app_id=DEFAULT_APP_ID,
                               app_secret=DEFAULT_APP_SECRET, park_key=DEFAULT_PARK_KEY)
@@ -68,7 +75,9 @@ class DemoBackend:
 
 
 async def stage(sim: Simulator) -> None:
-    """Park a few vehicles and bring one to the first exit lane with a fee to pay."""
+    """Park a few vehicles and bring one to the first exit lane with a fee to pay; at the
+    second exit lane, a vehicle with a fee is let out from outside the console (the parking
+    software's own booth program), which the booth window lists as an unexplained opening."""
     try:
         await sim.arrive("3", "沪A7K913")
         await sim.pass_barrier("3")
@@ -77,3 +86,29 @@ async def stage(sim: Simulator) -> None:
         await sim.arrive("2", "粤BD2468")
     except Exception:
         log.warning("could not stage the demo vehicles", exc_info=True)
+    try:
+        await sim.seed_in_park("粤BQ5066", 75, "3")
+        await sim.arrive("4", "粤BQ5066")
+        await sim.open_outside("4", "admin")
+    except Exception:
+        log.warning("could not stage the opening made outside the console", exc_info=True)
+
+
+async def stage_misread(sim: Simulator) -> None:
+    """Bring a parked vehicle to the second exit lane with its plate misread (8 read as B), and
+    park a few look-alike plates, so that find entry (F8) has candidates to rank."""
+    try:
+        await sim.seed_in_park("粤B80261", 95, "1")
+        for plate, minutes in (("粤B80267", 40), ("粤B30261", 200), ("粤E80261", 15)):
+            await sim.seed_in_park(plate, minutes, "3")
+        for _ in range(40):  # the opening staged at that lane first: wait until the car left
+            try:
+                await sim.arrive(MISREAD_LANE, "粤B80261", read="粤BB0261")
+                break
+            except SimError:
+                await asyncio.sleep(0.5)
+        else:
+            log.warning("could not stage the misread vehicle: lane %s stayed occupied",
+                        MISREAD_LANE)
+    except Exception:
+        log.warning("could not stage the misread vehicle", exc_info=True)

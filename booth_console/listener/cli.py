@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from booth_console.config import Config, load_config, require_credentials, with_environment
-from booth_console.errors import BoothError, ConfigError
+from booth_console.errors import ApiError, BoothError, ConfigError
 from booth_console.protocol.callbacks import CALLBACK_KINDS, kind_by_index
+from booth_console.tools.common import fail, server_client
+
+if TYPE_CHECKING:
+    from booth_console.client import ApiResult, ParkingClient
 
 __all__ = ["add_arguments", "run"]
 
@@ -121,9 +125,22 @@ async def _journal_action(cfg: Config, action: str, request: dict[str, Any], res
         await journal.close()
 
 
+async def _journaled(
+    cfg: Config, action: str, request: dict[str, Any],
+    call: Callable[[ParkingClient], Awaitable[ApiResult[Any]]],
+) -> ApiResult[Any]:
+    """Make one call to the server and journal it as an operator action, refused or not."""
+    async with server_client(cfg) as client:
+        try:
+            result = await call(client)
+        except ApiError as exc:
+            await _journal_action(cfg, action, request, exc)
+            raise
+    await _journal_action(cfg, action, request, result)
+    return result
+
+
 async def _set(cfg: Config, indexes: list[int] | None, interval: int | None) -> int:
-    from booth_console.client import ParkingClient
-    from booth_console.errors import ApiError
     from booth_console.listener.registration import (
         callback_table,
         host_addresses,
@@ -138,37 +155,21 @@ async def _set(cfg: Config, indexes: list[int] | None, interval: int | None) -> 
     ms = interval if interval is not None else lc.callback_interval_ms
     kinds = _kinds(indexes)
     request = {"params": callback_table(lc.effective_public_url, kinds, ms)}
-    client = ParkingClient.from_config(cfg)
-    try:
-        try:
-            result = await register_callbacks(client, lc.effective_public_url, kinds, ms)
-        except ApiError as exc:
-            await _journal_action(cfg, "SetCallbackParams", request, exc)
-            raise
-    finally:
-        await client.aclose()
-    await _journal_action(cfg, "SetCallbackParams", request, result)
+    result = await _journaled(
+        cfg, "SetCallbackParams", request,
+        lambda client: register_callbacks(client, lc.effective_public_url, kinds, ms),
+    )
     print(f"registered {len(kinds)} callback(s) at {lc.effective_public_url}: "
           f"{result.result_msg} (ResultId {result.result_id})")
     return 0
 
 
 async def _retry(cfg: Config, start: str, end: str, indexes: list[int] | None) -> int:
-    from booth_console.client import ParkingClient
-    from booth_console.errors import ApiError
-
     kinds = [k.index for k in _kinds(indexes)] if indexes else []
     request = {"StartTime": start, "EndTime": end, "Indexes": kinds}
-    client = ParkingClient.from_config(cfg)
-    try:
-        try:
-            result = await client.retry_callback(start, end, kinds)
-        except ApiError as exc:
-            await _journal_action(cfg, "RetryCallback", request, exc)
-            raise
-    finally:
-        await client.aclose()
-    await _journal_action(cfg, "RetryCallback", request, result)
+    result = await _journaled(
+        cfg, "RetryCallback", request, lambda client: client.retry_callback(start, end, kinds),
+    )
     print(f"retry requested: {result.result_msg} (ResultId {result.result_id})")
     print("note: the server accepts RetryCallback only once every 30 minutes")
     return 0
@@ -180,8 +181,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = with_environment(load_config(args.config))
         require_credentials(cfg)
     except ConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, 2)
     try:
         if args.set:
             return asyncio.run(_set(cfg, args.index, args.interval))
@@ -190,8 +190,6 @@ def run(args: argparse.Namespace) -> int:
             return asyncio.run(_retry(cfg, start, end, args.index))
         return asyncio.run(_show(cfg, args.index))
     except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return fail(exc, 1)
     except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, 2)

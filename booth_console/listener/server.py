@@ -404,6 +404,10 @@ class CallbackListener:
             self.processor.deliver_pending()  # what was accepted before the stop
             self.processor.dispatch_loop = None
             return
+        await self._unbind()
+
+    async def _unbind(self) -> None:
+        """Close the socket and the connections, on the loop that bound them."""
         runner, self._runner = self._runner, None
         if runner is not None:
             await runner.cleanup()
@@ -510,12 +514,7 @@ class CallbackListener:
         try:
             await self._stop_event.wait()
         finally:
-            runner, self._runner = self._runner, None
-            if runner is not None:
-                await runner.cleanup()
-                self._restore_exception_handler()
-                self._server = None
-                log.info("callback listener on %s stopped", self.url)
+            await self._unbind()
 
     # --- request handling ---
 

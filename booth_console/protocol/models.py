@@ -43,6 +43,7 @@ from pydantic import (
     model_validator,
 )
 from pydantic.alias_generators import to_pascal
+from pydantic.fields import FieldInfo
 
 from booth_console.protocol import aes
 from booth_console.protocol import enums as _enums
@@ -155,6 +156,19 @@ def _nullable(annotation: Any) -> bool:
     return False
 
 
+def input_keys(name: str, info: FieldInfo) -> set[str]:
+    """The keys a model field is read from: its name, its alias and its validation aliases."""
+    keys = {name}
+    if info.alias:
+        keys.add(info.alias)
+    choices = getattr(info.validation_alias, "choices", None)
+    if choices:
+        keys.update(c for c in choices if isinstance(c, str))
+    elif isinstance(info.validation_alias, str):
+        keys.add(info.validation_alias)
+    return keys
+
+
 @cache
 def _value_field_keys(cls: type[BaseModel]) -> frozenset[str]:
     """Input keys of the fields that have a default but cannot hold ``None``."""
@@ -162,14 +176,7 @@ def _value_field_keys(cls: type[BaseModel]) -> frozenset[str]:
     for name, info in cls.model_fields.items():
         if info.is_required() or _nullable(info.annotation):
             continue
-        keys.add(name)
-        if info.alias:
-            keys.add(info.alias)
-        choices = getattr(info.validation_alias, "choices", None)
-        if choices:
-            keys.update(c for c in choices if isinstance(c, str))
-        elif isinstance(info.validation_alias, str):
-            keys.add(info.validation_alias)
+        keys |= input_keys(name, info)
     return frozenset(keys)
 
 
@@ -1306,6 +1313,7 @@ __all__ = [
     "WireModel",
     "amount",
     "format_time",
+    "input_keys",
     "parse_time",
     "shortest_decimal",
 ]

@@ -34,6 +34,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=1, help="random seed of the seeded lot")
     parser.add_argument("--traffic", type=float, default=0.0, metavar="VEHICLES_PER_MINUTE",
                         help="simulated arrivals and departures per minute (0 = none)")
+    parser.add_argument("--misread-rate", type=float, default=0.0, metavar="R",
+                        help="share (0-1) of traffic exits the camera misreads (look-alike, "
+                             "last character, province or city, other, unreadable)")
+    parser.add_argument("--no-entry-rate", type=float, default=0.0, metavar="R",
+                        help="share (0-1) of traffic exits by vehicles without an entry record")
     parser.add_argument("--db", type=Path, default=None, metavar="FILE",
                         help="SQLite file to keep the state in (default: temporary)")
     parser.add_argument("--public-url", default=None,
@@ -112,10 +117,16 @@ async def _main(args: argparse.Namespace) -> int:
         print(f"booth-console simulate: {exc}", file=sys.stderr)
         return 2
 
+    for name in ("misread_rate", "no_entry_rate"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            print(f"booth-console simulate: --{name.replace('_', '-')} must be between 0 and 1",
+                  file=sys.stderr)
+            return 2
     config = SimulatorConfig(
         host=args.host, port=args.port, app_id=args.app_id, app_secret=args.app_secret,
         park_key=args.park_key, seed=args.seed, traffic=args.traffic, db_path=args.db,
-        image_base64_in_callbacks=args.image_base64, public_base_url=args.public_url)
+        image_base64_in_callbacks=args.image_base64, public_base_url=args.public_url,
+        misread_rate=args.misread_rate, no_entry_rate=args.no_entry_rate)
     sim = Simulator(config)
     try:
         await sim.start()
@@ -144,6 +155,9 @@ async def _main(args: argparse.Namespace) -> int:
     print(f"  park_key   = {config.park_key}")
     print("  lanes      = 1 Entrance A, 2 Exit A, 3 Entrance B, 4 Exit B")
     print(f"  traffic    = {config.traffic} vehicles/min; control API under {sim.base_url}/Sim/")
+    if config.misread_rate or config.no_entry_rate:
+        print(f"  exits      = {config.misread_rate:.0%} misread, {config.no_entry_rate:.0%} "
+              "without entry record")
     if bridge is not None:
         topics = bridge.topics
         print(f"  mqtt       = {mqtt_settings.host}:{mqtt_settings.port} (V3.0, in-process)")

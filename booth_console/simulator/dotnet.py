@@ -24,6 +24,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, RootModel
 
+from booth_console.protocol.models import input_keys
+
 __all__ = ["Shape", "dotnet_view", "shape_of"]
 
 
@@ -100,14 +102,7 @@ def shape_of(model: type[BaseModel]) -> Shape:
     nested: dict[str, Shape] = {}
     for name, info in model.model_fields.items():
         wire = info.serialization_alias or info.alias or name
-        aliases = {wire, name}
-        if info.alias:
-            aliases.add(info.alias)
-        choices = getattr(info.validation_alias, "choices", None)
-        if choices:
-            aliases.update(c for c in choices if isinstance(c, str))
-        elif isinstance(info.validation_alias, str):
-            aliases.add(info.validation_alias)
+        aliases = {wire} | input_keys(name, info)
         names[wire] = frozenset(a.lower() for a in aliases)
         default = _value_default(info.annotation)
         if default is not None:

@@ -63,6 +63,11 @@ class SimulatorConfig:
     #: Seconds after which a released vehicle drives through by itself; ``None``: 1 s when
     #: traffic is on, never otherwise (tests call ``pass_barrier``).
     auto_pass_s: float | None = None
+    #: share of traffic exits the camera misreads (``simulator/misread.py``: look-alikes,
+    #: last character, province or city, other, unreadable)
+    misread_rate: float = 0.0
+    #: share of traffic exits by a vehicle without an entry record
+    no_entry_rate: float = 0.0
 
     def __repr__(self) -> str:  # never show the secret
         return (f"SimulatorConfig(host={self.host!r}, port={self.port}, app_id={self.app_id!r}, "
@@ -230,9 +235,27 @@ class Simulator:
     # -- in-process control (same as /Sim/) -----------------------------------------------------
 
     async def arrive(self, lane_no: str, plate: str, plate_type_no: str | None = None,
-                     vehicle_type_no: str | None = None) -> dict[str, Any]:
-        """A plate is recognised at a lane (``""``: a vehicle without a plate)."""
-        return await self.engine.arrive(lane_no, plate, plate_type_no, vehicle_type_no)
+                     vehicle_type_no: str | None = None, *,
+                     read: str | None = None) -> dict[str, Any]:
+        """A plate is recognised at a lane (``""``: a vehicle without a plate). ``read``: at an
+        exit lane, the camera reads this instead (``""``: nothing; the capture shows the
+        real plate)."""
+        return await self.engine.arrive(lane_no, plate, plate_type_no, vehicle_type_no,
+                                        read=read)
+
+    async def misread_exit(self, lane_no: str, plate: str,
+                           kind: str | None = None) -> dict[str, Any]:
+        """``plate`` at exit ``lane_no``, misread by the camera: of class ``kind`` (one of
+        ``misread.KINDS``), or drawn with the error classes' shares."""
+        from booth_console.simulator.misread import misread
+
+        try:
+            read, drawn = misread(self._rng, plate, kind)
+        except ValueError as exc:
+            raise SimError(str(exc)) from None
+        result = await self.arrive(lane_no, plate, read=read)
+        result.update(Read=read, Class=drawn)
+        return result
 
     async def seed_in_park(self, plate: str, minutes_ago: float, lane_no: str | None = None,
                            plate_type_no: str | None = None,
@@ -250,6 +273,11 @@ class Simulator:
     async def pass_barrier(self, lane_no: str) -> dict[str, Any]:
         """The vehicle at the lane drives through the open barrier."""
         return self.engine.pass_barrier(lane_no)
+
+    async def open_outside(self, lane_no: str, operator: str = "admin") -> dict[str, Any]:
+        """The barrier is opened from outside the console (the parking software's own booth
+        program): ``OnGateReleaseRecord`` with AbnormalPassType 6201 and ``operator``."""
+        return self.engine.open_outside(lane_no, operator)
 
     async def qr_pay(self, lane_no: str) -> dict[str, Any]:
         """The driver at an exit lane pays the lane fee by QR code (WeChat Pay, scene 2)."""
@@ -379,7 +407,15 @@ class Simulator:
                     plates = [r[0] for r in rows if r[0] not in busy]
                     if not plates:
                         continue
-                    result = await engine.arrive(lane.d.no, rng.choice(plates))
+                    plate = rng.choice(plates)
+                    read: str | None = None
+                    if rng.random() < self.config.no_entry_rate:
+                        plate = random_plate(rng)  # never entered (or its entry was lost)
+                    elif rng.random() < self.config.misread_rate:
+                        from booth_console.simulator.misread import misread
+
+                        read, _kind = misread(rng, plate)
+                    result = await engine.arrive(lane.d.no, plate, read=read)
                     if str(result.get("Status", "")).startswith("waiting for payment"):
                         share_qr = rng.random() < 0.5
                         delay = rng.uniform(4, 15) if share_qr else 120.0
@@ -640,10 +676,17 @@ class Simulator:
             if command == "state":
                 return _sim_answer(True, "state", self.dump_state())
             if command == "arrive":
+                read = body.get("Read")
                 result = await self.arrive(str(body.get("LaneNo", "")),
                                            str(body.get("Plate") or ""),
-                                           body.get("PlateTypeNo"), body.get("VehicleTypeNo"))
+                                           body.get("PlateTypeNo"), body.get("VehicleTypeNo"),
+                                           read=None if read is None else str(read))
                 return _sim_answer(True, "arrived", result)
+            if command == "misread":
+                result = await self.misread_exit(str(body.get("LaneNo", "")),
+                                                 str(body.get("Plate") or ""),
+                                                 _opt(body, "Class"))
+                return _sim_answer(True, "arrived, misread", result)
             if command == "seedinpark":
                 if "MinutesAgo" not in body:
                     raise SimError("MinutesAgo is required")
@@ -662,6 +705,9 @@ class Simulator:
                     raise SimError("Minutes out of range")
                 self.advance_clock(minutes)
                 return _sim_answer(True, "clock advanced", {"Now": str(self.engine.now())})
+            if command == "opengate":
+                return _sim_answer(True, "opened", await self.open_outside(
+                    str(body.get("LaneNo", "")), str(body.get("OperatorName") or "admin")))
             if command == "fault":
                 self.set_fault(
                     camera_offline=_opt(body, "CameraOffline"),

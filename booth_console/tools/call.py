@@ -11,13 +11,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import sys
 from typing import Any
 
-from booth_console.errors import BoothError, TransportError
+from booth_console.config import Config
+from booth_console.errors import BoothError
 from booth_console.protocol.endpoints import ENDPOINTS, by_name
 from booth_console.protocol.jsonutil import JsonError, dumps, loads
-from booth_console.tools.common import add_server_arguments, config_from_args, require_credentials
+from booth_console.tools.common import add_server_arguments, config_from_args, fail, server_client
 
 __all__ = ["add_arguments", "run"]
 
@@ -46,13 +46,11 @@ def run(args: argparse.Namespace) -> int:
     if args.list:
         return _list()
     if not args.name:
-        print("error: give an endpoint name, or --list to see them", file=sys.stderr)
-        return 2
+        return fail("give an endpoint name, or --list to see them", 2)
     try:
         endpoint = by_name(args.name)
     except KeyError:
-        print(f"error: unknown endpoint {args.name!r}; booth-console call --list shows them", file=sys.stderr)
-        return 2
+        return fail(f"unknown endpoint {args.name!r}; booth-console call --list shows them", 2)
     data: Any
     try:
         if args.data is not None:
@@ -63,45 +61,22 @@ def run(args: argparse.Namespace) -> int:
         else:
             data = endpoint.default_data()
     except (JsonError, OSError) as exc:
-        print(f"error: bad request Data: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"bad request Data: {exc}", 2)
     try:
-        cfg = config_from_args(args)
+        cfg = config_from_args(args, credentials=True)
     except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    from dataclasses import replace
-
-    if args.transport:
-        cfg = replace(cfg, server=replace(cfg.server, transport=args.transport))
-    if args.timeout:
-        cfg = replace(cfg, server=replace(cfg.server, timeout=args.timeout))
-    try:
-        require_credentials(cfg)
-    except BoothError as exc:
-        print(f"error: {exc} (or --app-id/--app-secret/--park-key)", file=sys.stderr)
-        return 2
+        return fail(exc, 2)
     return asyncio.run(_call(cfg, endpoint.name, data))
 
 
-async def _call(cfg: Any, name: str, data: Any) -> int:
-    from booth_console.client import ParkingClient
-
+async def _call(cfg: Config, name: str, data: Any) -> int:
     try:
-        client = ParkingClient.from_config(cfg)
-    except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    try:
-        answer = await client.call_raw(name, data)
-    except TransportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    finally:
-        await client.aclose()
+        async with server_client(cfg) as client:
+            answer = await client.call_raw(name, data)
+    except BoothError as exc:  # no client for this configuration, or no answer (TransportError)
+        return fail(exc, 3)
     print(json.dumps(json.loads(dumps(answer)), ensure_ascii=False, indent=2))
     code = answer.get("ResultCode")
     if code != 200:
-        print(f"error: ResultCode {code}: {answer.get('ResultMsg')}", file=sys.stderr)
-        return 1
+        return fail(f"ResultCode {code}: {answer.get('ResultMsg')}", 1)
     return 0

@@ -18,8 +18,8 @@ import json
 import sys
 
 from booth_console.config import Config
-from booth_console.errors import ApiError, BoothError, TransportError
-from booth_console.tools.common import add_server_arguments, config_from_args, require_credentials
+from booth_console.errors import ApiError, BoothError
+from booth_console.tools.common import add_server_arguments, config_from_args, fail, server_client
 
 __all__ = ["add_arguments", "run"]
 
@@ -37,18 +37,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Search and print the candidates."""
     if args.top < 1:
-        print("error: --top must be at least 1", file=sys.stderr)
-        return 2
+        return fail("--top must be at least 1", 2)
     try:
-        cfg = config_from_args(args)
-        require_credentials(cfg)
+        cfg = config_from_args(args, credentials=True)
     except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    if args.timeout:
-        from dataclasses import replace
-
-        cfg = replace(cfg, server=replace(cfg.server, timeout=args.timeout))
+        return fail(exc, 2)
     return asyncio.run(_find(cfg, args.plate, args.top, args.json))
 
 
@@ -58,23 +51,14 @@ def _bracketed(plate: str, differing: tuple[int, ...]) -> str:
 
 async def _find(cfg: Config, plate: str, top: int, as_json: bool) -> int:
     from booth_console.app.find_entry import EntrySearch
-    from booth_console.client import ParkingClient
 
     try:
-        client = ParkingClient.from_config(cfg)
-    except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    try:
-        result = await EntrySearch(client).search(plate, top=top)
+        async with server_client(cfg) as client:
+            result = await EntrySearch(client).search(plate, top=top)
     except ApiError as exc:
-        print(f"error: the server refused the ParkingOrder query: {exc}", file=sys.stderr)
-        return 3
-    except TransportError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 3
-    finally:
-        await client.aclose()
+        return fail(f"the server refused the ParkingOrder query: {exc}", 3)
+    except BoothError as exc:  # no client for this configuration, or no answer (TransportError)
+        return fail(exc, 3)
     for c in result.candidates:
         if as_json:
             print(json.dumps(c.as_dict(), ensure_ascii=False))

@@ -14,7 +14,7 @@ import sys
 from booth_console.errors import BoothError
 from booth_console.protocol.jsonutil import JsonError, loads
 from booth_console.protocol.signing import explain, verify_envelope
-from booth_console.tools.common import add_server_arguments, config_from_args
+from booth_console.tools.common import add_server_arguments, config_from_args, fail
 
 __all__ = ["add_arguments", "run"]
 
@@ -31,8 +31,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         cfg = config_from_args(args)
     except BoothError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, 2)
     secret = cfg.server.app_secret
     if args.app_secret == "":
         # An explicitly empty key is a valid HMAC key to the vendor's code: show what it gives
@@ -40,30 +39,25 @@ def run(args: argparse.Namespace) -> int:
         secret = ""
         print("note: signing with an empty AppSecret (--app-secret \"\")", file=sys.stderr)
     elif not secret:
-        print("error: give the AppSecret with --app-secret, BOOTH_CONSOLE_APP_SECRET or --config"
-              " (--app-secret \"\" signs with an empty key)", file=sys.stderr)
-        return 2
+        return fail("give the AppSecret with --app-secret, BOOTH_CONSOLE_APP_SECRET or --config"
+                    " (--app-secret \"\" signs with an empty key)", 2)
     try:
         raw = sys.stdin.buffer.read() if args.body == "-" else open(args.body, "rb").read()  # noqa: SIM115
     except OSError as exc:
-        print(f"error: cannot read {args.body}: {exc.strerror or exc}", file=sys.stderr)
-        return 2
+        return fail(f"cannot read {args.body}: {exc.strerror or exc}", 2)
     try:
         envelope = loads(raw)
     except JsonError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return fail(exc, 2)
     if not isinstance(envelope, dict):
-        print("error: the body must be a JSON object with AppId, ParkKey, TimeStamp, Nonce and Data", file=sys.stderr)
-        return 2
+        return fail("the body must be a JSON object with AppId, ParkKey, TimeStamp, Nonce and Data", 2)
     if "Data" not in envelope and not args.verify:
         # A bare Data object: sign it with the configured AppId/ParkKey and no time/nonce.
         envelope = {"AppId": cfg.server.app_id, "ParkKey": cfg.server.park_key, "Data": envelope}
     try:
         details = explain(envelope, secret)
     except (ValueError, TypeError) as exc:
-        print(f"error: this Data has no signed form: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"this Data has no signed form: {exc}", 2)
     print(f"Data string : {details.data_string}")
     print(f"Data MD5    : {details.data_md5}")
     print(f"Pre-sign    : {details.presign}")

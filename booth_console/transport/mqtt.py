@@ -22,7 +22,7 @@ from typing import Any
 from booth_console.config import MqttConfig
 from booth_console.errors import ProtocolError, ServerTimeout, ServerUnreachable
 from booth_console.protocol.endpoints import Endpoint
-from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
+from booth_console.protocol.jsonutil import JsonError, dumps_bytes
 from booth_console.protocol.topics import Topics
 from booth_console.transport.mqtt_link import (
     RECONNECT_MAX_S,
@@ -171,12 +171,9 @@ class MqttTransport:
 
     def _on_answer(self, message: IncomingMessage) -> None:
         try:
-            answer = loads(message.payload)
+            answer = message.json_object()
         except JsonError as exc:
-            log.warning("ignoring a non-JSON message on %s: %s", message.topic, exc)
-            return
-        if not isinstance(answer, dict):
-            log.warning("ignoring a non-object message on %s", message.topic)
+            log.warning("ignoring a message on %s: %s", message.topic, exc)
             return
         request_id = answer.get("RequestId")
         fut = self._pending.get(str(request_id)) if request_id is not None else None

@@ -27,6 +27,7 @@ from paho.mqtt.enums import CallbackAPIVersion, MQTTErrorCode
 
 from booth_console.config import MqttConfig
 from booth_console.errors import ServerUnreachable
+from booth_console.protocol.jsonutil import JsonError, loads
 
 __all__ = ["RECONNECT_MAX_S", "RECONNECT_MIN_S", "IncomingMessage", "MqttLink", "make_client_id"]
 
@@ -59,6 +60,17 @@ class IncomingMessage:
     dup: bool
     mid: int
     conn: int = 0
+
+    def json_object(self) -> dict[str, Any]:
+        """The payload as a JSON object (numbers kept as written).
+
+        Raises:
+            JsonError: the payload is not JSON, or not an object.
+        """
+        value = loads(self.payload)
+        if not isinstance(value, dict):
+            raise JsonError("not a JSON object")
+        return value
 
 
 MessageHandler = Callable[[IncomingMessage], None]

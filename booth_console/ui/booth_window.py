@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import (
 from booth_console.app import commands as cmd
 from booth_console.app.lane import LaneController
 from booth_console.app.messages import Level, Message
+from booth_console.app.openings import Opening
 from booth_console.app.snapshots import (
     AreaSnapshot,
     FeedItem,
@@ -47,7 +49,7 @@ from booth_console.app.snapshots import (
     LinkSnapshot,
     ListenerSnapshot,
 )
-from booth_console.ui.dialogs import HistoryWindow, SettleDialog, Subject, yuan
+from booth_console.ui.dialogs import HistoryWindow, ReasonListDialog, SettleDialog, Subject, yuan
 from booth_console.ui.widgets import (
     BigLabel,
     StatusLight,
@@ -59,6 +61,8 @@ from booth_console.ui.widgets import (
 )
 
 __all__ = ["BoothWindow"]
+
+log = logging.getLogger("booth_console.ui")
 
 _FEED_ROWS = 200
 _THUMBS_PER_BATCH = 8  # a burst loads thumbnails only for the newest rows
@@ -149,6 +153,8 @@ class BoothWindow(QWidget):
         self.waiting_lanes: list[str] = []  # lane numbers in the waiting list, first come first
         self.history: HistoryWindow | None = None
         self.last_dialog: Any = None
+        self.openings: list[Opening] = []  # the unexplained openings listed, newest first
+        self._annotating = False
         self.setWindowTitle(self.tr("Booth Console"))
         self._build(operator)
         geo = settings.value("booth/geometry") if settings is not None else None
@@ -220,6 +226,35 @@ class BoothWindow(QWidget):
         self._waiting_timer = QTimer(self)  # "for N min" goes on counting
         self._waiting_timer.setInterval(15_000)
         self._waiting_timer.timeout.connect(self._render_waiting)
+        self.openings_box = QGroupBox(
+            self.tr("Unexplained openings (Ctrl+U; Enter: give the reason)"), self)
+        self.openings_box.setStyleSheet("QGroupBox { color: #b71c1c; font-weight: bold; }")
+        ob = QHBoxLayout(self.openings_box)
+        self.openings_table = QTableWidget(0, 4, self)
+        self.openings_table.setHorizontalHeaderLabels([
+            self.tr("Time"), self.tr("Lane"), self.tr("Plate"), self.tr("What")])
+        self._table_style(self.openings_table)
+        # fixed widths: sizing columns to their contents on every insert costs the whole table
+        head = self.openings_table.horizontalHeader()
+        head.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        head.setStretchLastSection(True)
+        for col, width in enumerate((100, 150, 190)):
+            self.openings_table.setColumnWidth(col, width)
+        self.openings_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.openings_table.setIconSize(QSize(64, 40))
+        self.openings_table.verticalHeader().setDefaultSectionSize(44)
+        self.openings_table.cellActivated.connect(lambda r, _c: self._annotate_row(r))
+        self.openings_table.cellDoubleClicked.connect(lambda r, _c: self._annotate_row(r))
+        self.openings_table.currentCellChanged.connect(
+            lambda r, _c, _pr, _pc: self._preview_opening(r))
+        self.opening_capture = QLabel(self.tr("no capture"), self)
+        self.opening_capture.setFixedSize(192, 120)
+        self.opening_capture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.opening_capture.setStyleSheet("QLabel { background: #263238; color: #ffffff; }")
+        ob.addWidget(self.openings_table, 1)
+        ob.addWidget(self.opening_capture)
+        self.openings_box.setVisible(False)
+        self._opening_images: dict[str, QPixmap] = {}
         areas_box = QGroupBox(self.tr("Free spaces"), self)
         ab = QVBoxLayout(areas_box)
         self.areas = QTableWidget(0, 2, self)
@@ -246,6 +281,9 @@ class BoothWindow(QWidget):
         right.addWidget(pend_box)
         middle.addLayout(right, 2)
         root.addLayout(middle, 3)
+        # across the window, above the feed: shown only while some opening waits for a reason
+        self.openings_box.setMaximumHeight(210)
+        root.addWidget(self.openings_box, 1)
 
         feed_box = QGroupBox(self.tr("Live feed"), self)
         fb = QVBoxLayout(feed_box)
@@ -290,7 +328,8 @@ class BoothWindow(QWidget):
         shift_key.setContext(Qt.ShortcutContext.WindowShortcut)
         shift_key.activated.connect(self.on_shift)
         root.addLayout(bar)
-        for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit)):
+        for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit),
+                          ("Ctrl+U", self.focus_openings)):
             sc = QShortcut(QKeySequence(key), self)
             sc.setContext(Qt.ShortcutContext.WindowShortcut)
             sc.activated.connect(slot)
@@ -323,6 +362,7 @@ class BoothWindow(QWidget):
         s.booth.listener_changed.connect(self._on_listener)
         s.booth.feed_added.connect(self._on_feed)
         s.outbox.pending_changed.connect(self._on_pending)
+        s.booth.openings.changed.connect(self._on_openings)
         s.messages.attach(self._on_message)
         self.retry_button.clicked.connect(self.on_retry_pending)
         self.settle_button.clicked.connect(self.on_settle_review)
@@ -439,6 +479,166 @@ class BoothWindow(QWidget):
         for lane_no, r in self._lane_rows.items():
             if r == row:
                 self.lane_requested.emit(lane_no)
+
+    # -- unexplained openings ------------------------------------------------------------------
+
+    def _opening_text(self, o: Opening) -> str:
+        if o.kind == "gate":
+            text = self.tr("Barrier opened, not by this booth")
+        else:
+            text = self.tr("Left without paying, not released by this booth")
+        return f"{text} · {o.detail}" if o.detail else text
+
+    def _render_opening(self, row: int, o: Opening, *, load: bool) -> None:
+        t = self.openings_table
+        at = o.at[11:19] if len(o.at) >= 19 else o.at
+        lane = f"{o.lane_name} ({o.lane_no})" if o.lane_name else o.lane_no
+        for col, text in enumerate((at, lane, o.plate or self.tr("no plate"),
+                                    self._opening_text(o))):
+            self._set_cell(t, row, col, text)
+        item = t.item(row, 2)
+        pix = self._opening_images.get(o.capture)
+        if item is not None and pix is not None:
+            item.setIcon(QIcon(pix))
+        if o.capture and pix is None and load:
+            self._load_opening_capture(o.capture)
+
+    def _on_openings(self, openings: list[Opening]) -> None:
+        """The unexplained openings, newest first; the box shows only while there are some.
+        Rows are removed, inserted and updated one by one (a burst re-renders nothing else)."""
+        keep = self.selected_opening()
+        new = list(reversed(openings))
+        by_key = {o.key: o for o in new}
+        t = self.openings_table
+        t.setUpdatesEnabled(False)
+        try:
+            for row in range(len(self.openings) - 1, -1, -1):  # gone: annotated or dropped
+                if self.openings[row].key not in by_key:
+                    t.removeRow(row)
+                    del self.openings[row]
+            shown = {o.key for o in self.openings}
+            added = [o for o in new if o.key not in shown]  # newer than any shown: at the top
+            for i, o in enumerate(added):
+                t.insertRow(i)
+                self._render_opening(i, o, load=i < _THUMBS_PER_BATCH)
+            self.openings[0:0] = added
+            for row, o in enumerate(self.openings):  # plate, order or capture added later
+                cur = by_key[o.key]
+                if cur != o:
+                    self.openings[row] = cur
+                    self._render_opening(row, cur, load=True)
+        finally:
+            t.setUpdatesEnabled(True)
+        self.openings_box.setVisible(bool(self.openings))
+        rows = [i for i, o in enumerate(self.openings) if keep is not None and o.key == keep.key]
+        if self.openings and (rows or t.currentRow() < 0 or added):
+            t.setCurrentCell(rows[0] if rows else 0, 0)
+        self._preview_opening(t.currentRow())
+
+    def _load_opening_capture(self, source: str) -> None:
+        if self.session is None:
+            return
+
+        async def load() -> None:
+            image = await self.session.images.load(source, b"", 192, 120)
+            if image is None:
+                return
+            self._opening_images[source] = QPixmap.fromImage(image)
+            for row, o in enumerate(self.openings):
+                item = self.openings_table.item(row, 2)
+                if o.capture == source and item is not None:
+                    item.setIcon(QIcon(self._opening_images[source]))
+            self._preview_opening(self.openings_table.currentRow())
+
+        try:
+            task = asyncio.get_running_loop().create_task(load())
+        except RuntimeError:
+            return
+        self._thumb_tasks.add(task)
+        task.add_done_callback(self._thumb_tasks.discard)
+
+    def _preview_opening(self, row: int) -> None:
+        o = self.openings[row] if 0 <= row < len(self.openings) else None
+        pix = self._opening_images.get(o.capture) if o is not None else None
+        if pix is not None:
+            self.opening_capture.setPixmap(pix)
+        else:
+            self.opening_capture.clear()
+            self.opening_capture.setText(self.tr("no capture"))
+
+    def selected_opening(self) -> Opening | None:
+        """The unexplained opening selected in the list (``None``: none)."""
+        row = self.openings_table.currentRow()
+        return self.openings[row] if 0 <= row < len(self.openings) else None
+
+    def focus_openings(self) -> None:
+        """Put the keyboard in the unexplained-openings list (Ctrl+U)."""
+        if self.openings:
+            self.openings_table.setFocus()
+            if self.openings_table.currentRow() < 0:
+                self.openings_table.setCurrentCell(0, 0)
+
+    def _annotate_row(self, row: int) -> None:
+        if not 0 <= row < len(self.openings):
+            return
+        try:
+            task = asyncio.get_running_loop().create_task(self.annotate(self.openings[row]))
+        except RuntimeError:
+            return
+        self._thumb_tasks.add(task)
+
+        def done(t: asyncio.Task[Any]) -> None:
+            self._thumb_tasks.discard(t)
+            if not t.cancelled() and t.exception() is not None:
+                log.error("annotating an opening failed", exc_info=t.exception())
+                if self.session is not None:
+                    self.session.messages.error(
+                        self.tr("The reason was not recorded: {error}").format(
+                            error=t.exception()))
+
+        task.add_done_callback(done)
+
+    def annotation_reasons(self) -> tuple[str, ...]:
+        """Reasons offered for an unexplained opening (the last one needs the attendant's words)."""
+        return (
+            self.tr("Opened from the parking software's own booth program"),
+            self.tr("Opened by the supervisor or security"),
+            self.tr("Emergency or official vehicle"),
+            self.tr("Equipment fault or maintenance test"),
+            self.tr("Paid another way"),
+            self.tr("Other (say why)"),
+        )
+
+    async def annotate(self, opening: Opening) -> bool:
+        """Ask why ``opening`` happened and journal the answer (it then leaves the list)."""
+        if self.session is None or self._annotating:
+            return False
+        self._annotating = True
+        try:
+            subject = Subject(opening.lane_name or opening.lane_no, opening.lane_no, opening.plate)
+            what = self._opening_text(opening)
+            detail = self.tr("At {at}: {what}. Nothing this booth did explains it (no opening, "
+                             "payment or free release). Say why: it is recorded with your "
+                             "name.").format(at=opening.at, what=what)
+            reasons = self.annotation_reasons()
+            dlg = ReasonListDialog(self, subject, self.tr("Unexplained opening"), detail,
+                                   reasons, ok_text=self.tr("Record the reason"),
+                                   explain=reasons[-1:])
+            self.last_dialog = dlg
+            try:
+                if await run_dialog(dlg) != ReasonListDialog.DialogCode.Accepted.value:
+                    return False
+                pick = cmd.ReasonPick(dlg.reason, dlg.text.text().strip())
+            finally:
+                dlg.deleteLater()
+            await self.session.booth.openings.annotate(opening.key, pick.full())
+            self.session.messages.success(
+                self.tr("Opening at {lane} ({at}) explained: {why}").format(
+                    lane=subject.lane_name, at=opening.at, why=pick.full()),
+                lane_no=opening.lane_no)
+            return True
+        finally:
+            self._annotating = False
 
     def _on_areas(self, areas: list[AreaSnapshot]) -> None:
         if self.areas.rowCount() != len(areas):

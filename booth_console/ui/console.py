@@ -165,11 +165,18 @@ class Console(QObject):
         return [self.booth_window, *self.lane_windows.values()]
 
     def screenshots(self, folder: Path) -> list[Path]:
-        """Render every window to ``folder`` as PNG (``booth.png``, ``lane-<no>.png``)."""
+        """Render every window to ``folder`` as PNG (``booth.png``, ``lane-<no>.png``, and
+        ``find-entry.png`` while a find-entry dialog is open)."""
         folder.mkdir(parents=True, exist_ok=True)
         out: list[Path] = []
         targets: list[tuple[str, QWidget]] = [("booth", self.booth_window)]
         targets += [(f"lane-{no}", w) for no, w in self.lane_windows.items()]
+        from booth_console.ui.find_entry_dialog import FindEntryDialog
+
+        for lane_win in self.lane_windows.values():
+            dialog = getattr(lane_win, "last_dialog", None)
+            if isinstance(dialog, FindEntryDialog) and dialog.isVisible():
+                targets.append(("find-entry", dialog))
         for name, win in targets:
             path = folder / f"{name}.png"
             if win.grab().save(str(path), "PNG"):

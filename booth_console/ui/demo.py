@@ -33,6 +33,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--listener-port", type=int, default=0, help="callback listener port (default: any)")
     parser.add_argument("--traffic", type=float, default=6.0, metavar="N",
                         help="simulated vehicles per minute (default 6; 0 for none)")
+    parser.add_argument("--misread-rate", type=float, default=0.3, metavar="R",
+                        help="share of exits whose plate the camera misreads (default 0.3)")
+    parser.add_argument("--no-entry-rate", type=float, default=0.1, metavar="R",
+                        help="share of exits by vehicles without an entry record (default 0.1)")
     parser.add_argument("--lanes", help="comma-separated lane numbers to open windows for (default: all)")
     parser.add_argument("--operator", default="demo", help="attendant name (default: demo)")
     parser.add_argument("--lang", choices=("en", "zh_CN"), help="language (default: the system locale)")
@@ -46,23 +50,65 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true", help="log debug messages to stderr")
 
 
+#: flat fee of the demo site for a vehicle without an entry record
+DEMO_NO_ENTRY_FEE = 20.0
+_TASKS: set[Any] = set()
+
+
+def _keep(task: Any) -> None:
+    _TASKS.add(task)
+    task.add_done_callback(_TASKS.discard)
+
+
+async def _open_find_entry(wait_s: float = 30.0) -> None:
+    """For the screenshots: open find entry (F8) at the lane where the demo staged a misread
+    plate, once that lane shows the vehicle (``find-entry.png``)."""
+    import asyncio
+
+    from PySide6.QtWidgets import QApplication
+
+    from booth_console.devtools.demo import MISREAD_LANE
+    from booth_console.ui.lane_window import LaneWindow
+
+    loop = asyncio.get_running_loop()
+    end = loop.time() + wait_s
+    while loop.time() < end:
+        await asyncio.sleep(0.25)
+        for win in QApplication.topLevelWidgets():
+            if isinstance(win, LaneWindow) and win.ctl.lane_no == MISREAD_LANE and \
+                    win.ctl.order is not None and win.ctl.order.plate:
+                await asyncio.sleep(0.5)  # the exit capture arrives with the callback
+                await win.invoke("find_entry")
+                return
+
+
 def run(args: argparse.Namespace) -> int:
     """Run the demo; returns the exit code."""
+    import sys
+
     from booth_console.config import BoothConfig, Config, ListenerConfig
 
+    for name in ("misread_rate", "no_entry_rate"):
+        if not 0.0 <= getattr(args, name) <= 1.0:
+            print(f"booth-console demo: --{name.replace('_', '-')} must be between 0 and 1",
+                  file=sys.stderr)
+            return 2
     folder = Path(args.data_dir) if args.data_dir else Path(tempfile.mkdtemp(prefix="booth-console-demo-"))
     lanes = tuple(x.strip() for x in args.lanes.split(",") if x.strip()) if args.lanes else ()
     base_cfg = Config(
         listener=ListenerConfig(host="127.0.0.1", port=args.listener_port, register_callbacks=True,
                                 journal=str(folder / "journal.sqlite3")),
-        booth=BoothConfig(lanes=lanes, operator=args.operator, language=args.lang or ""),
+        booth=BoothConfig(lanes=lanes, operator=args.operator, language=args.lang or "",
+                          no_entry_fee=DEMO_NO_ENTRY_FEE),
     )
 
     async def factory() -> tuple[Any, Any]:
         from booth_console.app.session import Session
-        from booth_console.devtools.demo import DemoBackend, stage
+        from booth_console.devtools.demo import DemoBackend, stage, stage_misread
 
-        backend = await DemoBackend.start(base_cfg, folder, port=args.port, traffic=args.traffic)
+        backend = await DemoBackend.start(base_cfg, folder, port=args.port, traffic=args.traffic,
+                                          misread_rate=args.misread_rate,
+                                          no_entry_rate=args.no_entry_rate)
         note = ""
         if args.transport == "mqtt":
             try:
@@ -84,7 +130,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.no_stage:
             import asyncio
 
-            asyncio.get_running_loop().create_task(stage(backend.sim))
+            async def stage_all() -> None:
+                await stage(backend.sim)  # the misread comes to the lane the opening used
+                await stage_misread(backend.sim)
+
+            _keep(asyncio.get_running_loop().create_task(stage_all()))
+            if args.screenshot_dir:
+                _keep(asyncio.get_running_loop().create_task(_open_find_entry()))
 
         return session, backend.aclose
 

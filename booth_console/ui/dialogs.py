@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
@@ -53,6 +54,7 @@ __all__ = [
     "NoPlateResultDialog",
     "OverrideDialog",
     "PaymentDialog",
+    "ReasonListDialog",
     "SettleDialog",
     "Subject",
     "yuan",
@@ -529,6 +531,67 @@ class ManualOpenDialog(_ReasonDialog):
     def validate(self) -> str:
         if not self.reason.text().strip():
             return self.tr("A reason is required.")
+        return ""
+
+
+class _ReasonList(QListWidget):
+    """The reasons of a :class:`ReasonListDialog`: arrows or the number keys 1-9 choose."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        text = event.text()
+        if text.isdigit() and text != "0" and event.modifiers() in (
+                Qt.KeyboardModifier.NoModifier, Qt.KeyboardModifier.KeypadModifier):
+            row = int(text) - 1
+            if row < self.count():
+                self.setCurrentRow(row)
+            return
+        super().keyPressEvent(event)
+
+
+class ReasonListDialog(_Base):
+    """A reason chosen from a list (arrows or 1-9; required) and the attendant's own words
+    (optional, except for the reasons in ``explain``). Enter accepts, Esc cancels."""
+
+    def __init__(self, parent: QWidget | None, subject: Subject, action: str, detail: str,
+                 reasons: Sequence[str], *, ok_text: str = "",
+                 explain: Sequence[str] = ()) -> None:
+        super().__init__(parent, action, subject)
+        self.explain = set(explain)
+        self.detail = QLabel(detail, self)
+        self.detail.setWordWrap(True)
+        self.detail.setStyleSheet("QLabel { background: #fff3e0; color: #4e2600; padding: 6px; }")
+        self.lay.insertWidget(2, self.detail)
+        self.reasons = _ReasonList(self)
+        self.reasons.setFont(big_font(18))
+        for n, text in enumerate(reasons, 1):
+            item_text = f"{n}  {text}" if n <= 9 else text
+            self.reasons.addItem(item_text)
+            self.reasons.item(self.reasons.count() - 1).setData(Qt.ItemDataRole.UserRole, text)
+        self.reasons.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        rows = max(1, min(len(reasons), 6))
+        self.reasons.setMinimumHeight(rows * (self.reasons.fontMetrics().height() + 10))
+        self.reasons.itemSelectionChanged.connect(self.error.clear)
+        self.text = QLineEdit(self)
+        self.text.setPlaceholderText(self.tr("optional"))
+        self.form.addRow(self.tr("Reason (1-9)"), self.reasons)
+        self.form.addRow(self.tr("Your words"), self.text)
+        self._clear_error_on_edit(self.text)
+        if ok_text:
+            self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+        QWidget.setTabOrder(self.reasons, self.text)
+        self.reasons.setFocus()
+
+    @property
+    def reason(self) -> str:
+        """The reason chosen (``""``: none)."""
+        items = self.reasons.selectedItems()
+        return str(items[0].data(Qt.ItemDataRole.UserRole)) if items else ""
+
+    def validate(self) -> str:
+        if not self.reason:
+            return self.tr("Choose a reason (arrows or 1-9).")
+        if self.reason in self.explain and not self.text.text().strip():
+            return self.tr("Say why in your own words.")
         return ""
 
 

@@ -15,7 +15,7 @@ import logging
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QKeySequence, QResizeEvent, QShortcut
@@ -54,6 +54,7 @@ from booth_console.ui.dialogs import (
     NoPlateResultDialog,
     OverrideDialog,
     PaymentDialog,
+    ReasonListDialog,
     Subject,
     yuan,
 )
@@ -67,6 +68,9 @@ from booth_console.ui.widgets import (
     run_dialog,
     show_image,
 )
+
+if TYPE_CHECKING:
+    from booth_console.app.commands.find_entry import EntryFinder, EntryPick
 
 __all__ = ["LaneAsker", "LaneWindow"]
 
@@ -517,9 +521,11 @@ class LaneWindow(QWidget):
             self.amount_caption.setText(self.tr("No entry record — nothing to charge"))
             what = (self.tr("No entry record for {plate}.").format(plate=order.plate) if order.plate
                     else self.tr("The plate was not read, so no entry record can be found."))
-            hint = self.tr("{what} Check the vehicle and its ticket. {open} opens the barrier "
-                           "(recorded in the journal); {refresh} reads the lane again.").format(
-                what=what, open=self._key_text("open_gate"), refresh=self._key_text("refresh"))
+            hint = self.tr("{what} {find} finds its entry among the vehicles in the lot (or "
+                           "charges the flat fee). {open} opens the barrier (recorded in the "
+                           "journal); {refresh} reads the lane again.").format(
+                what=what, find=self._key_text("find_entry"), open=self._key_text("open_gate"),
+                refresh=self._key_text("refresh"))
         for lab in self.detail_labels.values():
             lab.setText("—")
         self.breakdown.setText("")
@@ -898,6 +904,21 @@ class LaneAsker:
         finally:
             dlg.deleteLater()
 
+    async def pick_reason(
+        self, action: str, detail: str, reasons: Sequence[str], *, ok_text: str = "",
+        explain: Sequence[str] = (),
+    ) -> cmd.ReasonPick | None:
+        win = self.win
+        dlg = ReasonListDialog(win, win.subject(), action, detail, reasons, ok_text=ok_text,
+                               explain=explain)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != ReasonListDialog.DialogCode.Accepted.value:
+                return None
+            return cmd.ReasonPick(dlg.reason, dlg.text.text().strip())
+        finally:
+            dlg.deleteLater()
+
     async def choose(
         self, vehicle_types: Sequence[TypeChoice], plate_types: Sequence[TypeChoice], prefix: str,
     ) -> cmd.NoPlateChoice | None:
@@ -920,6 +941,31 @@ class LaneAsker:
             await run_dialog(res)
         finally:
             res.deleteLater()
+
+    async def find_entry(self, finder: EntryFinder) -> EntryPick | None:
+        from booth_console.app.commands.find_entry import (
+            EntryPick,
+            no_entry_reasons,
+            no_entry_texts,
+        )
+        from booth_console.ui.find_entry_dialog import FindEntryDialog
+
+        win = self.win
+        dlg = FindEntryDialog(win, finder, win.subject(), win.images)
+        win.last_dialog = dlg
+        try:
+            if await run_dialog(dlg) != FindEntryDialog.DialogCode.Accepted.value:
+                return None
+            pick = dlg.pick
+        finally:
+            dlg.deleteLater()
+        if pick is None or not dlg.no_entry:
+            return pick
+        title, warning = no_entry_texts(finder.read, finder.no_entry_fee)
+        reason = await self.enter_reason(title, warning, no_entry_reasons())
+        if reason is None or not reason.strip():
+            return None
+        return EntryPick(no_entry_reason=reason.strip())
 
     def key_text(self, command: str) -> str:
         return self.win._key_text(command)

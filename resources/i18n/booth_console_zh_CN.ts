@@ -181,6 +181,26 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Unexplained openings (Ctrl+U; Enter: give the reason)</source>
+        <translation>无法解释的抬杆（Ctrl+U；Enter：填写原因）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>What</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no capture</source>
+        <translation>无抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Free spaces</source>
         <translation>空余车位</translation>
     </message>
@@ -218,11 +238,6 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Live feed</source>
         <translation>实时动态</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/ui/booth_window.py"/>
-        <source>Time</source>
-        <translation>时间</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -323,6 +338,76 @@
         <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Message history — booth</source>
         <translation>消息记录 — 岗亭</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Barrier opened, not by this booth</source>
+        <translation>道闸被抬起，非本岗亭操作</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Left without paying, not released by this booth</source>
+        <translation>未缴费离场，非本岗亭放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>no plate</source>
+        <translation>无车牌</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>The reason was not recorded: {error}</source>
+        <translation>原因未能记录：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opened from the parking software's own booth program</source>
+        <translation>由停车场软件自带的岗亭程序抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opened by the supervisor or security</source>
+        <translation>由主管或保安抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Equipment fault or maintenance test</source>
+        <translation>设备故障或维护测试</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Paid another way</source>
+        <translation>已通过其他方式缴费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Other (say why)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>At {at}: {what}. Nothing this booth did explains it (no opening, payment or free release). Say why: it is recorded with your name.</source>
+        <translation>{at}：{what}。本岗亭没有任何操作（抬杆、收费或免费放行）可以解释此事。请说明原因：将与您的姓名一起记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Unexplained opening</source>
+        <translation>无法解释的抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Record the reason</source>
+        <translation>记录原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Opening at {lane} ({at}) explained: {why}</source>
+        <translation>{lane}（{at}）的抬杆已说明：{why}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
@@ -573,6 +658,216 @@
         <translation>改价</translation>
     </message>
     <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record found: flat fee</source>
+        <translation>查无入场记录：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Entry camera fault: flat fee</source>
+        <translation>入口相机故障：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Vehicle entered behind another: flat fee</source>
+        <translation>跟车入场：按固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record for {plate}: take the flat fee of {fee} in cash. The barrier then opens; the fee, your reason and the exit capture are recorded in the journal.</source>
+        <translation>车牌 {plate} 无入场记录：请收取现金固定费用 {fee}。随后道闸抬起；费用、原因和出口抓拍将记入操作日志。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>this vehicle</source>
+        <translation>该车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No entry record: flat fee</source>
+        <translation>无入场记录：固定收费</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No plate was read at this lane, so the parking server cannot match the vehicle to an entry: type the plate the camera should have read, then pick the entry.</source>
+        <translation>本车道未识别到车牌，停车场服务器无法为该车匹配入场记录：请输入相机应识别的车牌，再选择入场记录。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>The lane shows order {order}: it must be closed first.</source>
+        <translation>车道当前显示订单 {order}：须先将其关闭。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>The parking server does not show order {order} at this lane yet (it shows {now}). Refresh (F5) and try again.</source>
+        <translation>停车场服务器尚未在本车道显示订单 {order}（当前为 {now}）。请刷新（F5）后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>No flat fee is configured for vehicles without an entry record ([booth] no_entry_fee).</source>
+        <translation>未配置无入场记录车辆的固定收费（[booth] no_entry_fee）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>A reason is required.</source>
+        <translation>必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>This lane shows order {order}: charge it with F4.</source>
+        <translation>本车道显示订单 {order}：请按 F4 收费。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Opening the barrier…</source>
+        <translation>正在开闸…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Flat fee {fee} recorded ({why}); the barrier opens.</source>
+        <translation>已记录固定收费 {fee}（{why}），道闸抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Close the exit's order</source>
+        <translation>关闭出口订单</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>This lane shows order {order} ({plate}, entered {at}), made or matched by the exit read. Close it, so that this vehicle's order {entry} ({entry_plate}, entered {entry_at}) is charged instead?</source>
+        <translation>本车道显示的订单 {order}（{plate}，入场 {at}）由出口识别生成或匹配。是否将其关闭，改为对该车的订单 {entry}（{entry_plate}，入场 {entry_at}）收费？</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Nothing was changed.</source>
+        <translation>未做任何更改。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Correcting the order…</source>
+        <translation>正在更正订单…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Order {order} ({plate}) is now this lane's: press {pay} to charge it.</source>
+        <translation>订单 {order}（{plate}）已成为本车道的订单：按 {pay} 收费。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Find entry</source>
+        <translation>查找入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Reading the fee…</source>
+        <translation>正在读取费用…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Fee read.</source>
+        <translation>已读取费用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Sending the payment…</source>
+        <translation>正在发送支付…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Payment confirmed ({pno}).</source>
+        <translation>支付已确认（{pno}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/find_entry.py"/>
+        <source>Order {order} ({plate}) paid and closed; the barrier opens.</source>
+        <translation>订单 {order}（{plate}）已支付并关闭，道闸抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Emergency vehicle</source>
+        <translation>紧急车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Equipment fault</source>
+        <translation>设备故障</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Complaint resolved</source>
+        <translation>投诉已处理</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Staff vehicle</source>
+        <translation>员工车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Free release: {why} (by {who})</source>
+        <translation>免费放行：{why}（操作员 {who}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>There is no order at this lane to release.</source>
+        <translation>此车道没有可放行的订单。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>A reason is required for a free release.</source>
+        <translation>免费放行必须填写原因。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>No order at this lane: nothing to release.</source>
+        <translation>此车道没有订单：无需放行。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>The parking server does not answer: a free release needs it. Use the barrier's manual switch and {open}.</source>
+        <translation>停车场服务器无响应，免费放行需要服务器。请使用道闸的手动开关，并按 {open}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Free release</source>
+        <translation>免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>{plate} leaves WITHOUT PAYING {fee}. Choose the reason (your own words are optional): the server records it with the order, and the barrier opens.</source>
+        <translation>{plate} 将不缴纳 {fee} 直接离场。请选择原因（补充说明可选）：服务器将原因记入订单，道闸随即抬起。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>The vehicle</source>
+        <translation>该车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Release free and open</source>
+        <translation>免费放行并抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>No free release.</source>
+        <translation>未免费放行。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Releasing free…</source>
+        <translation>正在免费放行…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/free_release.py"/>
+        <source>Released free ({why}): the barrier opens. Fee waived: {fee}.</source>
+        <translation>已免费放行（{why}）：道闸抬起。免除费用：{fee}。</translation>
+    </message>
+    <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>A vehicle is on the ground loop. Close the barrier anyway?</source>
         <translation>地感上有车辆。仍要落闸吗？</translation>
@@ -589,18 +884,53 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
-        <source>Opening the barrier…</source>
-        <translation>正在开闸…</translation>
+        <source>Paid another way (not recorded in this console)</source>
+        <translation>已通过其他方式缴费（未在本收费台记录）</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
-        <source>The barrier opens.</source>
-        <translation>道闸已抬起。</translation>
+        <source>Emergency or official vehicle</source>
+        <translation>紧急或公务车辆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Equipment fault: barrier, camera or loop</source>
+        <translation>设备故障：道闸、相机或地感</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Other (say why)</source>
+        <translation>其他（请说明）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>{plate} has {fee} to pay and has NOT paid. Opening the barrier lets it leave without paying: say why (recorded with your name and the capture). To waive the fee use Free release ({free}).</source>
+        <translation>{plate} 应缴 {fee}，尚未缴费。抬杆将使其不缴费离场：请说明原因（与您的姓名和抓拍一起记录）。如需免除费用，请使用免费放行（{free}）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Say why the barrier is opened (recorded with your name and the capture).</source>
+        <translation>请说明抬杆原因（与您的姓名和抓拍一起记录）。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
         <source>Open barrier</source>
         <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Open the barrier</source>
+        <translation>抬杆</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>Barrier not opened.</source>
+        <translation>未抬杆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/commands/gate.py"/>
+        <source>The barrier opens.</source>
+        <translation>道闸已抬起。</translation>
     </message>
     <message>
         <location filename="../../booth_console/app/commands/gate.py"/>
@@ -754,11 +1084,6 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/offline.py"/>
-        <source>Emergency or official vehicle</source>
-        <translation>紧急或公务车辆</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/offline.py"/>
         <source>Paid cash offline (payment {pno})</source>
         <translation>离线现金已收（支付 {pno}）</translation>
     </message>
@@ -859,11 +1184,6 @@
     </message>
     <message>
         <location filename="../../booth_console/app/commands/payment.py"/>
-        <source>Sending the payment…</source>
-        <translation>正在发送支付…</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/payment.py"/>
         <source>Amount due changed</source>
         <translation>应收金额已变化</translation>
     </message>
@@ -942,6 +1262,129 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Other:</source>
         <translation>其他：</translation>
+    </message>
+</context>
+<context>
+    <name>FindEntryDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Find entry</source>
+        <translation>查找入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>nothing read</source>
+        <translation>未识别</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Read at the exit: {plate}</source>
+        <translation>出口识别：{plate}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>type the plate or part of it</source>
+        <translation>输入车牌或其中一部分</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Searching…</source>
+        <translation>正在查找…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Entry capture</source>
+        <translation>入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No capture at this lane</source>
+        <translation>本车道暂无抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Entry capture of the selected vehicle</source>
+        <translation>所选车辆的入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>This lane's exit capture</source>
+        <translation>本车道出口抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Enter: this is the vehicle</source>
+        <translation>Enter：就是这辆车</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Ctrl+N: no entry record, flat fee {fee}</source>
+        <translation>Ctrl+N：无入场记录，固定收费 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Ctrl+R: free release</source>
+        <translation>Ctrl+R：免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Esc: leave</source>
+        <translation>Esc：退出</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>The search failed: {error}</source>
+        <translation>查找失败：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>{n} candidates, closest first. Arrows choose, Enter picks.</source>
+        <translation>{n} 个候选，最接近的在前。方向键选择，Enter 确认。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No vehicle in the lot fits this plate. Correct it, or: no entry record (Ctrl+N).</source>
+        <translation>场内没有与此车牌相符的车辆。请更正车牌，或：无入场记录（Ctrl+N）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No vehicle in the lot.</source>
+        <translation>场内没有车辆。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>(Only part of the lot was searched: type more characters.)</source>
+        <translation>（只查找了部分场内车辆：请输入更多字符。）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>entered {time} · {lane}</source>
+        <translation>入场 {time} · {lane}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>{plate} · entered {time} at {lane} · order {order}</source>
+        <translation>{plate} · {time} 从 {lane} 入场 · 订单 {order}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Fee: …</source>
+        <translation>费用：…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>No entry capture</source>
+        <translation>无入场抓拍</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Would pay {fee}</source>
+        <translation>应付 {fee}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/find_entry_dialog.py"/>
+        <source>Fee unknown: {error}</source>
+        <translation>费用未知：{error}</translation>
     </message>
 </context>
 <context>
@@ -1319,8 +1762,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
-        <source>{what} Check the vehicle and its ticket. {open} opens the barrier (recorded in the journal); {refresh} reads the lane again.</source>
-        <translation>{what}请核实车辆及其票据。按 {open} 抬杆（记入操作日志）；按 {refresh} 重新读取车道。</translation>
+        <source>{what} {find} finds its entry among the vehicles in the lot (or charges the flat fee). {open} opens the barrier (recorded in the journal); {refresh} reads the lane again.</source>
+        <translation>{what}按 {find} 在场内车辆中查找其入场记录（或按固定收费）。按 {open} 抬杆（记入操作日志）；按 {refresh} 重新读取车道。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/lane_window.py"/>
@@ -1801,6 +2244,34 @@
     </message>
 </context>
 <context>
+    <name>ReasonListDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>optional</source>
+        <translation>可选</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Reason (1-9)</source>
+        <translation>原因（1-9）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Your words</source>
+        <translation>补充说明</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Choose a reason (arrows or 1-9).</source>
+        <translation>请选择原因（方向键或 1-9）。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/dialogs.py"/>
+        <source>Say why in your own words.</source>
+        <translation>请用您自己的话说明原因。</translation>
+    </message>
+</context>
+<context>
     <name>ServerPage</name>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -2251,7 +2722,7 @@
     <message>
         <location filename="../../booth_console/ui/shift_report.py"/>
         <source>What</source>
-        <translation>内容</translation>
+        <translation>情况</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/shift_report.py"/>

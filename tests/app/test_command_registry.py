@@ -71,6 +71,7 @@ class ScriptedAsker:
         self.amounts = list(amounts)
         self.reasons = list(reasons)
         self.choices = list(choices)
+        self.picks: list[cmd.ReasonPick | None] = []
         self.asked: list[tuple[str, Any]] = []
 
     async def confirm(self, action: str, question: str) -> bool:
@@ -104,6 +105,11 @@ class ScriptedAsker:
 
     async def show_entry(self, plate: str, order_no: str, msg: str) -> None:
         self.asked.append(("entry", (plate, order_no)))
+
+    async def pick_reason(self, action: str, detail: str, reasons: Sequence[str], *,
+                          ok_text: str = "", explain: Sequence[str] = ()) -> cmd.ReasonPick | None:
+        self.asked.append(("pick_reason", (action, tuple(reasons))))
+        return self.picks.pop(0)
 
     def key_text(self, command: str) -> str:
         return config.DEFAULT_SHORTCUTS.get(command, "")

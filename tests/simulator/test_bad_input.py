@@ -153,3 +153,28 @@ def test_faults_slow_and_failing_answers() -> None:
             assert answer["Ok"] and answer["Data"]["SlowMs"] == 0
 
     run(scenario())
+
+
+def test_arrays_of_objects_name_the_bad_element() -> None:
+    """SetCallbackParams and RetryCallback: 1002 naming the array or the element that is not an
+    object, and the callback table left as it was."""
+    window = {"StartTime": "2026-03-28 16:00:00", "EndTime": "2026-03-28 17:00:00"}
+    cases: list[tuple[str, object, str]] = [
+        ("SetCallbackParams", None, "Data must be an array of {Index, Url, Interval}"),
+        ("SetCallbackParams", [{"Index": 0, "Url": "", "Interval": 200}, 5],
+         "Data[1] must be an object with Index, Url, Interval"),
+        ("RetryCallback", dict(window, RefreshTypes={"Index": 0}), "RefreshTypes must be an array of {Index}"),
+        ("RetryCallback", dict(window, RefreshTypes=[{"Index": 0}, "1"]),
+         "RefreshTypes[1] must be an object with Index"),
+    ]
+
+    async def scenario() -> None:
+        async with simulator() as sim, raw(sim) as r:
+            table = sim.dump_state()["Callbacks"]
+            for action, data, message in cases:
+                answer = await r.call(f"/Api/V2/OpenApi/{action}", data)
+                assert answer["ResultCode"] == 1002, (action, data, answer)
+                assert message in answer["ResultMsg"], (action, data, answer)
+            assert sim.dump_state()["Callbacks"] == table
+
+    run(scenario())

@@ -7,13 +7,24 @@
 * :mod:`.payment` — taking a payment (delivered by :mod:`booth_console.app.outbox`);
 * :mod:`.fee` — fee override; :mod:`.no_plate` — no-plate entry;
 * :mod:`.offline` — offline cash payments, settling them, manual openings;
+* :mod:`.find_entry` — the entry of a misread or unread plate, the flat fee without one;
+* :mod:`.free_release` — free release with a reason (zero payment explaining the order);
 
 Safety rules (docs/PROTOCOL.md): gate commands are sent once and never replayed; closing the
 barrier while the ground loop reports a vehicle, and toggling keep-open, ask first; a payment is
 journaled as pending before it is sent and delivered until the server answers definitively.
 """
 
-from booth_console.app.commands import copy_plate, fee, gate, no_plate, offline, payment
+from booth_console.app.commands import (
+    copy_plate,
+    fee,
+    find_entry,
+    gate,
+    no_plate,
+    offline,
+    payment,
+)
+from booth_console.app.commands import free_release as free_release_module
 from booth_console.app.commands import shift as shift  # registers close_shift
 from booth_console.app.commands.base import (
     DATE_FMT,
@@ -25,6 +36,7 @@ from booth_console.app.commands.base import (
     NoPlateChoice,
     Outcome,
     PaymentEntry,
+    ReasonPick,
     ServerOffline,
     Status,
     describe_error,
@@ -32,6 +44,7 @@ from booth_console.app.commands.base import (
     read_amount,
 )
 from booth_console.app.commands.fee import default_reasons, override_fee
+from booth_console.app.commands.free_release import FreeRelease, free_release
 from booth_console.app.commands.gate import close_gate, open_gate, refresh, toggle_keep_open
 from booth_console.app.commands.no_plate import (
     NoPlateOutcome,
@@ -67,6 +80,7 @@ __all__ = [
     "CommandError",
     "CommandRunner",
     "ConfirmationRequired",
+    "FreeRelease",
     "Lanes",
     "NoPlateChoice",
     "NoPlateOutcome",
@@ -76,6 +90,7 @@ __all__ = [
     "Payable",
     "PaymentEntry",
     "PaymentInput",
+    "ReasonPick",
     "ServerOffline",
     "Status",
     "close_gate",
@@ -84,6 +99,9 @@ __all__ = [
     "default_reasons",
     "describe_error",
     "fee",
+    "find_entry",
+    "free_release",
+    "free_release_module",
     "gate",
     "generate_virtual_plate",
     "new_payment_order_no",

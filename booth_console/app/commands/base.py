@@ -25,6 +25,8 @@ from booth_console.errors import ApiError, BoothError, TransportError
 
 if TYPE_CHECKING:
     from booth_console.app.booth import TypeChoice
+    from booth_console.app.commands.find_entry import EntryFinder, EntryPick
+    from booth_console.app.lane import LaneController
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
     from booth_console.app.shifts import ShiftManager
     from booth_console.app.snapshots import OrderSnapshot
@@ -41,8 +43,10 @@ __all__ = [
     "NoPlateChoice",
     "Outcome",
     "PaymentEntry",
+    "ReasonPick",
     "ServerOffline",
     "Status",
+    "capture_evidence",
     "describe_error",
     "parse_yuan",
     "read_amount",
@@ -122,6 +126,18 @@ class NoPlateChoice:
     remarks: str = ""
 
 
+@dataclass(frozen=True)
+class ReasonPick:
+    """A reason chosen from a list, and the attendant's own words (optional unless asked)."""
+
+    reason: str
+    text: str = ""
+
+    def full(self) -> str:
+        """The reason and the text on one line."""
+        return f"{self.reason}: {self.text}" if self.text else self.reason
+
+
 class Asker(Protocol):
     """How a command asks the attendant. The lane window implements it with its dialogs
     (``ui/lane_window.py``), tests with a scripted asker. ``None`` or ``False``: cancelled."""
@@ -153,8 +169,20 @@ class Asker(Protocol):
     ) -> NoPlateChoice | None:
         """A vehicle type and plate type from the server's lists."""
 
+    async def pick_reason(
+        self, action: str, detail: str, reasons: Sequence[str], *, ok_text: str = "",
+        explain: Sequence[str] = (),
+    ) -> ReasonPick | None:
+        """One of ``reasons`` (required) plus the attendant's own words (required for the
+        reasons in ``explain``, optional otherwise) after ``detail``; ``ok_text`` labels the OK
+        button."""
+
     async def show_entry(self, plate: str, order_no: str, msg: str) -> None:
         """Show a created entry (the virtual plate and order number) until acknowledged."""
+
+    async def find_entry(self, finder: EntryFinder) -> EntryPick | None:
+        """The in-lot order of the vehicle at the exit, searched with ``finder``, or what to
+        do without one (``None``: the attendant left with Esc)."""
 
     def key_text(self, command: str) -> str:
         """The key bound to ``command``, as the attendant reads it (``""``: none)."""
@@ -182,6 +210,12 @@ class CommandContext:
     offline_taken: dict[str, Any] = dc_field(default_factory=dict)
     #: order no. -> who lowered its fee and why (shown beside the amount)
     fee_notes: dict[str, str] = dc_field(default_factory=dict)
+    #: flat fee for a vehicle without an entry record (``[booth] no_entry_fee``; 0: not offered)
+    no_entry_fee: Decimal = Decimal(0)
+    #: free release reasons offered (``[booth] free_release_reasons``; empty: the built-in ones)
+    free_release_reasons: tuple[str, ...] = ()
+    #: ``[booth] reason_for_every_opening``: F1 always asks for a reason
+    reason_for_every_opening: bool = False
     #: the shift (set by the session; the shift-close command needs it)
     shifts: ShiftManager | None = None
 
@@ -238,6 +272,21 @@ async def send_once(
         raise
     await ctx.journal_action(lane_no, action, request, result=result)
     return result
+
+
+def capture_evidence(lane: LaneController) -> dict[str, Any]:
+    """The capture shown at ``lane`` now, for a journal row: its file or URL, when it was
+    taken, what it shows (``Capture`` empty: none for the vehicle waiting), and the waiting
+    order's entry capture (``EntryCapture``). A capture saved from a callback's Base64 image
+    stays in the journal's image folder; a URL points at the parking server's capture store."""
+    cap = lane.capture if lane.capture_is_current else None
+    order = lane.order
+    entry = {"EntryCapture": order.entry_image_url if order is not None else ""}
+    if cap is None:
+        return {"Capture": "", "CaptureAt": None, "CaptureKind": None,
+                "CapturePlate": order.plate if order is not None else "", **entry}
+    return {"Capture": cap.source, "CaptureAt": cap.at or None, "CaptureKind": cap.kind or None,
+            "CapturePlate": cap.plate, **entry}
 
 
 # -- the runner --------------------------------------------------------------------------------

@@ -13,19 +13,35 @@ from booth_console.app.commands.base import (
     CommandContext,
     ConfirmationRequired,
     Outcome,
+    ReasonPick,
     _tr,
+    capture_evidence,
     send_once,
 )
+from booth_console.app.commands.payment import yuan
 from booth_console.app.commands.registry import N_, Lanes, Operation, register
 from booth_console.app.lane import LaneController
+from booth_console.app.snapshots import LaneKind
 from booth_console.errors import ServerTimeout, TransportError
 
-__all__ = ["close_gate", "open_gate", "refresh", "toggle_keep_open"]
+__all__ = ["close_gate", "open_gate", "opening_reasons", "refresh", "toggle_keep_open",
+           "unpaid_on_loop"]
 
 
-async def open_gate(ctx: CommandContext, lane: LaneController) -> Any:
-    """Open the barrier of ``lane`` (``SetLaneGateStatus`` Status 1). Sent once, never replayed."""
-    request = {"LaneNo": lane.lane_no, "Status": 1, "OperatorName": ctx.operator}
+async def open_gate(ctx: CommandContext, lane: LaneController,
+                    reason: ReasonPick | None = None) -> Any:
+    """Open the barrier of ``lane`` (``SetLaneGateStatus`` Status 1, with the operator's name).
+    Sent once, never replayed. With ``reason`` the journal row also keeps the reason, the order
+    and fee waiting and the capture shown at the lane."""
+    request: dict[str, Any] = {"LaneNo": lane.lane_no, "Status": 1, "OperatorName": ctx.operator}
+    if reason is not None:
+        order = lane.order
+        request.update({
+            "Reason": reason.reason.strip(), "Text": reason.text.strip(),
+            "Plate": order.plate if order is not None else "",
+            "OrderNo": order.order_no if order is not None else "",
+            "FeeDue": str(order.charge) if order is not None else None,
+            **capture_evidence(lane)})
     result = await send_once(
         ctx, lane.lane_no, "open_gate", request, ctx.client.set_gate(lane.lane_no, 1, ctx.operator)
     )
@@ -100,23 +116,67 @@ async def _confirmed_run(op: Operation, name: str, fn: Any, action: str, decline
                                success_text=lambda _r: done)
 
 
+def opening_reasons() -> tuple[str, ...]:
+    """Reasons offered when F1 asks why the barrier is opened."""
+    return (
+        _tr("Paid another way (not recorded in this console)"),
+        _tr("Emergency or official vehicle"),
+        _tr("Equipment fault: barrier, camera or loop"),
+        _tr("Approved by the supervisor"),
+        _tr("Other (say why)"),
+    )
+
+
+def unpaid_on_loop(lane: LaneController) -> bool:
+    """At an exit (charging) lane, a vehicle is on the ground loop and its order has a fee due."""
+    order = lane.order
+    exit_lane = lane.lane.kind is not LaneKind.ENTRY or lane.lane.charging
+    return (exit_lane and lane.status.vehicle_on_loop and order is not None
+            and bool(order.order_no) and order.charge > 0)
+
+
 @register("open_gate", title=N_("Open barrier"), key="F1", lanes=Lanes.ANY,
-          doc="open the barrier", position=1)
+          doc="open the barrier; asks for a reason first at an exit lane while a vehicle with "
+              "a fee due is on the loop (always with `reason_for_every_opening`)", position=1)
 async def open_barrier(op: Operation) -> Outcome[Any]:
-    """Open the barrier. Offline (or when the command certainly did not reach the server) the
-    attendant is told to use the barrier's manual switch and the opening is journaled."""
+    """Open the barrier. At an exit lane while a vehicle with a fee due is on the loop (and
+    before every opening with ``[booth] reason_for_every_opening``) the attendant gives a reason
+    first; it is journaled with the opening and the capture. Offline (or when the command
+    certainly did not reach the server) the attendant is told to use the barrier's manual
+    switch and the opening is journaled."""
     from booth_console.app.commands.offline import manual_open
 
     if not op.lane.link.online:
         return await manual_open(op)
+    ctx, lane = op.runner.ctx, op.lane
+    pick: ReasonPick | None = None
+    unpaid = unpaid_on_loop(lane)
+    if unpaid or ctx.reason_for_every_opening:
+        order = lane.order
+        if unpaid and order is not None:
+            detail = _tr("{plate} has {fee} to pay and has NOT paid. Opening the barrier lets "
+                         "it leave without paying: say why (recorded with your name and the "
+                         "capture). To waive the fee use Free release ({free}).").format(
+                plate=order.plate or _tr("The vehicle"), fee=yuan(order.charge),
+                free=op.ask.key_text("free_release") or "—")
+        else:
+            detail = _tr("Say why the barrier is opened (recorded with your name and the "
+                         "capture).")
+        reasons = opening_reasons()
+        pick = await op.ask.pick_reason(_tr("Open barrier"), detail, reasons,
+                                        ok_text=_tr("Open the barrier"), explain=reasons[-1:])
+        if pick is None:
+            text = _tr("Barrier not opened.")
+            ctx.messages.info(text, lane_no=op.lane_no)
+            return Outcome.cancelled(text)
     out = await op.runner.run(
-        op.lane_no, "open_gate", open_gate, op.lane, busy_text=_tr("Opening the barrier…"),
+        op.lane_no, "open_gate", open_gate, lane, pick, busy_text=_tr("Opening the barrier…"),
         success_text=lambda _r: _tr("The barrier opens."))
     exc = out.error
     if isinstance(exc, TransportError) and not exc.sent and not isinstance(exc, ServerTimeout):
         # certainly not sent (the server refused the connection): offer the manual switch.
         # After a timeout the barrier may have moved: the attendant checks it first.
-        return await manual_open(op)
+        return await manual_open(op, reason=pick.full() if pick is not None else "")
     return out
 
 

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from booth_console.app.commands.base import DATE_FMT, CommandContext, CommandError, Outcome, _tr
+from booth_console.app.commands.base import (
+    DATE_FMT,
+    CommandContext,
+    CommandError,
+    Outcome,
+    _tr,
+    capture_evidence,
+)
 from booth_console.app.commands.payment import (
     OFFLINE_CASH,
     PaymentInput,
@@ -143,6 +150,7 @@ async def record_manual_opening(
         "Reason": reason.strip(), "OperatorName": ctx.operator,
         "OpenedAt": dt.datetime.now().strftime(DATE_FMT),
         "ServerLastSeen": _when(lane.link.last_seen),
+        **capture_evidence(lane),
     }
     row: int = await ctx.journal.record_action(
         operator=ctx.operator, lane_no=lane.lane_no, action="manual_open", request=request,
@@ -170,14 +178,13 @@ def manual_open_reasons() -> tuple[str, ...]:
     )
 
 
-async def manual_open(op: Operation) -> Outcome[Any]:
+async def manual_open(op: Operation, *, reason: str = "") -> Outcome[Any]:
     """The server cannot be reached: ask the attendant to open the barrier with its manual
-    switch and, once they say they did, journal the opening with a reason. Nothing is sent to
-    the server, now or later."""
+    switch and, once they say they did, journal the opening with a reason (``reason``: one
+    given already, offered again). Nothing is sent to the server, now or later."""
     ctx, lane = op.runner.ctx, op.lane
     order = lane.order
     pending = ctx.offline_taken.get(op.lane_no)
-    reason = ""
     if pending is not None and order is not None and pending.order_no == order.order_no:
         reason = _tr("Paid cash offline (payment {pno})").format(pno=pending.payment_order_no)
     warning = _tr(

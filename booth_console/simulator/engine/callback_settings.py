@@ -4,14 +4,13 @@ pusher that delivers callbacks is :mod:`booth_console.simulator.pusher`."""
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 from booth_console.protocol.limits import CALLBACK_INTERVAL_MAX, CALLBACK_INTERVAL_MIN
 from booth_console.protocol.timefmt import format_time
 from booth_console.simulator import lot
-from booth_console.simulator.engine.params import as_object, req_int, req_text
+from booth_console.simulator.engine.params import as_object, object_list, req_int, req_text
 from booth_console.simulator.engine.state import BusinessError, EngineState
 from booth_console.simulator.pusher import CallbackTarget
 from booth_console.simulator.store import ROUTES, ParamError, parse_time
@@ -26,13 +25,9 @@ class CallbackSettings(EngineState):
     """Which callbacks go where, and re-pushing failed ones."""
 
     def set_callback_params(self, data: Any) -> str:
-        if not isinstance(data, list):
-            raise ParamError("Data must be an array of {Index, Url, Interval}")
         targets: list[CallbackTarget] = []
         seen: set[int] = set()
-        for i, item in enumerate(data):
-            if not isinstance(item, Mapping):
-                raise ParamError(f"Data[{i}] must be an object with Index, Url, Interval")
+        for i, item in enumerate(object_list(data, "Data", "Index, Url, Interval", required=True)):
             try:
                 index = req_int(item, "Index")
                 interval = req_int(item, "Interval")
@@ -73,18 +68,12 @@ class CallbackSettings(EngineState):
         end = parse_time(req_text(d, "EndTime"), "EndTime")
         if end < start:
             raise ParamError("EndTime must not be before StartTime")
-        types = d.get("RefreshTypes")
         indexes: list[int] = []
-        if types is not None:
-            if not isinstance(types, list):
-                raise ParamError("RefreshTypes must be an array of {Index}")
-            for i, t in enumerate(types):
-                if not isinstance(t, Mapping):
-                    raise ParamError(f"RefreshTypes[{i}] must be an object with Index")
-                index = req_int(t, "Index")
-                if not 0 <= index <= 10:
-                    raise ParamError(f"RefreshTypes[{i}].Index must be 0-10")
-                indexes.append(index)
+        for i, t in enumerate(object_list(d.get("RefreshTypes"), "RefreshTypes", "Index")):
+            index = req_int(t, "Index")
+            if not 0 <= index <= 10:
+                raise ParamError(f"RefreshTypes[{i}].Index must be 0-10")
+            indexes.append(index)
         now = self.now()
         if self.last_retry is not None and now - self.last_retry < RETRY_WINDOW:
             wait = RETRY_WINDOW - (now - self.last_retry)

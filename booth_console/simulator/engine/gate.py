@@ -8,7 +8,12 @@ from typing import Any
 from booth_console.protocol.timefmt import format_time
 from booth_console.simulator.engine.fees import Fees
 from booth_console.simulator.engine.params import as_object, req_int, req_text
-from booth_console.simulator.engine.state import OPEN_API_OPERATOR, BusinessError, LaneState
+from booth_console.simulator.engine.state import (
+    OPEN_API_OPERATOR,
+    BusinessError,
+    LaneState,
+    SimError,
+)
 from booth_console.simulator.store import ParamError
 
 __all__ = ["Gate"]
@@ -54,6 +59,20 @@ class Gate(Fees):
             lane.vehicle.manual_operator = operator
         self._lane_changed(lane)
         return f"[{cam}]Keep gate open successfully!"
+
+    def open_outside(self, lane_no: str, operator: str = "admin") -> dict[str, Any]:
+        """The barrier is opened from outside the console (the parking software's own booth
+        program or a remote): a manual opening with its gate-release record and callback."""
+        try:
+            lane = self.lane(lane_no)
+        except ParamError as exc:
+            raise SimError(str(exc)) from None
+        if lane.gate_stuck:
+            raise SimError(f"the barrier of lane {lane.d.no} does not respond")
+        v = lane.vehicle
+        self._open(lane, operator or "admin", manual=True)
+        return {"LaneNo": lane.d.no, "LicensePlateNumber": v.plate if v else None,
+                "OrderNo": v.order_no if v else None, "Status": "opened"}
 
     def _open(self, lane: LaneState, operator: str, *, manual: bool) -> None:
         v = lane.vehicle

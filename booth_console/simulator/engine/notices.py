@@ -129,6 +129,8 @@ class Notices(Orders):
         for order, changes in orders:
             if notice_type == 0:
                 self.store.update("ParkingOrder", "Uid", order["Uid"], changes)
+                if "LicensePlateNumber" in changes:
+                    self._in_lot_order_changed(order["OrderNo"])
             else:
                 self._close_order(order, "Closed through the open interface", status=202)
         names = ", ".join(o["OrderNo"] for o, _ in orders)

@@ -53,9 +53,9 @@ class Orders(Fees):
                      now: datetime) -> None:
         due, price = self.payable(order, now)
         paid = Decimal(str(order["TotalAmountPaid"] or 0))
-        free_pass = due > 0 and not v.paid
-        reason = None
-        if free_pass:
+        free_pass = (due > 0 and not v.paid) or v.free_pass_reason is not None
+        reason = v.free_pass_reason
+        if free_pass and reason is None:
             reason = f"Released by {v.manual_operator or 'operator'} ({v.manual_release})" \
                 if v.manual_release else "Released without payment"
         total_due = max(price.gross, paid)
@@ -80,6 +80,9 @@ class Orders(Fees):
             TotalAmountPaid=as_money(paid), IsFreePass=free_pass, FreePassReason=reason,
             Remarks=order["Remarks"]), v.image_path)
         self._spaces_callback()
+
+    def _in_lot_order_changed(self, order_no: str) -> None:
+        """Hook: an in-lot order's plate was corrected (``Vehicles`` matches waiting exits)."""
 
     def _close_order(self, order: sqlite3.Row, remarks: str, *, status: int = 202) -> None:
         self.store.update("ParkingOrder", "Uid", order["Uid"], dict(

@@ -10,8 +10,8 @@ from typing import Any
 from booth_console.protocol.jsonutil import shortest_decimal
 from booth_console.simulator.store import ParamError, _int_param
 
-__all__ = ["as_money", "as_object", "notice_items", "opt_str", "req_amount", "req_int",
-           "req_text", "upper_plate"]
+__all__ = ["as_money", "as_object", "notice_items", "object_list", "opt_str", "req_amount",
+           "req_int", "req_text", "upper_plate"]
 
 
 def req_text(data: Mapping[str, Any], key: str, *, required: bool = True,
@@ -57,6 +57,19 @@ def req_amount(data: Mapping[str, Any], key: str, *, required: bool = True) -> D
     if amount > Decimal(10_000_000):
         raise ParamError(f"{key} is too large")
     return amount
+
+
+def object_list(value: Any, key: str, fields: str, *, required: bool = False) -> list[Mapping[str, Any]]:
+    """``value``, the array ``key`` of objects with ``fields`` (``"Index, Url"``); absent
+    (``None``) is an empty array unless ``required``."""
+    if value is None and not required:
+        return []
+    if not isinstance(value, list):
+        raise ParamError(f"{key} must be an array of {{{fields}}}")
+    for i, item in enumerate(value):
+        if not isinstance(item, Mapping):
+            raise ParamError(f"{key}[{i}] must be an object with {fields}")
+    return value
 
 
 def notice_items(data: Any) -> tuple[int, list[Mapping[str, Any]]]:

@@ -4,7 +4,6 @@ and ``OnPayResult``, and the driver's lane QR payment (control API)."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
@@ -16,6 +15,7 @@ from booth_console.simulator.engine.gate import Gate
 from booth_console.simulator.engine.params import (
     as_money,
     as_object,
+    object_list,
     req_amount,
     req_int,
     req_text,
@@ -77,15 +77,11 @@ class Payments(Gate):
         if len(pay_no) > 64:
             raise ParamError("PaymentOrderNo is too long (at most 64 characters)")
         remarks = req_text(d, "Remarks", required=False)
-        coupons_raw = d.get("PlateCouponNos")
         coupon_nos: list[str] = []
-        if coupons_raw is not None:
-            if not isinstance(coupons_raw, list):
-                raise ParamError("PlateCouponNos must be an array of {No}")
-            for i, c in enumerate(coupons_raw):
-                if not isinstance(c, Mapping) or not isinstance(c.get("No"), str):
-                    raise ParamError(f"PlateCouponNos[{i}].No is required")
-                coupon_nos.append(c["No"])
+        for i, c in enumerate(object_list(d.get("PlateCouponNos"), "PlateCouponNos", "No")):
+            if not isinstance(c.get("No"), str):
+                raise ParamError(f"PlateCouponNos[{i}].No is required")
+            coupon_nos.append(c["No"])
         existing = self.store.one('SELECT * FROM "PaymentOrder" WHERE No = ?', (pay_no,))
         if existing is not None:
             if existing["OrderNo"] == order_no:
@@ -157,6 +153,13 @@ class Payments(Gate):
             ParkingDuration=minutes, StoredValueDeduction=0, OperatorName=operator,
             CouponUsageList=[{"No": n} for n in coupon_nos]))
         if lane is not None and lane.vehicle is not None:
+            v = lane.vehicle
+            if paid == 0 and v.charge_override == 0:
+                # a free release: the fee lowered to 0, then a zero payment; its Remarks are
+                # the order's FreePassReason
+                v.free_pass_reason = (remarks or "").strip() or "Free release"
+                self.store.update("ParkingOrder", "Uid", order["Uid"], dict(
+                    IsFreePass=True, FreePassReason=v.free_pass_reason))
             lane.vehicle.paid = True
             lane.vehicle.charge_override = None
             if not lane.gate_stuck:

@@ -51,6 +51,10 @@ class LaneVehicle:
     manual_release: str | None = None
     manual_operator: str | None = None
     qr_due: float | None = None
+    #: the plate on the vehicle when the exit camera misread it (``plate`` is the read)
+    true_plate: str | None = None
+    #: a free release: a zero payment after the lane fee was lowered to 0 (its Remarks)
+    free_pass_reason: str | None = None
 
 
 @dataclass

@@ -4,6 +4,7 @@ vehicle (control API) and CreateNoPlate."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,8 +48,13 @@ class Vehicles(Gate, Orders):
         return f"{self._base_url()}/{rel}", rel
 
     async def arrive(self, lane_no: str, plate: str | None, plate_type_no: str | None = None,
-                     vehicle_type_no: str | None = None) -> dict[str, Any]:
+                     vehicle_type_no: str | None = None, *,
+                     read: str | None = None) -> dict[str, Any]:
+        """A vehicle with ``plate`` at a lane. ``read`` (exit lanes): what the camera read
+        instead (``""``: nothing); the capture shows the real plate, the lane the read."""
         lane = self.control_lane(lane_no)
+        if read is not None and lane.d.entry:
+            raise SimError("a misread is only simulated at an exit lane")
         if lane.vehicle is not None:
             raise SimError(f"lane {lane.d.no} is occupied by {lane.vehicle.plate or 'a vehicle'}")
         if plate_type_no and plate_type_no not in self._plate_types:
@@ -56,7 +62,10 @@ class Vehicles(Gate, Orders):
         if vehicle_type_no and vehicle_type_no not in self._vehicle_types:
             raise SimError(f"unknown vehicle type {vehicle_type_no}")
         recognised = upper_plate(plate) if plate and lane.camera_online else None
-        url, rel = await self.capture(recognised, lane)
+        true_plate = None
+        if read is not None and recognised:
+            true_plate, recognised = recognised, upper_plate(read) or None
+        url, rel = await self.capture(true_plate or recognised, lane)
         if lane.vehicle is not None:  # another arrival won the race during rendering
             raise SimError(f"lane {lane.d.no} is occupied")
         now = self.now()
@@ -65,11 +74,14 @@ class Vehicles(Gate, Orders):
             lot.DEFAULT_PLATE_TYPE_NO
         vt_no = vehicle_type_no or (record["VehicleTypeNo"] if record else None) or \
             lot.DEFAULT_VEHICLE_TYPE_NO
-        v = LaneVehicle(recognised, None, pt_no, vt_no, url, rel or None)
+        v = LaneVehicle(recognised, None, pt_no, vt_no, url, rel or None, true_plate=true_plate)
         lane.vehicle = v
         result: dict[str, Any] = {"LaneNo": lane.d.no, "LicensePlateNumber": recognised}
+        if true_plate:
+            result["TruePlate"] = true_plate
         if recognised is None:
-            result["Status"] = "camera offline" if plate else "no plate"
+            result["Status"] = ("unreadable" if true_plate else "camera offline") if plate \
+                else "no plate"
             self._lane_changed(lane)
             return result
         if lane.d.entry:
@@ -99,11 +111,32 @@ class Vehicles(Gate, Orders):
                 result["Status"] = "waiting: no entry record"
                 self._lane_changed(lane)
             return result
+        result.update(self._exit_order(lane, v, order))
+        return result
+
+    def _in_lot_order_changed(self, order_no: str) -> None:
+        """An in-lot order changed (its plate corrected): a vehicle waiting at an exit without
+        an order whose read is now that order's plate takes it, as if it had just arrived."""
+        order = self.order(order_no)
+        if order is None or order["OrderStatus"] not in (199, 200):
+            return
+        for lane in self.lanes.values():
+            v = lane.vehicle
+            if lane.d.entry or v is None or v.order_no or v.released or not v.plate:
+                continue
+            if v.plate == order["LicensePlateNumber"]:
+                self._exit_order(lane, v, order)
+                return
+
+    def _exit_order(self, lane: LaneState, v: LaneVehicle, order: sqlite3.Row) -> dict[str, Any]:
+        """``order`` becomes the order of the vehicle waiting at exit ``lane``: released at once
+        with nothing to pay or the barrier kept open, otherwise waiting for payment."""
         v.order_no = order["OrderNo"]
-        v.plate_type_no = order["ParkingCardTypeNo"] or pt_no
-        v.vehicle_type_no = order["VehicleTypeNo"] or vt_no
+        v.plate_type_no = order["ParkingCardTypeNo"] or v.plate_type_no
+        v.vehicle_type_no = order["VehicleTypeNo"] or v.vehicle_type_no
         due, price = self.payable(order)
-        result.update(OrderNo=order["OrderNo"], ChargeMoney=as_money(due), TotalAmountDue=price.gross)
+        result: dict[str, Any] = dict(OrderNo=order["OrderNo"], ChargeMoney=as_money(due),
+                                      TotalAmountDue=price.gross)
         if due <= 0:
             result["Status"] = "released: nothing to pay"
             self._open(lane, "admin", manual=False)

@@ -27,7 +27,7 @@ from typing import Any
 from booth_console.config import MqttConfig
 from booth_console.errors import TransportError
 from booth_console.protocol.endpoints import Endpoint, by_v3_route
-from booth_console.protocol.jsonutil import JsonError, dumps_bytes, loads
+from booth_console.protocol.jsonutil import JsonError, dumps_bytes
 from booth_console.protocol.topics import TopicError, Topics
 from booth_console.transport.mqtt_link import (
     RECONNECT_MAX_S,
@@ -114,12 +114,9 @@ class MqttServer:
 
     async def _serve(self, message: IncomingMessage) -> None:
         try:
-            request = loads(message.payload)
+            request = message.json_object()
         except JsonError as exc:
-            log.warning("dropping a non-JSON request on %s: %s", message.topic, exc)
-            return
-        if not isinstance(request, dict):
-            log.warning("dropping a request on %s that is not a JSON object", message.topic)
+            log.warning("dropping a request on %s: %s", message.topic, exc)
             return
         self.requests += 1
         app_id = request.get("AppId")
