@@ -235,7 +235,8 @@ def build_report(
         req = p.request
         paid = _dec(req.get("TotalAmountPaid"))
         method = str(req.get("PaymentMethod") or "")
-        by_method.setdefault(method, []).append(paid)
+        if paid or _dec(req.get("_Received")):  # a ¥0 "payment" (a free release) took nothing
+            by_method.setdefault(method, []).append(paid)
         if method in CASH_METHODS:
             got = _dec(req.get("_Received")) if req.get("_Received") not in (None, "") else paid
             received += got

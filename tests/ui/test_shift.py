@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QLabel, QLineEdit
 
 from booth_console.app.cashup import ShiftReport
 from booth_console.ui.console import Console
-from booth_console.ui.dialogs import PaymentDialog
+from booth_console.ui.dialogs import PaymentDialog, ReasonListDialog
 from booth_console.ui.shift_dialog import ShiftCloseDialog, ShiftOpenDialog
 from tests.app.helpers import Stack, wait_until
 from tests.ui.test_windows import _dialog, _finished, activate, run_console
@@ -86,6 +86,21 @@ def test_a_shift_with_payments_closed_blind_with_a_variance_and_cross_checked(
         cash = await _pay(stack, console, qtbot, Qt.Key.Key_1, "100")
         fee2 = await _at_exit(stack, "粤B22222", 185)
         wechat = await _pay(stack, console, qtbot, Qt.Key.Key_2, None)
+        # a free release with F9: reason 2 from the list and the attendant's own words
+        await _at_exit(stack, "粤B44444", 45)
+        win = console.lane_windows["2"]
+        await activate(win)
+        win.last_dialog = None
+        qtbot.keyClick(win, Qt.Key.Key_F9)
+        release = await _dialog(win, ReasonListDialog)
+        qtbot.keyClick(release.reasons, Qt.Key.Key_2)
+        qtbot.keyClick(release.reasons, Qt.Key.Key_Tab)
+        qtbot.keyClicks(release.text, "barrier arm jammed")
+        done = asyncio.ensure_future(_finished(stack, "free_release", 20))
+        qtbot.keyClick(release.text, Qt.Key.Key_Return)
+        _l, _c, ok, released = await done
+        assert ok, released
+        await stack.sim.pass_barrier("2")
         # the driver of a third car pays by the lane's QR code: the server has it, not the console
         await _at_exit(stack, "粤B33333", 65)
         async with httpx.AsyncClient() as http:
@@ -133,6 +148,10 @@ def test_a_shift_with_payments_closed_blind_with_a_variance_and_cross_checked(
         assert report.checked and not report.cross_check_error
         kinds = {(m.kind, m.record, m.ref) for m in report.mismatches if m.record == "payment"}
         assert kinds == {("server_only", "payment", qr_no), ("console_only", "payment", "BCLOST1")}
+        # the free release with its reason; its ¥0 payment is not counted as a cash payment
+        assert [f.what.split()[1] for f in report.free_releases] == ["粤B44444"]
+        assert report.free_releases[0].reason.endswith(": barrier arm jammed")
+        assert report.free_releases[0].operator == "tester"
         assert cash.payment_order_no not in str(report.mismatches)
         assert wechat.payment_order_no not in str(report.mismatches)
         # the report on screen: the big figures, in that order
