@@ -176,7 +176,6 @@ class Session:
             from booth_console.app.shifts import ShiftManager
 
             session.shifts = ShiftManager(journal, client)
-            ctx.shifts = session.shifts
             await session.shifts.load()
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)

@@ -324,8 +324,10 @@ class BoothWindow(QWidget):
         self.shift_button = QPushButton(self.tr("Shift (Ctrl+Shift+F12)"), self)
         self.shift_button.clicked.connect(self.on_shift)
         bar.addWidget(self.shift_button)
+        # application-wide, as Ctrl+0..9: from a lane window too (no lane-window button, which
+        # would widen every lane window)
         shift_key = QShortcut(QKeySequence("Ctrl+Shift+F12"), self)
-        shift_key.setContext(Qt.ShortcutContext.WindowShortcut)
+        shift_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
         shift_key.activated.connect(self.on_shift)
         root.addLayout(bar)
         for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit),
@@ -818,15 +820,20 @@ class BoothWindow(QWidget):
 
     async def shift_action(self) -> Any:
         """Open a shift (asks for the float) or close the open one (count, then the report)."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
         from booth_console.ui.shift_dialog import close_shift_dialog, open_shift_dialog
 
         manager = getattr(self.session, "shifts", None) if self.session is not None else None
         if manager is None:
             return None
         operator = self.session.ctx.operator
+        # window-modal to the window the attendant is in (a lane window, or this one)
+        active = QApplication.activeWindow()
+        parent = active if active is not None and not isinstance(active, QDialog) else self
         if manager.current is None:
-            return await open_shift_dialog(self, manager, operator)
-        return await close_shift_dialog(self, manager, operator)
+            return await open_shift_dialog(parent, manager, operator)
+        return await close_shift_dialog(parent, manager, operator)
 
     @async_slot
     async def on_shift(self) -> None:

@@ -969,9 +969,3 @@ class LaneAsker:
 
     def key_text(self, command: str) -> str:
         return self.win._key_text(command)
-
-    async def close_shift(self, manager: Any) -> Any:
-        """The cash-up (``close_shift`` command): blind count, then the report."""
-        from booth_console.ui.shift_dialog import close_shift_dialog
-
-        return await close_shift_dialog(self.win, manager, self.win.runner.ctx.operator)

@@ -1202,21 +1202,6 @@
         <source>Confirm payment</source>
         <translation>确认收费</translation>
     </message>
-    <message>
-        <location filename="../../booth_console/app/commands/shift.py"/>
-        <source>No shift is open.</source>
-        <translation>当前没有开启的班次。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/shift.py"/>
-        <source>Shift {id} closed: variance ¥{v}.</source>
-        <translation>班次 {id} 已交班：差额 ¥{v}。</translation>
-    </message>
-    <message>
-        <location filename="../../booth_console/app/commands/shift.py"/>
-        <source>Close shift</source>
-        <translation>交班</translation>
-    </message>
 </context>
 <context>
     <name>Demo</name>

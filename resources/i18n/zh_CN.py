@@ -547,8 +547,6 @@ TRANSLATIONS: dict[str, str] = {
     # shifts and cash-up (app/shifts.py, ui/shift_dialog.py, ui/shift_report.py)
     "Shift (Ctrl+Shift+F12)": "班次（Ctrl+Shift+F12）",
     "No shift is open.": "当前没有开启的班次。",
-    "Shift {id} closed: variance ¥{v}.": "班次 {id} 已交班：差额 ¥{v}。",
-    "Close shift": "交班",
     "Close the shift": "交班",
     "Count the cash in the drawer": "清点钱箱中的现金",
     "Enter the total counted, or the number of notes and coins of each value. The expected amount is shown after the count.": "请输入清点的现金总额，或各面值纸币和硬币的张数。应有金额在清点之后显示。",

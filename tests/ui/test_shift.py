@@ -1,7 +1,7 @@
 """A shift by keyboard against the real simulator: opened with a float from the booth window,
 a cash and a non-cash payment taken with F4, a QR payment made through the simulator's control
 API (the server has it, the console does not) and a payment the console counts that the server
-lacks; closed from a lane window with Ctrl+Shift+F12: the count first (no expected figure on
+lacks; closed from a lane window with Ctrl+Shift+F12 (application-wide): the count first (no expected figure on
 screen), then the report with the variance and both differences; exported to CSV and PDF (the
 PDF's text read back), re-opened from the journal, handed over to the next sign-on."""
 

@@ -25,7 +25,6 @@ from booth_console.app.commands import (
     payment,
 )
 from booth_console.app.commands import free_release as free_release_module
-from booth_console.app.commands import shift as shift  # registers close_shift
 from booth_console.app.commands.base import (
     DATE_FMT,
     Asker,

@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from booth_console.app.commands.find_entry import EntryFinder, EntryPick
     from booth_console.app.lane import LaneController
     from booth_console.app.outbox import PaymentOutbox, RetryPolicy
-    from booth_console.app.shifts import ShiftManager
     from booth_console.app.snapshots import OrderSnapshot
     from booth_console.client import ParkingClient
     from booth_console.journal import Journal
@@ -216,8 +215,6 @@ class CommandContext:
     free_release_reasons: tuple[str, ...] = ()
     #: ``[booth] reason_for_every_opening``: F1 always asks for a reason
     reason_for_every_opening: bool = False
-    #: the shift (set by the session; the shift-close command needs it)
-    shifts: ShiftManager | None = None
 
     async def journal_action(
         self, lane_no: str | None, action: str, request: dict[str, Any],
