@@ -83,6 +83,18 @@ def _operators() -> ModuleType:
     return operators
 
 
+def _audit() -> ModuleType:
+    from booth_console.tools import audit
+
+    return audit
+
+
+def _shift() -> ModuleType:
+    from booth_console.tools import shift
+
+    return shift
+
+
 def _diagnose() -> ModuleType:
     from booth_console.tools import diagnose
 
@@ -102,6 +114,8 @@ COMMANDS: dict[str, tuple[Callable[[], ModuleType], str]] = {
     "setup": (_setup, "first-run setup wizard, or --check a configuration headless"),
     "autostart": (_autostart, "start the console at login: on, off or status"),
     "operators": (_operators, "operator accounts: add, list, passwd, disable, enable"),
+    "audit": (_audit, "check the journal's audit trail (verify) or export it (jsonl, csv)"),
+    "shift": (_shift, "print or export a shift report (csv, pdf) from the journal"),
     "diagnose": (_diagnose, "write a zip for support: versions, masked configuration, logs, journal check"),
 }
 

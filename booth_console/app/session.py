@@ -29,6 +29,7 @@ from booth_console.waits import TaskSet, wait_event
 
 if TYPE_CHECKING:
     from booth_console.app.callbacks import CallbackHub
+    from booth_console.app.shifts import ShiftManager
     from booth_console.client import ParkingClient
     from booth_console.journal import Journal
     from booth_console.listener.stack import ListenerStack
@@ -76,6 +77,8 @@ class Session:
     _seen_online: bool = field(default=False, repr=False)
     #: who works the console: sign-on, lock, approval (``ctx.operator`` follows it)
     operators: OperatorSession | None = None
+    #: the shift (opened with a float, closed with the cash-up); ``None`` without a journal
+    shifts: ShiftManager | None = None
 
     @property
     def journal(self) -> Journal | None:
@@ -185,6 +188,11 @@ class Session:
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
         session.operators = operator_session
+        if journal is not None:
+            from booth_console.app.shifts import ShiftManager
+
+            session.shifts = ShiftManager(journal, client)
+            await session.shifts.load()
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         booth.link_changed.connect(session._on_link)

@@ -21,6 +21,8 @@ Where things are:
 ``images.py``       capture images saved as files, one folder per day
 ``actions.py``      operator actions
 ``payments.py``     pending and offline payments
+``shifts.py``       shifts: opened with the float, closed with the count and the report
+``audit.py``        the hash chain over actions and shifts: verify, export
 ``redact.py``       secret-looking keys (``AppSecret``, ``Password``, ``Pin``, ``Sign``) dropped
                     from what is written
 ==================  ==========================================================================
@@ -34,6 +36,7 @@ from booth_console.journal.core import Journal
 from booth_console.journal.errors import JournalError
 from booth_console.journal.migrations import MIGRATIONS
 from booth_console.journal.payments import OPEN_PAYMENT_STATUSES, PendingPayment
+from booth_console.journal.shifts import ShiftRecord, ShiftStateError
 from booth_console.journal.writer import MAX_BATCH
 
 __all__ = [
@@ -47,4 +50,6 @@ __all__ = [
     "JournalError",
     "JournalStats",
     "PendingPayment",
+    "ShiftRecord",
+    "ShiftStateError",
 ]

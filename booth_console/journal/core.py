@@ -14,13 +14,14 @@ from booth_console.journal.callbacks import MAX_REJECTED_ROWS, Callbacks
 from booth_console.journal.integrity import open_checked
 from booth_console.journal.payments import Payments
 from booth_console.journal.replay import ReplayMemory
+from booth_console.journal.shifts import Shifts
 
 __all__ = ["Journal"]
 
 log = logging.getLogger("booth_console.journal")
 
 
-class Journal(Callbacks, Actions, Payments):
+class Journal(Callbacks, Actions, Payments, Shifts):
     """The SQLite journal with a batching writer thread. Create it with :meth:`open`."""
 
     def __init__(self, path: Path, images_dir: Path) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from booth_console.journal.errors import JournalError
 
-__all__ = ["MIGRATIONS", "connect", "is_damage"]
+__all__ = ["MIGRATIONS", "MIGRATION_TRIGGERS", "connect", "is_damage"]
 
 log = logging.getLogger("booth_console.journal")
 
@@ -94,7 +94,38 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX callbacks_repeat ON callbacks(repeat_key) WHERE repeat_key IS NOT NULL;
     CREATE INDEX callbacks_rejected ON callbacks(id) WHERE result_code != 200;
     """,
+    # 5: shifts (an append-only list of events: ``shift_id`` is the id of the shift's 'open'
+    # row, ``event`` 'open' or 'close', ``data`` JSON: the float, the count, the report; kept
+    # short, as every byte of schema text counts towards keeping the schema on the file's first
+    # page, where a damaged file is most likely still readable), the shift of each operator
+    # action, and the audit chain: every action and shift row carries the SHA-256 of its
+    # canonical encoding and the previous row's hash (rows already there are chained by
+    # :func:`booth_console.journal.audit.chain_existing` in the same transaction). Triggers
+    # refuse UPDATE and DELETE on both tables.
+    """
+    CREATE TABLE shifts (id INTEGER PRIMARY KEY, at REAL NOT NULL, shift_id INTEGER NOT NULL,
+        event TEXT NOT NULL, operator TEXT NOT NULL, data TEXT NOT NULL, hash TEXT NOT NULL);
+    ALTER TABLE actions ADD COLUMN shift_id INTEGER;
+    ALTER TABLE actions ADD COLUMN hash TEXT;
+    CREATE INDEX actions_shift ON actions(shift_id) WHERE shift_id IS NOT NULL;
+    ALTER TABLE pending_payments ADD COLUMN shift_id INTEGER;
+    """,
 )
+
+#: SQL run after a migration's Python step (the triggers come last so that the step can
+#: still fill the ``hash`` column of rows already there)
+MIGRATION_TRIGGERS: dict[int, str] = {
+    5: """
+    CREATE TRIGGER actions_no_update BEFORE UPDATE ON actions
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER actions_no_delete BEFORE DELETE ON actions
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER shifts_no_update BEFORE UPDATE ON shifts
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    CREATE TRIGGER shifts_no_delete BEFORE DELETE ON shifts
+        BEGIN SELECT RAISE(ABORT, 'append-only'); END;
+    """,
+}
 
 
 def is_damage(exc: sqlite3.Error) -> bool:
@@ -102,6 +133,37 @@ def is_damage(exc: sqlite3.Error) -> bool:
     if isinstance(exc, sqlite3.OperationalError):
         return False
     return isinstance(exc, sqlite3.DatabaseError)
+
+
+def _migrate_with_chain(conn: sqlite3.Connection, number: int) -> None:
+    """Apply migration ``number`` (0-based) with its Python step (chaining the rows already
+    there) and its triggers, in one transaction."""
+    from booth_console.journal.audit import chain_existing
+
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        _execute_each(conn, MIGRATIONS[number])
+        chain_existing(conn)
+        _execute_each(conn, MIGRATION_TRIGGERS[number + 1])
+        conn.execute(f"PRAGMA user_version={number + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _execute_each(conn: sqlite3.Connection, script: str) -> None:
+    """Run a script statement by statement inside the caller's transaction (``executescript``
+    would commit it first)."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
 
 
 def connect(path: Path) -> sqlite3.Connection:
@@ -135,10 +197,13 @@ def connect(path: Path) -> sqlite3.Connection:
                 f"(schema {version}, this one knows {len(MIGRATIONS)})"
             )
         for number in range(version, len(MIGRATIONS)):
-            conn.executescript(
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
-                f"PRAGMA user_version={number + 1};\nCOMMIT;"
-            )
+            if number + 1 not in MIGRATION_TRIGGERS:
+                conn.executescript(
+                    f"BEGIN IMMEDIATE;\n{MIGRATIONS[number]};\n"
+                    f"PRAGMA user_version={number + 1};\nCOMMIT;"
+                )
+            else:
+                _migrate_with_chain(conn, number)
             log.info("journal %s migrated to schema %d", path, number + 1)
     except sqlite3.Error as exc:
         conn.close()

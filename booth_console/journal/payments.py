@@ -56,7 +56,9 @@ class Payments(GroupCommitWriter):
         text = dumps(request)
         await self._submit(lambda c: c.execute(
             "INSERT OR IGNORE INTO pending_payments (payment_order_no, lane_no, order_no, request,"
-            " operator, created_at, status, offline) VALUES (?,?,?,?,?,?,?,?)",
+            " operator, created_at, status, offline, shift_id) VALUES (?,?,?,?,?,?,?,?,"
+            " (SELECT CASE WHEN event = 'open' THEN shift_id END FROM shifts"
+            "  ORDER BY id DESC LIMIT 1))",
             (payment_order_no, lane_no, order_no, text, operator, now,
              "offline" if offline else "pending", 1 if offline else 0),
         ))
@@ -135,6 +137,22 @@ class Payments(GroupCommitWriter):
                     for r in rows]
 
         result: list[PendingPayment] = await self._submit(job)
+        return result
+
+    async def shift_payments(self, shift_id: int) -> list[tuple[PendingPayment, str]]:
+        """Every payment journaled while shift ``shift_id`` was open, oldest first, with its
+        status now (``pending``, ``offline``, ``review``, ``confirmed``, ``rejected``,
+        ``settled``)."""
+
+        def job(conn: sqlite3.Connection) -> list[tuple[PendingPayment, str]]:
+            rows = conn.execute(
+                "SELECT payment_order_no, lane_no, order_no, request, operator, created_at,"
+                " attempts, status, offline, review FROM pending_payments WHERE shift_id = ?"
+                " ORDER BY created_at, rowid", (shift_id,)).fetchall()
+            return [(PendingPayment(r[0], r[1], r[2], json.loads(r[3]), r[4], r[5], r[6], r[7],
+                                    bool(r[8]), r[9] or ""), r[7]) for r in rows]
+
+        result: list[tuple[PendingPayment, str]] = await self._submit(job)
         return result
 
     async def note_payment_attempt(self, payment_order_no: str) -> None:

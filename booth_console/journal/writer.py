@@ -75,6 +75,10 @@ class GroupCommitWriter:
         self._writer_idle = False
         #: how long processed flags may wait for a batch to ride along with
         self.processed_flush_s = PROCESSED_FLUSH_S
+        #: the audit chain's heads and the open shift as last written on the writer thread
+        #: (``"actions"``/``"shifts"``: (row id, hash); ``"shift"``: the open shift's id or
+        #: None); emptied when a batch is rolled back, then read from the file again
+        self._audit_cache: dict[str, Any] = {}
         #: number of committed batches and jobs (for tests and the benchmark)
         self.batches = 0
         self.jobs = 0
@@ -231,6 +235,7 @@ class GroupCommitWriter:
             log.error("journal commit failed: %s", exc)
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
+            self._audit_cache.clear()
             err = JournalError(f"journal write failed: {exc}")
             results = [(job, False, err) for job in batch]
             if processed:  # try again with the next batch

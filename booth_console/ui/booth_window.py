@@ -328,6 +328,15 @@ class BoothWindow(QWidget):
         self.history_button.clicked.connect(self.show_history)
         bar.addWidget(self.arrange_button)
         bar.addWidget(self.history_button)
+        #: opens a shift (the float) or, with one open, closes it (count, report)
+        self.shift_button = QPushButton(self.tr("Shift (Ctrl+Shift+F12)"), self)
+        self.shift_button.clicked.connect(self.on_shift)
+        bar.addWidget(self.shift_button)
+        # application-wide, as Ctrl+0..9: from a lane window too (no lane-window button, which
+        # would widen every lane window)
+        shift_key = QShortcut(QKeySequence("Ctrl+Shift+F12"), self)
+        shift_key.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        shift_key.activated.connect(self.on_shift)
         root.addLayout(bar)
         for key, slot in (("Ctrl+M", self.show_history), ("Ctrl+Shift+A", self.arrange_requested.emit),
                           ("Ctrl+U", self.focus_openings)):
@@ -849,6 +858,27 @@ class BoothWindow(QWidget):
     @async_slot
     async def on_settle_review(self) -> None:
         await self.settle_review()
+
+    async def shift_action(self) -> Any:
+        """Open a shift (asks for the float) or close the open one (count, then the report)."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        from booth_console.ui.shift_dialog import close_shift_dialog, open_shift_dialog
+
+        manager = getattr(self.session, "shifts", None) if self.session is not None else None
+        if manager is None:
+            return None
+        operator = self.session.ctx.operator
+        # window-modal to the window the attendant is in (a lane window, or this one)
+        active = QApplication.activeWindow()
+        parent = active if active is not None and not isinstance(active, QDialog) else self
+        if manager.current is None:
+            return await open_shift_dialog(parent, manager, operator)
+        return await close_shift_dialog(parent, manager, operator)
+
+    @async_slot
+    async def on_shift(self) -> None:
+        await self.shift_action()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.settings is not None:

@@ -289,6 +289,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Shift (Ctrl+Shift+F12)</source>
+        <translation>班次（Ctrl+Shift+F12）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>On duty: nobody signed on</source>
         <translation>值班：无人登录</translation>
     </message>
@@ -2790,6 +2795,416 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>Booth Console setup</source>
         <translation>岗亭收费台设置</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftCloseDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Close the shift</source>
+        <translation>交班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Count the cash in the drawer</source>
+        <translation>清点钱箱中的现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Enter the total counted, or the number of notes and coins of each value. The expected amount is shown after the count.</source>
+        <translation>请输入清点的现金总额，或各面值纸币和硬币的张数。应有金额在清点之后显示。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>total in yuan</source>
+        <translation>总额（元）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Counted cash (¥)</source>
+        <translation>实点现金（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Close the shift (Enter)</source>
+        <translation>交班（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Enter the counted cash as an amount (e.g. 1250 or 1250.50), or count by denomination.</source>
+        <translation>请以金额输入实点现金（如 1250 或 1250.50），或按面值清点。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Comparing with the parking server's records…</source>
+        <translation>正在与停车场服务器的记录核对…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Shift report</source>
+        <translation>交班报表</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftOpenDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Open a shift</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Shift of {who}</source>
+        <translation>{who} 的班次</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Float in the drawer (¥)</source>
+        <translation>钱箱备用金（¥）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Open the shift (Enter)</source>
+        <translation>开班（Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Cancel (Esc)</source>
+        <translation>取消（Esc）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_dialog.py"/>
+        <source>Enter the float as an amount, e.g. 200 or 200.50.</source>
+        <translation>请以金额输入备用金，如 200 或 200.50。</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReport</name>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>None</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Lane</source>
+        <translation>车道</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>What</source>
+        <translation>情况</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Approved by</source>
+        <translation>批准人</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Operator</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>open</source>
+        <translation>未交班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Shift report</source>
+        <translation>交班报表</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Opened</source>
+        <translation>开班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Closed</source>
+        <translation>已关</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Closed by</source>
+        <translation>交班人</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Expected cash</source>
+        <translation>应有现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Counted</source>
+        <translation>实点</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Variance</source>
+        <translation>差额</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Float</source>
+        <translation>备用金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>cash received</source>
+        <translation>收到现金</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>change given</source>
+        <translation>找零</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>expected</source>
+        <translation>应有</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Counted by denomination</source>
+        <translation>按面值清点</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Payments by method</source>
+        <translation>按支付方式汇总</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Method</source>
+        <translation>支付方式</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Count</source>
+        <translation>笔数</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Differences with the parking server</source>
+        <translation>与停车场服务器记录的差异</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Not compared</source>
+        <translation>未核对</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>None: the server holds the same payments and openings.</source>
+        <translation>无：服务器上的支付和开闸记录一致。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>on the server only</source>
+        <translation>仅服务器有</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>in the console only</source>
+        <translation>仅本机有</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>different amounts</source>
+        <translation>金额不一致</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>payment</source>
+        <translation>支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>opening</source>
+        <translation>开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Fee overrides</source>
+        <translation>改价</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Free releases</source>
+        <translation>免费放行</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Manual openings</source>
+        <translation>手动开闸</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>No-plate entries</source>
+        <translation>无牌车入场</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Plate corrections</source>
+        <translation>车牌更正</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Vehicles without entry record (flat fee)</source>
+        <translation>无入场记录车辆（固定收费）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Payments waiting for the server</source>
+        <translation>等待服务器确认的支付</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Unexplained openings not annotated</source>
+        <translation>未说明的开闸（尚未备注）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Audit chain</source>
+        <translation>审计链</translation>
+    </message>
+</context>
+<context>
+    <name>ShiftReportView</name>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Print (Ctrl+P)</source>
+        <translation>打印（Ctrl+P）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Export PDF (Ctrl+E)</source>
+        <translation>导出 PDF（Ctrl+E）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Export CSV (Ctrl+S)</source>
+        <translation>导出 CSV（Ctrl+S）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Export the shift report</source>
+        <translation>导出交班报表</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Could not write {path}: {error}</source>
+        <translation>无法写入 {path}：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Written: {path}</source>
+        <translation>已写入：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>Sent to the printer.</source>
+        <translation>已发送到打印机。</translation>
+    </message>
+</context>
+<context>
+    <name>Shifts</name>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Payment waiting for the server: {what} (lane {lane}, {at})</source>
+        <translation>等待服务器确认的支付：{what}（车道 {lane}，{at}）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Unexplained opening not annotated: lane {lane} at {at} {what}</source>
+        <translation>未备注的未说明开闸：车道 {lane}，{at} {what}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Last shift ({who}) closed with a cash variance of ¥{v}</source>
+        <translation>上一班次（{who}）交班时现金差额为 ¥{v}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Last shift ({who}): {n} differences with the parking server's records</source>
+        <translation>上一班次（{who}）：与停车场服务器记录有 {n} 处差异</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>The float must be an amount of zero or more, with at most two decimals.</source>
+        <translation>备用金须为零或以上的金额，最多两位小数。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Shift {id} of {who} is still open: close it first.</source>
+        <translation>{who} 的班次 {id} 仍未交班：请先交班。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>The shift could not be recorded: {error}</source>
+        <translation>无法记录班次：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>No shift is open.</source>
+        <translation>当前没有开启的班次。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>the shift is still open</source>
+        <translation>班次尚未交班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>no connection to the parking server</source>
+        <translation>未连接停车场服务器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>the parking server did not answer in time</source>
+        <translation>停车场服务器未及时响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>The counted cash must be zero or more.</source>
+        <translation>实点现金须为零或以上。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>Shift {id} is not open.</source>
+        <translation>班次 {id} 未开启。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/shifts.py"/>
+        <source>The shift could not be closed: {error}</source>
+        <translation>无法交班：{error}</translation>
     </message>
 </context>
 <context>

@@ -24,7 +24,8 @@ ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
 MODULE_CONTEXT = {"booth.py": "BoothService", "session.py": "Session",
                   "messages.py": "Messages", "dialogs.py": "Dialogs", "outbox.py": "PaymentOutbox",
-                  "demo.py": "Demo", "receipt.py": "Receipt"}
+                  "demo.py": "Demo", "receipt.py": "Receipt", "shifts.py": "Shifts",
+                  "shift_report.py": "ShiftReport"}
 COMMANDS_DIR = ROOT / "booth_console/app/commands"
 
 
