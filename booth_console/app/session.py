@@ -21,7 +21,7 @@ from booth_console.app.commands import CommandContext, CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
 from booth_console.app.messages import MessageBus, error_text
-from booth_console.app.operator_session import OperatorSession
+from booth_console.app.operator_session import OperatorSession, OperatorState
 from booth_console.app.outbox import PaymentOutbox, RetryPolicy
 from booth_console.config import Config
 from booth_console.errors import BoothError
@@ -79,6 +79,7 @@ class Session:
     operators: OperatorSession | None = None
     #: the shift (opened with a float, closed with the cash-up); ``None`` without a journal
     shifts: ShiftManager | None = None
+    _signed_on: str | None = field(default=None, repr=False)
 
     @property
     def journal(self) -> Journal | None:
@@ -193,6 +194,8 @@ class Session:
 
             session.shifts = ShiftManager(journal, client)
             await session.shifts.load()
+            if operator_session is not None:
+                operator_session.changed.connect(session._on_operator)
         if mqtt_side is not None:
             mqtt_side.on_session_lost(session._on_mqtt_session_lost)
         booth.link_changed.connect(session._on_link)
@@ -264,6 +267,28 @@ class Session:
             if self._seen_online:  # back after an outage, not merely up for the first time
                 self._recovered.set()
             self._seen_online = True
+
+    # -- hand-over at sign-on -------------------------------------------------------------------
+
+    def _on_operator(self, state: OperatorState) -> None:
+        """A new operator signed on: tell them what the last one handed over (payments still
+        waiting, openings not explained, the last shift's variance and differences)."""
+        name = state.operator.name if state.operator is not None else None
+        if name is not None and name != self._signed_on:
+            self._spawn(self._tell_handover(), "handover")
+        self._signed_on = name
+
+    async def _tell_handover(self) -> None:
+        if self.shifts is None:
+            return
+        handover = await self.shifts.handover()
+        if handover.empty:
+            return
+        lines = handover.lines()
+        items = "; ".join(lines[:5])
+        if len(lines) > 5:
+            items += QtTr.tr(" (and {n} more: see the booth window)").format(n=len(lines) - 5)
+        self.messages.warning(QtTr.tr("Handed over: {items}").format(items=items))
 
     def _spawn(self, coro: Coroutine[Any, Any, object], name: str) -> None:
         self._tasks.spawn(coro, name)

@@ -25,7 +25,7 @@ from booth_console.simulator import (
 )
 from booth_console.simulator.engine.state import SimError
 
-__all__ = ["DEMO_PASSWORD", "DEMO_SUPERVISOR", "MISREAD_LANE", "DemoBackend", "sign_on_demo",
+__all__ = ["DEMO_FLOAT", "DEMO_PASSWORD", "DEMO_SUPERVISOR", "MISREAD_LANE", "DemoBackend", "sign_on_demo",
            "stage", "stage_misread"]
 
 #: the exit lane where the demo stages a misread plate
@@ -33,6 +33,8 @@ MISREAD_LANE = "4"
 #: the demo's accounts (made in the demo's data directory; documented in docs/OPERATORS.md)
 DEMO_PASSWORD = "demo-password"
 DEMO_SUPERVISOR = ("boss", "boss-password")
+#: the cash in the drawer when the demo opens its shift (yuan)
+DEMO_FLOAT = "200.00"
 
 log = logging.getLogger("booth_console.demo")
 

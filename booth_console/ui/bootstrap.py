@@ -344,6 +344,13 @@ def run_console(opts: ConsoleRun) -> int:
                 sign_on = console.sign_on_screenshot(opts.screenshot_dir)
                 if sign_on is not None:
                     print(sign_on)
+                try:
+                    report = await console.shift_report_screenshot(opts.screenshot_dir)
+                except Exception:
+                    log.exception("cannot render the shift report")
+                    report = None
+                if report is not None:
+                    print(report)
         finally:
             quit_limit.start()
             _banner = None

@@ -231,6 +231,30 @@ class Console(QObject):
         finally:
             screen.deleteLater()
 
+    async def shift_report_screenshot(self, folder: Path,
+                                      size: tuple[int, int] = (1366, 768)) -> Path | None:
+        """Render the report of the open shift so far (or of the last closed one) to
+        ``folder / "shift-report.png"``."""
+        shifts = getattr(self.session, "shifts", None)
+        if shifts is None:
+            return None
+        from booth_console.ui.shift_report import ShiftReportView
+
+        report = await shifts.report(shifts.current.shift_id if shifts.current else None)
+        if report is None:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        view = ShiftReportView(report)
+        view.resize(*size)
+        path = folder / "shift-report.png"
+        try:
+            if view.grab().save(str(path), "PNG"):
+                return path
+            log.error("cannot save screenshot %s", path)
+            return None
+        finally:
+            view.deleteLater()
+
     def close_all(self) -> None:
         """Close every window without asking (shutdown)."""
         for win in self.lane_windows.values():

@@ -75,8 +75,10 @@ async def _open_find_entry(wait_s: float = 30.0) -> None:
     while loop.time() < end:
         await asyncio.sleep(0.25)
         for win in QApplication.topLevelWidgets():
+            order = win.ctl.order if isinstance(win, LaneWindow) else None
+            # the misread: a plate read at the exit that no in-lot order has (no OrderNo)
             if isinstance(win, LaneWindow) and win.ctl.lane_no == MISREAD_LANE and \
-                    win.ctl.order is not None and win.ctl.order.plate:
+                    order is not None and order.plate and not order.order_no:
                 await asyncio.sleep(0.5)  # the exit capture arrives with the callback
                 await win.invoke("find_entry")
                 return
@@ -127,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
             _tr("Demo: simulator at {url}, {n} vehicles/min. Data in {folder}").format(
                 url=backend.sim.base_url, n=f"{args.traffic:g}", folder=folder)
         )
-        from booth_console.devtools.demo import DEMO_SUPERVISOR, sign_on_demo
+        from booth_console.devtools.demo import DEMO_FLOAT, DEMO_SUPERVISOR, sign_on_demo
 
         if session.operators is not None:
             if await sign_on_demo(session.operators, args.operator):
@@ -139,6 +141,19 @@ def run(args: argparse.Namespace) -> int:
                 session.messages.warning(_tr(
                     "Demo: “{name}” could not be signed on by itself: sign on at the booth "
                     "window.").format(name=args.operator))
+        if session.shifts is not None and session.shifts.current is None:
+            from decimal import Decimal
+
+            from booth_console.app.shifts import ShiftError
+
+            try:
+                await session.shifts.open_shift(args.operator, Decimal(DEMO_FLOAT))
+                session.messages.info(_tr(
+                    "Demo: a shift is open with a float of ¥{float}; close it with the booth "
+                    "window's Shift button for the cash-up and the report.").format(
+                    float=DEMO_FLOAT))
+            except ShiftError as exc:
+                session.messages.warning(str(exc))
         if not args.no_stage:
             import asyncio
 

@@ -72,7 +72,10 @@ def report_html(report: ShiftReport) -> str:
         colour = "#1b7f2a" if variance == "0.00" else "#c62828"
         vtext = f"-¥{variance[1:]}" if variance.startswith("-") else (
             f"+¥{variance}" if variance != "0.00" else "¥0.00")
-    closed = time_text(report.closed_at) if report.closed_at else _tr("open")
+    if report.closed_by or not report.closed_at:
+        closed = time_text(report.closed_at) if report.closed_at else _tr("open")
+    else:  # the open shift's report so far
+        closed = _tr("still open (figures up to {time})").format(time=time_text(report.closed_at))
     parts = [
         "<html><body style='font-family: sans-serif'>",
         f"<h2>{_e(_tr('Shift report'))} #{report.shift_id}</h2>",

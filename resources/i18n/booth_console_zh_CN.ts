@@ -1308,6 +1308,11 @@
         <source>Demo: “{name}” could not be signed on by itself: sign on at the booth window.</source>
         <translation>演示：无法自动登录“{name}”：请在岗亭窗口登录。</translation>
     </message>
+    <message>
+        <location filename="../../booth_console/ui/demo.py"/>
+        <source>Demo: a shift is open with a float of ¥{float}; close it with the booth window's Shift button for the cash-up and the report.</source>
+        <translation>演示：已开班，备用金 ¥{float}；用岗亭窗口的“班次”按钮交班、点钞并查看报表。</translation>
+    </message>
 </context>
 <context>
     <name>Dialogs</name>
@@ -2534,6 +2539,16 @@
     </message>
     <message>
         <location filename="../../booth_console/app/session.py"/>
+        <source> (and {n} more: see the booth window)</source>
+        <translation>（另有 {n} 项，见岗亭窗口）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
+        <source>Handed over: {items}</source>
+        <translation>交接事项：{items}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/app/session.py"/>
         <source>Callbacks are not registered: the parking server at {server} cannot reach this console at {url}. Set [listener] host = "0.0.0.0" and public_url to this PC's LAN address in {file}.</source>
         <translation>未注册回调：位于 {server} 的停车场服务器无法访问本机地址 {url}。请在 {file} 中设置 [listener] host = "0.0.0.0"，并将 public_url 设为本机的局域网地址。</translation>
     </message>
@@ -2924,6 +2939,11 @@
         <location filename="../../booth_console/ui/shift_report.py"/>
         <source>open</source>
         <translation>未交班</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/shift_report.py"/>
+        <source>still open (figures up to {time})</source>
+        <translation>尚未交班（数据截至 {time}）</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/shift_report.py"/>

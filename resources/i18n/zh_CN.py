@@ -1,6 +1,10 @@
 """Simplified Chinese translations, keyed by the English source text (used by extract.py)."""
 
 TRANSLATIONS: dict[str, str] = {
+    "still open (figures up to {time})": "尚未交班（数据截至 {time}）",
+    "Handed over: {items}": "交接事项：{items}",
+    " (and {n} more: see the booth window)": "（另有 {n} 项，见岗亭窗口）",
+    "Demo: a shift is open with a float of ¥{float}; close it with the booth window's Shift button for the cash-up and the report.": "演示：已开班，备用金 ¥{float}；用岗亭窗口的“班次”按钮交班、点钞并查看报表。",
     # booth service
     "Cannot read the lanes from the parking server: {error}. Retrying…": "无法从停车场服务器读取车道：{error}。正在重试…",
     "Lanes not found on the parking server: {lanes}": "停车场服务器上找不到这些车道：{lanes}",

@@ -137,6 +137,6 @@ def test_demo_renders_every_window_and_exits_0(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     names = sorted(p.name for p in shots.glob("*.png"))
     assert names == ["booth.png", "find-entry.png", "lane-1.png", "lane-2.png", "lane-3.png",
-                     "lane-4.png", "sign-on.png"]
+                     "lane-4.png", "shift-report.png", "sign-on.png"]
     log = (tmp_path / "data" / "booth-console.log").read_text(encoding="utf-8")
     assert "booth ready" in log and "console stopped (exit code 0)" in log
