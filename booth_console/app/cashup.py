@@ -311,27 +311,20 @@ async def fetch_server_records(
 ) -> tuple[list[m.PaymentRecord], list[m.GateReleaseRecord]]:
     """The server's payments (``PaymentOrder``) and gate releases in ``[start, end]``."""
     from booth_console.client import condition
+    from booth_console.protocol import endpoints as ep
     from booth_console.protocol.enums import QueryOperator as Op
 
     since, until = time_text(start), time_text(end)
-    payments: list[m.PaymentRecord] = []
-    gates: list[m.GateReleaseRecord] = []
-    for page in range(1, max_pages + 1):
-        got = await client.query_payments(
-            [condition("PaymentTime", Op.GREATER_THAN_OR_EQUAL, since),
-             condition("PaymentTime", Op.LESS_THAN_OR_EQUAL, until)],
-            page_index=page, page_size=page_size)
-        payments.extend(got.results)
-        if len(got.results) < page_size:
-            break
-    for page in range(1, max_pages + 1):
-        got_g = await client.query_gate_releases(
-            [condition("OperationTime", Op.GREATER_THAN_OR_EQUAL, since),
-             condition("OperationTime", Op.LESS_THAN_OR_EQUAL, until)],
-            page_index=page, page_size=page_size)
-        gates.extend(got_g.results)
-        if len(got_g.results) < page_size:
-            break
+
+    def window(field: str) -> list[m.QueryCondition]:
+        return [condition(field, Op.GREATER_THAN_OR_EQUAL, since),
+                condition(field, Op.LESS_THAN_OR_EQUAL, until)]
+
+    limit = page_size * max_pages
+    payments = [r async for r in client.iter_records(
+        ep.PAYMENTS, window("PaymentTime"), page_size=page_size, limit=limit)]
+    gates = [r async for r in client.iter_records(
+        ep.GATE_RELEASES, window("OperationTime"), page_size=page_size, limit=limit)]
     return payments, gates
 
 

@@ -59,6 +59,7 @@ from booth_console.ui.widgets import (
     run_dialog,
     set_text_color,
 )
+from booth_console.waits import TaskSet
 
 __all__ = ["BoothWindow"]
 
@@ -147,7 +148,7 @@ class BoothWindow(QWidget):
         self.session: Any = None
         self._force_close = False
         self._lane_rows: dict[str, int] = {}
-        self._thumb_tasks: set[asyncio.Task[Any]] = set()
+        self._tasks = TaskSet("booth-window", log)  # thumbnails, annotations
         self.pending: list[Any] = []
         self.controllers: list[LaneController] = []
         self.waiting_lanes: list[str] = []  # lane numbers in the waiting list, first come first
@@ -593,12 +594,7 @@ class BoothWindow(QWidget):
                     item.setIcon(QIcon(self._opening_images[source]))
             self._preview_opening(self.openings_table.currentRow())
 
-        try:
-            task = asyncio.get_running_loop().create_task(load())
-        except RuntimeError:
-            return
-        self._thumb_tasks.add(task)
-        task.add_done_callback(self._thumb_tasks.discard)
+        self._tasks.spawn(load(), "thumbnail")
 
     def _preview_opening(self, row: int) -> None:
         o = self.openings[row] if 0 <= row < len(self.openings) else None
@@ -624,22 +620,18 @@ class BoothWindow(QWidget):
     def _annotate_row(self, row: int) -> None:
         if not 0 <= row < len(self.openings):
             return
-        try:
-            task = asyncio.get_running_loop().create_task(self.annotate(self.openings[row]))
-        except RuntimeError:
-            return
-        self._thumb_tasks.add(task)
+        opening = self.openings[row]
 
-        def done(t: asyncio.Task[Any]) -> None:
-            self._thumb_tasks.discard(t)
-            if not t.cancelled() and t.exception() is not None:
-                log.error("annotating an opening failed", exc_info=t.exception())
+        async def annotate() -> None:
+            try:
+                await self.annotate(opening)
+            except Exception as exc:
+                log.error("annotating an opening failed", exc_info=True)
                 if self.session is not None:
                     self.session.messages.error(
-                        self.tr("The reason was not recorded: {error}").format(
-                            error=t.exception()))
+                        self.tr("The reason was not recorded: {error}").format(error=exc))
 
-        task.add_done_callback(done)
+        self._tasks.spawn(annotate(), "annotate")
 
     def annotation_reasons(self) -> tuple[str, ...]:
         """Reasons offered for an unexplained opening (the last one needs the attendant's words)."""
@@ -761,12 +753,7 @@ class BoothWindow(QWidget):
             if image is not None:
                 self.feed_model.set_icon(item, QIcon(QPixmap.fromImage(image)))
 
-        try:
-            task = asyncio.get_running_loop().create_task(load())
-        except RuntimeError:
-            return
-        self._thumb_tasks.add(task)
-        task.add_done_callback(self._thumb_tasks.discard)
+        self._tasks.spawn(load(), "thumbnail")
 
     def _on_pending(self, pending: list[Any]) -> None:
         self.pending = list(pending)

@@ -151,18 +151,15 @@ async def release_free(op: Operation) -> Outcome[Any]:
         text = _tr("No free release.")
         ctx.messages.info(text, lane_no=op.lane_no)
         return Outcome.cancelled(text)
-    from booth_console.app.commands.approval import ApprovalRefused, Rule
+    from booth_console.app.commands.approval import Rule
 
-    try:  # [approval] free_release: a supervisor approves in the same flow
-        await ctx.require_approval(
-            op.ask, Rule.FREE_RELEASE, _tr("Free release"),
-            _tr("{plate} leaves without paying {fee} ({why}).").format(
-                plate=order.plate or _tr("The vehicle"), fee=yuan(order.charge),
-                why=pick.full()),
-            fee=order.charge)
-    except ApprovalRefused as exc:
-        ctx.messages.info(str(exc), lane_no=op.lane_no)
-        return Outcome.cancelled(str(exc))
+    refused = await op.refused_approval(  # [approval] free_release
+        Rule.FREE_RELEASE, _tr("Free release"),
+        _tr("{plate} leaves without paying {fee} ({why}).").format(
+            plate=order.plate or _tr("The vehicle"), fee=yuan(order.charge), why=pick.full()),
+        fee=order.charge)
+    if refused is not None:
+        return refused
     return await op.runner.run(
         op.lane_no, "free_release", free_release, lane, pick,
         busy_text=_tr("Releasing free…"),

@@ -170,18 +170,16 @@ async def open_barrier(op: Operation) -> Outcome[Any]:
             ctx.messages.info(text, lane_no=op.lane_no)
             return Outcome.cancelled(text)
         if unpaid and order is not None:  # [approval] manual_open_with_fee
-            from booth_console.app.commands.approval import ApprovalRefused, Rule
+            from booth_console.app.commands.approval import Rule
 
-            try:
-                await ctx.require_approval(
-                    op.ask, Rule.MANUAL_OPEN, _tr("Open barrier"),
-                    _tr("{plate} leaves without paying {fee} ({why}).").format(
-                        plate=order.plate or _tr("The vehicle"), fee=yuan(order.charge),
-                        why=pick.full()),
-                    fee=order.charge)
-            except ApprovalRefused as refused:
-                ctx.messages.info(str(refused), lane_no=op.lane_no)
-                return Outcome.cancelled(str(refused))
+            refused = await op.refused_approval(
+                Rule.MANUAL_OPEN, _tr("Open barrier"),
+                _tr("{plate} leaves without paying {fee} ({why}).").format(
+                    plate=order.plate or _tr("The vehicle"), fee=yuan(order.charge),
+                    why=pick.full()),
+                fee=order.charge)
+            if refused is not None:
+                return refused
     out = await op.runner.run(
         op.lane_no, "open_gate", open_gate, lane, pick, busy_text=_tr("Opening the barrier…"),
         success_text=lambda _r: _tr("The barrier opens."))
@@ -209,16 +207,14 @@ async def close_barrier(op: Operation) -> Outcome[Any]:
 async def keep_open(op: Operation) -> Outcome[Any]:
     """Switch keep-open on or off after a confirmation; switching it on by an attendant needs
     a supervisor's approval (``[approval] keep_open``)."""
-    from booth_console.app.commands.approval import ApprovalRefused, Rule
+    from booth_console.app.commands.approval import Rule
 
     if op.lane.status.keep_open != 1:  # switching it off never needs approval
-        try:
-            await op.runner.ctx.require_approval(
-                op.ask, Rule.KEEP_OPEN, _tr("Keep open"),
-                _tr("Keeping the barrier open lets every vehicle through without paying."))
-        except ApprovalRefused as exc:
-            op.runner.ctx.messages.info(str(exc), lane_no=op.lane_no)
-            return Outcome.cancelled(str(exc))
+        refused = await op.refused_approval(
+            Rule.KEEP_OPEN, _tr("Keep open"),
+            _tr("Keeping the barrier open lets every vehicle through without paying."))
+        if refused is not None:
+            return refused
     return await _confirmed_run(
         op, "toggle_keep_open", toggle_keep_open, _tr("Keep open"), _tr("Keep-open unchanged."),
         _tr("Switching keep-open…"), _tr("Keep-open switched."))

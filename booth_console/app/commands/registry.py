@@ -26,7 +26,10 @@ from booth_console import config
 from booth_console.app.snapshots import LaneKind
 
 if TYPE_CHECKING:
+    from decimal import Decimal
+
     from booth_console.app.booth import BoothService
+    from booth_console.app.commands.approval import Rule
     from booth_console.app.commands.base import Asker, CommandRunner, Outcome
     from booth_console.app.lane import LaneController
 
@@ -72,6 +75,21 @@ class Operation:
     def lane_no(self) -> str:
         """The lane's number."""
         return self.lane.lane_no
+
+    async def refused_approval(self, rule: Rule, action: str, detail: str, *,
+                               fee: Decimal | None = None) -> Outcome[Any] | None:
+        """Ask a supervisor when ``rule`` of ``[approval]`` applies (see
+        :meth:`CommandContext.require_approval`): ``None`` when approved or not needed, else
+        the cancelled outcome, already told to the attendant at this lane."""
+        from booth_console.app.commands.approval import ApprovalRefused
+        from booth_console.app.commands.base import Outcome
+
+        try:
+            await self.runner.ctx.require_approval(self.ask, rule, action, detail, fee=fee)
+        except ApprovalRefused as exc:
+            self.runner.ctx.messages.info(str(exc), lane_no=self.lane_no)
+            return Outcome.cancelled(str(exc))
+        return None
 
 
 Flow = Callable[[Operation], Awaitable["Outcome[Any]"]]
