@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import concurrent.futures
 import logging
+import socket
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -158,10 +159,19 @@ def send(url: str, data: bytes, *, timeout: float = 5.0) -> None:
     from escpos import exceptions, printer
 
     device: Any
-    if target.kind == "tcp":
-        device = printer.Network(target.host, target.port, timeout=timeout)
+    if target.kind == "tcp":  # a plain socket: connect and send bounded, closed whatever happens
         where = f"{target.host}:{target.port}"
-    elif target.kind == "usb":
+        try:
+            with socket.create_connection((target.host, target.port), timeout=timeout) as sock:
+                sock.sendall(data)
+        except TimeoutError:
+            raise OSError(f"the receipt printer at {where} did not answer within "
+                          f"{timeout:g} s") from None
+        except OSError as exc:
+            log.warning("ESC/POS printer %s: %s", where, exc)
+            raise OSError(f"the receipt printer at {where} cannot be reached") from None
+        return
+    if target.kind == "usb":
         device = printer.Usb(target.vendor, target.product, timeout=int(timeout * 1000))
         where = f"USB {target.vendor:04x}:{target.product:04x}"
     elif target.kind == "serial":
