@@ -32,9 +32,18 @@ if TYPE_CHECKING:
 class _Messages(Protocol):
     def error(self, text: str, **kw: str) -> Any: ...
 
-__all__ = ["CHINESE_MODE", "EscposPrinter", "Target", "parse_target", "receipt_bytes", "send", "use", "use_config"]
+__all__ = ["CHINESE_MODE", "EscposPrinter", "PrinterError", "Target", "parse_target", "receipt_bytes", "send", "use", "use_config"]
 
 log = logging.getLogger("booth_console.app")
+
+class PrinterError(OSError):
+    """The printer at ``where`` cannot be reached, or (``timed_out``) did not answer in time."""
+
+    def __init__(self, where: str, *, timed_out: float = 0.0) -> None:
+        self.where, self.timed_out = where, timed_out
+        super().__init__(f"the receipt printer at {where} did not answer within {timed_out:g} s"
+                         if timed_out else f"the receipt printer at {where} cannot be reached")
+
 
 #: ``FS &``: select the Chinese (double-byte) character mode of a Chinese printer
 CHINESE_MODE = b"\x1c\x26"
@@ -152,7 +161,7 @@ def send(url: str, data: bytes, *, timeout: float = 5.0) -> None:
     seconds for a network printer).
 
     Raises:
-        OSError: the printer cannot be reached or took too long (the message says which).
+        PrinterError: the printer cannot be reached or took too long.
         ValueError: ``url`` is not a printer address.
     """
     target = parse_target(url)
@@ -165,11 +174,10 @@ def send(url: str, data: bytes, *, timeout: float = 5.0) -> None:
             with socket.create_connection((target.host, target.port), timeout=timeout) as sock:
                 sock.sendall(data)
         except TimeoutError:
-            raise OSError(f"the receipt printer at {where} did not answer within "
-                          f"{timeout:g} s") from None
+            raise PrinterError(where, timed_out=timeout) from None
         except OSError as exc:
             log.warning("ESC/POS printer %s: %s", where, exc)
-            raise OSError(f"the receipt printer at {where} cannot be reached") from None
+            raise PrinterError(where) from None
         return
     if target.kind == "usb":
         device = printer.Usb(target.vendor, target.product, timeout=int(timeout * 1000))
@@ -187,11 +195,10 @@ def send(url: str, data: bytes, *, timeout: float = 5.0) -> None:
         finally:
             device.close()
     except TimeoutError:
-        raise OSError(f"the receipt printer at {where} did not answer within "
-                      f"{timeout:g} s") from None
+        raise PrinterError(where, timed_out=timeout) from None
     except (exceptions.Error, OSError) as exc:
         log.warning("ESC/POS printer %s: %s", where, exc)
-        raise OSError(f"the receipt printer at {where} cannot be reached") from None
+        raise PrinterError(where) from None
 
 
 #: ``report(lane_no, text)``: tells the attendant of a printer problem
@@ -213,8 +220,8 @@ class EscposPrinter:
 
     def submit(self, title: str, lot: str, rows: Sequence[tuple[str, str]],
                payment_order_no: str) -> concurrent.futures.Future[None]:
-        """Print a receipt on the worker thread; the future fails with ``OSError`` (what to
-        tell the attendant) when the printer cannot be reached."""
+        """Print a receipt on the worker thread; the future fails with :class:`PrinterError`
+        when the printer cannot be reached."""
         data = receipt_bytes(title, lot, rows, payment_order_no, width=self.width,
                              encoding=self.encoding)
         return self._pool.submit(send, self.url, data, timeout=self.timeout)

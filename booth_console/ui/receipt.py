@@ -198,8 +198,20 @@ def _print_escpos(escpos: receipt_escpos.EscposPrinter,
         log.error("receipt %s not printed: %s", receipt.payment_order_no, exc)
         if report is None or loop is None or loop.is_closed():
             return
-        text = QCoreApplication.translate("Commands", "The receipt was not printed: {why}")
-        loop.call_soon_threadsafe(report, lane_no, text.format(why=exc))
+        loop.call_soon_threadsafe(report, lane_no, _escpos_problem(exc))
 
     job.add_done_callback(done)
     return ""
+
+
+def _escpos_problem(exc: BaseException) -> str:
+    """What to tell the attendant when the ESC/POS printer failed (translated here: the printing
+    module is Qt-free)."""
+    if isinstance(exc, receipt_escpos.PrinterError):
+        why = (_tr("the receipt printer at {where} did not answer within {s} s").format(
+            where=exc.where, s=f"{exc.timed_out:g}") if exc.timed_out
+            else _tr("the receipt printer at {where} cannot be reached").format(where=exc.where))
+    else:
+        why = str(exc)
+    return QCoreApplication.translate("Commands", "The receipt was not printed: {why}").format(
+        why=why)

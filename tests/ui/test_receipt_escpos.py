@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import re
 import socket
 import time
 import tomllib
@@ -113,9 +114,9 @@ def test_a_receipt_goes_to_the_escpos_printer_and_a_dead_printer_is_told_at_the_
         data = printer.jobs[0]
         text = data.decode("gb18030", errors="replace")
         for expected in ("海港路停车场", "Exit A (2)", "琼Z6161X", f"{fee:.2f}",
-                         f"{Decimal(100) - fee:.2f}", "Offline Cash Payment", "tester", pno,
-                         "2 h 17 min"):
+                         f"{Decimal(100) - fee:.2f}", "Offline Cash Payment", "tester", pno):
             assert expected in text, (expected, text)
+        assert re.search(r"Duration +2 h 1[78] min\n", text), text  # parked 137 min ago
         assert "琼Z6161X".encode("gb18030") in data and "海港路停车场".encode("gb18030") in data
         assert receipt_escpos.CHINESE_MODE in data
         qr = data.index(QR_STORE)
@@ -177,3 +178,28 @@ def test_printer_settings_are_checked_when_read() -> None:
                      ('encoding = "klingon"', "unknown encoding")):
         with pytest.raises(ConfigError, match=why):
             parse_config(tomllib.loads(f"[printer]\n{bad}\n"))
+
+
+def test_a_printer_that_does_not_answer_is_given_up_after_the_timeout() -> None:
+    # a printer whose connection queue is full: the console's connection attempt gets no answer
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(0)
+        port = busy.getsockname()[1]
+        queued = []
+        for _ in range(3):
+            s = socket.socket()
+            s.setblocking(False)
+            s.connect_ex(("127.0.0.1", port))
+            queued.append(s)
+        try:
+            time.sleep(0.2)
+            started = time.monotonic()
+            with pytest.raises(receipt_escpos.PrinterError) as err:
+                receipt_escpos.send(f"tcp://127.0.0.1:{port}", b"x", timeout=1.0)
+            took = time.monotonic() - started
+        finally:
+            for s in queued:
+                s.close()
+    assert err.value.timed_out == 1.0 and "did not answer within 1 s" in str(err.value)
+    assert 0.9 < took < 3.0
