@@ -180,6 +180,10 @@ def _print_escpos(escpos: receipt_escpos.EscposPrinter,
     try:
         job = escpos.submit(_tr("Parking receipt"), receipt.lot, receipt.rows(language),
                             receipt.payment_order_no)
+    except ImportError:
+        log.error("receipt %s not printed: python-escpos is not installed",
+                  receipt.payment_order_no)
+        return _tr('python-escpos is not installed (pip install "booth-console[escpos]")')
     except (LookupError, RuntimeError) as exc:  # an encoding the printer has not; shut down
         log.error("receipt %s not printed: %s", receipt.payment_order_no, exc)
         return str(exc)
