@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import codecs
 import concurrent.futures
+import contextlib
 import logging
 import socket
 import unicodedata
@@ -205,6 +206,11 @@ def send(url: str, data: bytes, *, timeout: float = 5.0) -> None:
 Report = Callable[[str, str], None]
 
 
+def _warm_up() -> None:
+    with contextlib.suppress(ImportError):  # said when a receipt is printed
+        import escpos.printer  # noqa: F401
+
+
 class EscposPrinter:
     """An ESC/POS printer and the worker thread that prints on it, one receipt at a time."""
 
@@ -214,17 +220,25 @@ class EscposPrinter:
         codecs.lookup(encoding)
         self.url, self.width, self.encoding, self.timeout = url, width, encoding, timeout
         self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="escpos")
+        self._pool.submit(_warm_up)  # the library is imported before the first receipt
 
     def __repr__(self) -> str:
         return f"<EscposPrinter {self.url}>"
 
     def submit(self, title: str, lot: str, rows: Sequence[tuple[str, str]],
                payment_order_no: str) -> concurrent.futures.Future[None]:
-        """Print a receipt on the worker thread; the future fails with :class:`PrinterError`
-        when the printer cannot be reached."""
-        data = receipt_bytes(title, lot, rows, payment_order_no, width=self.width,
-                             encoding=self.encoding)
-        return self._pool.submit(send, self.url, data, timeout=self.timeout)
+        """Print a receipt on the worker thread (the bytes are made there too: the first
+        receipt imports ``python-escpos``, a tenth of a second and more). The future fails with
+        :class:`PrinterError` when the printer cannot be reached, ``ImportError`` when
+        ``python-escpos`` is not installed."""
+        rows = list(rows)
+
+        def job() -> None:
+            data = receipt_bytes(title, lot, rows, payment_order_no, width=self.width,
+                                 encoding=self.encoding)
+            send(self.url, data, timeout=self.timeout)
+
+        return self._pool.submit(job)
 
     def close(self) -> None:
         """Stop the worker once the receipts asked for are done."""

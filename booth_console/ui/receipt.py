@@ -180,11 +180,7 @@ def _print_escpos(escpos: receipt_escpos.EscposPrinter,
     try:
         job = escpos.submit(_tr("Parking receipt"), receipt.lot, receipt.rows(language),
                             receipt.payment_order_no)
-    except ImportError:
-        log.error("receipt %s not printed: python-escpos is not installed",
-                  receipt.payment_order_no)
-        return _tr('python-escpos is not installed (pip install "booth-console[escpos]")')
-    except (LookupError, RuntimeError) as exc:  # an encoding the printer has not; shut down
+    except RuntimeError as exc:  # the printer's worker is shut down
         log.error("receipt %s not printed: %s", receipt.payment_order_no, exc)
         return str(exc)
     lane = re.search(r"\(([^()]*)\)$", receipt.lane)  # "Exit A (2)"
@@ -215,6 +211,8 @@ def _escpos_problem(exc: BaseException) -> str:
         why = (_tr("the receipt printer at {where} did not answer within {s} s").format(
             where=exc.where, s=f"{exc.timed_out:g}") if exc.timed_out
             else _tr("the receipt printer at {where} cannot be reached").format(where=exc.where))
+    elif isinstance(exc, ImportError):
+        why = _tr('python-escpos is not installed (pip install "booth-console[escpos]")')
     else:
         why = str(exc)
     return QCoreApplication.translate("Commands", "The receipt was not printed: {why}").format(

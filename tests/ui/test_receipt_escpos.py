@@ -76,6 +76,7 @@ async def _pay_with_receipt(stack: Stack, win: Any, qtbot: Any, plate: str) -> t
     await park_and_exit(stack.sim, plate, minutes=137)
     await wait_until(lambda: ctl.order is not None and ctl.order.plate == plate)
     fee = await _fee_waiting(ctl)
+    await wait_until(lambda: ctl.order is not None and bool(ctl.order.lines))  # breakdown
     assert ctl.order is not None
     order_no = ctl.order.order_no
     await wait_until(lambda: win.buttons["confirm_payment"].isEnabled())
