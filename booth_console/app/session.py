@@ -25,7 +25,6 @@ from booth_console.app.operator_session import OperatorSession
 from booth_console.app.outbox import PaymentOutbox, RetryPolicy
 from booth_console.config import Config
 from booth_console.errors import BoothError
-from booth_console.receipt_escpos import use_config as use_escpos_printer
 from booth_console.waits import wait_event
 
 if TYPE_CHECKING:
@@ -164,6 +163,8 @@ class Session:
             reason_for_every_opening=cfg.booth.reason_for_every_opening,
             approval=cfg.approval, lot_name=cfg.booth.lot_name,
         )
+        from booth_console.receipt_escpos import use_config as use_escpos_printer
+
         use_escpos_printer(cfg.printer, messages)  # receipts: [printer] escpos or Qt's printing
         if operators is None:
             from booth_console import operators as accounts
