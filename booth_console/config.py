@@ -44,6 +44,7 @@ __all__ = [
     "Config",
     "ListenerConfig",
     "MqttConfig",
+    "PrinterConfig",
     "ServerConfig",
     "Setting",
     "check_setting",
@@ -312,9 +313,51 @@ class ApprovalConfig:
         True, "a manual opening while a fee is due at the lane needs approval")
 
 
+def _escpos_url(value: str) -> str:
+    """"" or a printer address :func:`booth_console.receipt_escpos.parse_target` reads."""
+    if not value:
+        return ""
+    from booth_console.receipt_escpos import parse_target
+
+    try:
+        parse_target(value)
+    except ValueError as exc:
+        return str(exc)
+    return ""
+
+
+def _codec(value: str) -> str:
+    import codecs
+
+    try:
+        codecs.lookup(value)
+    except LookupError:
+        return f"unknown encoding {value!r}"
+    return ""
+
+
+@dataclass(frozen=True)
+class PrinterConfig:
+    """``[printer]``: an ESC/POS receipt printer (``python-escpos``); when ``escpos`` names one,
+    receipts are printed there instead of through Qt's print support (``[booth]
+    receipt_printer``)."""
+
+    escpos: str = _setting(
+        "", 'ESC/POS receipt printer: "" none, "tcp://HOST:PORT" (network, port 9100 when '
+        'left out), "usb://VID:PID" (hex), "serial:///dev/ttyUSB0?baudrate=9600", or '
+        '"file:///dev/usb/lp0" (a device file)', check=_escpos_url,
+        note='e.g. escpos = "tcp://192.168.1.60:9100"')
+    width_chars: int = _setting(48, "characters per line (Font A: 48 on 80 mm paper, 32 or 42 "
+                                "on 58 mm or narrower printers)", lo=16, hi=96)
+    encoding: str = _setting("gb18030", "text encoding the printer takes (Chinese printers: "
+                             "gb18030; others e.g. cp437)", check=_codec)
+    timeout_s: float = _setting(5.0, "seconds to connect and send a receipt before giving up",
+                                lo=0.5, hi=60.0)
+
+
 _SECTIONS: tuple[tuple[str, type[Any]], ...] = (
     ("server", ServerConfig), ("listener", ListenerConfig), ("booth", BoothConfig),
-    ("mqtt", MqttConfig), ("approval", ApprovalConfig),
+    ("mqtt", MqttConfig), ("approval", ApprovalConfig), ("printer", PrinterConfig),
 )
 
 
@@ -327,6 +370,7 @@ class Config:
     booth: BoothConfig = BoothConfig()
     mqtt: MqttConfig = MqttConfig()
     approval: ApprovalConfig = ApprovalConfig()
+    printer: PrinterConfig = PrinterConfig()
     source: str = ""  # file it came from, for messages
     #: sections and keys written in the file ("mqtt.host"), to tell a default from a choice
     given: frozenset[str] = frozenset()

@@ -166,6 +166,9 @@ class Session:
             reason_for_every_opening=cfg.booth.reason_for_every_opening,
             approval=cfg.approval, lot_name=cfg.booth.lot_name,
         )
+        from booth_console.receipt_escpos import use_config as use_escpos_printer
+
+        use_escpos_printer(cfg.printer, messages)  # receipts: [printer] escpos or Qt's printing
         if operators is None:
             from booth_console import operators as accounts
 

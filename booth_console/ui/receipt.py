@@ -1,5 +1,7 @@
 """Printing a payment's receipt through Qt's print support: the system printer, a named one, or
-a PDF file (``[booth] receipt_printer = "pdf:DIR"``; the tests read the PDF's text).
+a PDF file (``[booth] receipt_printer = "pdf:DIR"``; the tests read the PDF's text); or, when
+``[printer] escpos`` names one, on an ESC/POS receipt printer (``booth_console/receipt_escpos.py``, on a
+worker thread: a printer problem is told at the lane once known, the payment stands).
 
 The page is a receipt roll, 80 mm wide: the lot's name, "Parking receipt", one line per item
 (label left, value right), the QR code of the payment order number (``segno``'s modules drawn as
@@ -9,14 +11,17 @@ milliseconds of painting on the Qt thread; spooling to the printer is the system
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from concurrent.futures import Future
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QMarginsF, QRectF, QSizeF, Qt
 from PySide6.QtGui import QColor, QFont, QPageLayout, QPageSize, QPainter
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 
+from booth_console import receipt_escpos
 from booth_console.app.receipt import Receipt, qr_matrix
 
 __all__ = ["PAGE_WIDTH_MM", "can_print", "print_receipt", "render", "save_pdf"]
@@ -126,8 +131,8 @@ def _paint(printer: QPrinter, receipt: Receipt, language: str) -> None:
 def can_print(printer_name: str = "") -> bool:
     """Whether receipts can be printed on ``printer_name`` (see :func:`print_receipt`): a PDF
     folder, a printer of that name, or a default printer (a tenth of a millisecond after the
-    first call)."""
-    if printer_name.startswith("pdf:"):
+    first call); always, when ``[printer] escpos`` names an ESC/POS printer."""
+    if receipt_escpos.current()[0] is not None or printer_name.startswith("pdf:"):
         return True
     info = (QPrinterInfo.printerInfo(printer_name) if printer_name
             else QPrinterInfo.defaultPrinter())
@@ -137,7 +142,14 @@ def can_print(printer_name: str = "") -> bool:
 def print_receipt(receipt: Receipt, printer_name: str = "", language: str = "en") -> str:
     """Print ``receipt`` on ``printer_name`` ("" the system's default; ``pdf:DIR``: a PDF file
     ``DIR/receipt-<payment order no>.pdf``). Returns ``""`` when done, or why not (for the
-    attendant)."""
+    attendant).
+
+    With ``[printer] escpos`` set, the receipt goes to that ESC/POS printer instead: handed to
+    its worker thread, and ``""`` is returned at once; a printer problem is told at the lane when
+    known (``[printer] timeout_s`` at most)."""
+    escpos, report = receipt_escpos.current()
+    if escpos is not None:
+        return _print_escpos(escpos, report, receipt, language)
     if printer_name.startswith("pdf:"):
         folder = Path(printer_name[4:]).expanduser()
         safe = re.sub(r"[^A-Za-z0-9_-]", "_", receipt.payment_order_no) or "receipt"
@@ -161,3 +173,47 @@ def print_receipt(receipt: Receipt, printer_name: str = "", language: str = "en"
         return str(exc)
     log.info("receipt %s printed on %s", receipt.payment_order_no, info.printerName())
     return ""
+
+
+def _print_escpos(escpos: receipt_escpos.EscposPrinter,
+                  report: receipt_escpos.Report | None, receipt: Receipt, language: str) -> str:
+    try:
+        job = escpos.submit(_tr("Parking receipt"), receipt.lot, receipt.rows(language),
+                            receipt.payment_order_no)
+    except RuntimeError as exc:  # the printer's worker is shut down
+        log.error("receipt %s not printed: %s", receipt.payment_order_no, exc)
+        return str(exc)
+    lane = re.search(r"\(([^()]*)\)$", receipt.lane)  # "Exit A (2)"
+    lane_no = lane.group(1) if lane else ""
+    try:
+        loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+
+    def done(fut: Future[None]) -> None:  # on the printer's thread
+        exc = fut.exception()
+        if exc is None:
+            log.info("receipt %s printed on %s", receipt.payment_order_no, escpos.url)
+            return
+        log.error("receipt %s not printed: %s", receipt.payment_order_no, exc)
+        if report is None or loop is None or loop.is_closed():
+            return
+        loop.call_soon_threadsafe(report, lane_no, _escpos_problem(exc))
+
+    job.add_done_callback(done)
+    return ""
+
+
+def _escpos_problem(exc: BaseException) -> str:
+    """What to tell the attendant when the ESC/POS printer failed (translated here: the printing
+    module is Qt-free)."""
+    if isinstance(exc, receipt_escpos.PrinterError):
+        why = (_tr("the receipt printer at {where} did not answer within {s} s").format(
+            where=exc.where, s=f"{exc.timed_out:g}") if exc.timed_out
+            else _tr("the receipt printer at {where} cannot be reached").format(where=exc.where))
+    elif isinstance(exc, ImportError):
+        why = _tr('python-escpos is not installed (pip install "booth-console[escpos]")')
+    else:
+        why = str(exc)
+    return QCoreApplication.translate("Commands", "The receipt was not printed: {why}").format(
+        why=why)

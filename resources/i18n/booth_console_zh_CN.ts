@@ -2456,6 +2456,21 @@
         <source>no default printer is set up on this PC</source>
         <translation>本机未设置默认打印机</translation>
     </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>the receipt printer at {where} did not answer within {s} s</source>
+        <translation>位于 {where} 的小票打印机在 {s} 秒内无响应</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>the receipt printer at {where} cannot be reached</source>
+        <translation>无法连接位于 {where} 的小票打印机</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/receipt.py"/>
+        <source>python-escpos is not installed (pip install "booth-console[escpos]")</source>
+        <translation>未安装 python-escpos（pip install "booth-console[escpos]"）</translation>
+    </message>
 </context>
 <context>
     <name>ServerPage</name>

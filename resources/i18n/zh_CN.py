@@ -56,6 +56,9 @@ TRANSLATIONS: dict[str, str] = {
     "the printer cannot be opened": "无法打开打印机",
     "no printer named {name}": "没有名为 {name} 的打印机",
     "no default printer is set up on this PC": "本机未设置默认打印机",
+    "python-escpos is not installed (pip install \"booth-console[escpos]\")": "未安装 python-escpos（pip install \"booth-console[escpos]\"）",
+    "the receipt printer at {where} cannot be reached": "无法连接位于 {where} 的小票打印机",
+    "the receipt printer at {where} did not answer within {s} s": "位于 {where} 的小票打印机在 {s} 秒内无响应",
     "Print a receipt (Alt+P)": "打印凭条（Alt+P）",
     "The receipt was not printed: {why}": "凭条未打印：{why}",
     # sign-on, lock, first administrator (ui/sign_on.py)
