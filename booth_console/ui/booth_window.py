@@ -432,6 +432,12 @@ class BoothWindow(QWidget):
             self._render_lane_row(ctl)
         self.controllers = list(controllers)
         self._render_waiting()
+        # every lane's row visible at once (up to 6; more scroll): the table is what the
+        # attendant reads first, so it keeps its height when the window is small
+        t = self.lanes
+        rows = sum(t.rowHeight(r) for r in range(min(t.rowCount(), 6)))
+        t.setMinimumHeight(t.horizontalHeader().height() + rows + 2 * t.frameWidth()
+                           + t.horizontalScrollBar().sizeHint().height())
 
     def _render_lane_row(self, ctl: LaneController) -> None:
         row = self._lane_rows.get(ctl.lane_no)
