@@ -93,7 +93,7 @@ class OperatorsDialog(QDialog):
         form.addRow(self.tr("&Name:"), self.name)
         form.addRow(self.tr("R&ole:"), self.role)
         form.addRow(self.tr("&Password:"), self.password)
-        form.addRow(self.tr("Password &again:"), self.repeat)
+        form.addRow(self.tr("Pass&word again:"), self.repeat)
         root.addLayout(form)
 
         buttons = QHBoxLayout()

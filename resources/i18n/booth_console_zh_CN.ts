@@ -2156,8 +2156,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/operators_dialog.py"/>
-        <source>Password &amp;again:</source>
-        <translation>再次输入密码(&amp;A)：</translation>
+        <source>Pass&amp;word again:</source>
+        <translation>再次输入密码(&amp;W)：</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/operators_dialog.py"/>

@@ -663,7 +663,7 @@ TRANSLATIONS: dict[str, str] = {
     "&Name:": "姓名(&N)：",
     "R&ole:": "角色(&O)：",
     "&Password:": "密码(&P)：",
-    "Password &again:": "再次输入密码(&A)：",
+    "Pass&word again:": "再次输入密码(&W)：",
     "&Add": "添加(&A)",
     "&Reset password": "重设密码(&R)",
     "&Disable": "停用(&D)",
