@@ -184,7 +184,10 @@ class BoothWindow(QWidget):
         self.lock_button.clicked.connect(self._lock)
         self.sign_off_button = QPushButton(self.tr("Sign off"), self)
         self.sign_off_button.clicked.connect(self._sign_off)
-        for b in (self.lock_button, self.sign_off_button):
+        self.operators_button = QPushButton(self.tr("Operators…"), self)
+        self.operators_button.clicked.connect(self.show_operators)
+        self.operators_dialog: Any = None
+        for b in (self.lock_button, self.sign_off_button, self.operators_button):
             b.setAutoDefault(False)
             b.setEnabled(False)  # until someone signs on
             top.addWidget(b)
@@ -387,6 +390,9 @@ class BoothWindow(QWidget):
         self.operator.setText(text)
         self.lock_button.setEnabled(who is not None and state.locked is None)
         self.sign_off_button.setEnabled(who is not None and state.locked is None)
+        self.operators_button.setEnabled(
+            who is not None and state.locked is None and state.acting is not None
+            and state.acting.role.can_manage)  # accounts are managed by an admin
 
     def _lock(self) -> None:
         operators = getattr(self.session, "operators", None)
@@ -397,6 +403,25 @@ class BoothWindow(QWidget):
         operators = getattr(self.session, "operators", None)
         if operators is not None:
             operators.sign_off()
+
+    def show_operators(self) -> Any:
+        """Open the Operators dialog (accounts; an admin only), or raise the open one."""
+        operators = getattr(self.session, "operators", None)
+        if operators is None or not self.operators_button.isEnabled():
+            return None
+        from booth_console.ui.operators_dialog import OperatorsDialog
+
+        if self.operators_dialog is None or not self.operators_dialog.isVisible():
+            self.operators_dialog = OperatorsDialog(operators, self)
+            self.operators_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self.operators_dialog.finished.connect(self._operators_closed)
+            self.operators_dialog.open()
+        self.operators_dialog.raise_()
+        self.operators_dialog.activateWindow()
+        return self.operators_dialog
+
+    def _operators_closed(self) -> None:
+        self.operators_dialog = None
 
     def _connect_signals(self) -> None:
         s = self.session

@@ -129,6 +129,11 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/booth_window.py"/>
+        <source>Operators…</source>
+        <translation>操作员…</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/booth_window.py"/>
         <source>Parking server</source>
         <translation>停车场服务器</translation>
     </message>
@@ -2110,6 +2115,144 @@
         <location filename="../../booth_console/ui/dialogs.py"/>
         <source>Order number</source>
         <translation>订单号</translation>
+    </message>
+</context>
+<context>
+    <name>OperatorsDialog</name>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Operators</source>
+        <translation>操作员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Enabled</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Name:</source>
+        <translation>姓名(&amp;N)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>R&amp;ole:</source>
+        <translation>角色(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Password:</source>
+        <translation>密码(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Pass&amp;word again:</source>
+        <translation>再次输入密码(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Add</source>
+        <translation>添加(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Reset password</source>
+        <translation>重设密码(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Disable</source>
+        <translation>停用(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Change role</source>
+        <translation>更改角色(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>attendant</source>
+        <translation>收费员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>admin</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>The accounts cannot be read: {error}</source>
+        <translation>无法读取操作员账户：{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>no (disabled)</source>
+        <translation>否（已停用）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>&amp;Enable</source>
+        <translation>启用(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>The two passwords differ: type the same password twice.</source>
+        <translation>两次输入的密码不一致：请输入相同的密码两次。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>An account with this name exists already.</source>
+        <translation>已有同名账户。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Refused: {reason}</source>
+        <translation>被拒绝：{reason}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>Account {name} added.</source>
+        <translation>已添加账户 {name}。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>New password set for {name}.</source>
+        <translation>已为 {name} 设置新密码。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>{name} is disabled.</source>
+        <translation>{name} 已停用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>{name} is enabled.</source>
+        <translation>{name} 已启用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operators_dialog.py"/>
+        <source>{name} is now {role}.</source>
+        <translation>{name} 现在是{role}。</translation>
     </message>
 </context>
 <context>
