@@ -377,7 +377,9 @@ class OperatorSession(QObject):
     async def _in_worker(self, fn: Callable[..., T], *args: str) -> T:
         if self._pool is None:
             self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="operators")
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        # submitted to the pool directly: the loop's run_in_executor (qasync) logs its arguments
+        # (the password) when asyncio debugging is on
+        return await asyncio.wrap_future(self._pool.submit(fn, *args))
 
     def close(self) -> None:
         """Stop the idle timer, the input filter and the worker thread (a check in progress

@@ -248,3 +248,26 @@ def test_the_qt_thread_keeps_running_while_a_password_is_checked(
     session.close()
     assert took > 0.1  # Argon2 did real work ...
     assert max(gaps) < 0.1, f"the loop stalled {max(gaps) * 1000:.0f} ms"  # ... elsewhere
+
+
+def test_passwords_stay_out_of_the_log_with_asyncio_debugging_on(
+        loop: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    session, _seen = _session(tmp_path)
+
+    async def scenario() -> None:
+        asyncio.get_running_loop().set_debug(True)  # as a supporter chasing a hang would
+        try:
+            await session.sign_on("li", "li-pass-1")
+            session.lock()
+            await session.unlock("li", "li-pass-1")
+            await session.approve("zhang", "zhang-pass")
+        finally:
+            asyncio.get_running_loop().set_debug(False)
+
+    import logging
+
+    with caplog.at_level(logging.DEBUG):
+        loop.run_until_complete(scenario())
+    text = caplog.text
+    assert "li-pass-1" not in text and "zhang-pass" not in text
+    session.close()
