@@ -570,6 +570,7 @@ class LaneWindow(QWidget):
             self.capture_caption.setText(
                 self.tr("No capture of this vehicle yet (previous: {plate} {at})").format(
                     plate=cap.plate or "—", at=cap.at))
+            self._cancel_image(self.capture_image)  # the previous capture may still be loading
             self.capture_image.set_image(None, self.tr("No capture of this vehicle yet"))
         elif not stale and self._capture_hidden:
             self._capture_hidden = False
@@ -603,11 +604,15 @@ class LaneWindow(QWidget):
         else:
             self.capture_image.set_image(None, caption)
 
+    def _cancel_image(self, view: ImageView) -> None:
+        """Stop loading an image into ``view`` (a newer one, or none, is to be shown)."""
+        task = self._image_tasks.pop(str(id(view)), None)
+        if task is not None:
+            task.cancel()
+
     def _load_image(self, view: ImageView, source: str, data: bytes, caption: str) -> None:
+        self._cancel_image(view)
         key = str(id(view))
-        old = self._image_tasks.pop(key, None)
-        if old is not None:
-            old.cancel()
 
         async def load() -> None:
             box = view.fit_size()  # decoded to fit on a worker: no scaling on the Qt thread
