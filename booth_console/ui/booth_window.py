@@ -231,6 +231,11 @@ class BoothWindow(QWidget):
         self._table_style(self.waiting)
         self.waiting.setFont(big_font(15))
         self.waiting.verticalHeader().setDefaultSectionSize(self.waiting.fontMetrics().height() + 8)
+        # three waiting lanes readable without scrolling, however small the window: the list
+        # is where the attendant looks when several lanes need them at once
+        self.waiting.setMinimumHeight(
+            self.waiting.horizontalHeader().sizeHint().height()
+            + 3 * self.waiting.verticalHeader().defaultSectionSize() + 2 * self.waiting.frameWidth())
         self.waiting.cellActivated.connect(lambda r, _c: self._activate_waiting_row(r))
         self.waiting.cellDoubleClicked.connect(lambda r, _c: self._activate_waiting_row(r))
         wb.addWidget(self.waiting)

@@ -721,6 +721,11 @@ class LaneWindow(QWidget):
         self.breakdown.setFont(big_font(12 if c else 13, bold=False))
         for cap_label in (self.entry_caption, self.capture_caption):
             cap_label.setFont(big_font(12 if c else 14, bold=False))
+            # the layout squeezes the column to its minimum in a small window: keep the whole
+            # line (Chinese glyphs come from a fallback font taller than the Latin one)
+            cap_label.setMinimumHeight(round(cap_label.fontMetrics().height() * 1.3))
+        for view in (self.entry_image, self.capture_image):
+            view.setMinimumHeight(120 if c else 150)
         for btn in self.buttons.values():
             btn.setFont(big_font(12 if c else 16))
             btn.setMinimumHeight(52 if big else 44 if c else 64)
