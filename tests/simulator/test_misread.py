@@ -135,7 +135,9 @@ def test_traffic_misreads_and_exits_without_entry_record() -> None:
         async with simulator(traffic=600.0, misread_rate=1.0, no_entry_rate=0.3,
                              auto_pass_s=0.05) as sim:
             seen: Counter[str] = Counter()
-            looked: set[int] = set()
+            # the vehicles looked at, kept alive: a freed one's id() is reused by the next
+            # vehicle, which would then be skipped and block its lane for the rest of the test
+            looked: dict[int, Any] = {}
             loop = asyncio.get_running_loop()
             end = loop.time() + 20
             while loop.time() < end and (seen["misread"] < 3 or seen["no entry"] < 2):
@@ -143,7 +145,7 @@ def test_traffic_misreads_and_exits_without_entry_record() -> None:
                     v = lane.vehicle
                     if lane.d.entry or v is None or id(v) in looked:
                         continue
-                    looked.add(id(v))
+                    looked[id(v)] = v
                     if v.true_plate:
                         seen["misread"] += 1
                     elif v.order_no is None:
