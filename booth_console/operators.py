@@ -149,7 +149,19 @@ class Account:
 # --- errors --------------------------------------------------------------------------------------
 
 class OperatorError(BoothError):
-    """An operator-account operation failed; ``str()`` says why in one line."""
+    """An operator-account operation failed; ``str()`` says why in one line.
+
+    Attributes:
+        template: the English text before its fields were filled in (``"the password is
+            shorter than {n} characters"``): what a window translates
+            (:func:`booth_console.ui.operator_reasons.reason_text`).
+        fields: the values of the template's ``{fields}``.
+    """
+
+    def __init__(self, template: str = "", **fields: object) -> None:
+        super().__init__(template.format(**fields) if fields else template)
+        self.template = template
+        self.fields = fields
 
 
 class OperatorsFileError(OperatorError):
@@ -235,7 +247,7 @@ def check_name(name: str) -> str:
     if not name:
         raise BadInput("the name is empty")
     if len(name) > MAX_NAME_LEN:
-        raise BadInput(f"the name is longer than {MAX_NAME_LEN} characters")
+        raise BadInput("the name is longer than {n} characters", n=MAX_NAME_LEN)
     if any(unicodedata.category(c)[0] in "CZ" and c != " " for c in name):
         raise BadInput("the name contains control or space characters other than a plain space")
     return name
@@ -247,9 +259,9 @@ def check_password(password: str) -> None:
     if not password.strip():
         raise BadInput("the password is empty")
     if len(password) < MIN_PASSWORD_LEN:
-        raise BadInput(f"the password is shorter than {MIN_PASSWORD_LEN} characters")
+        raise BadInput("the password is shorter than {n} characters", n=MIN_PASSWORD_LEN)
     if len(password) > MAX_PASSWORD_LEN:
-        raise BadInput(f"the password is longer than {MAX_PASSWORD_LEN} characters")
+        raise BadInput("the password is longer than {n} characters", n=MAX_PASSWORD_LEN)
     if any(unicodedata.category(c) == "Cc" for c in password):
         raise BadInput("the password contains control characters")
 
@@ -263,7 +275,8 @@ def _role(role: str | Role) -> Role:
     try:
         return Role(role)
     except ValueError:
-        raise BadInput(f"unknown role {role!r}: one of {', '.join(r.value for r in Role)}") from None
+        raise BadInput("unknown role {role}: one of {roles}", role=repr(role),
+                       roles=", ".join(r.value for r in Role)) from None
 
 
 def default_path(cfg: Config | None = None, data_dir: Path | None = None) -> Path:
@@ -318,7 +331,7 @@ class Operators:
                 row = db.execute("SELECT * FROM operators WHERE name = ?", (key,)).fetchone()
             if row is not None:
                 return _account(row)
-        raise NoSuchAccount(f"no operator account {key!r}")
+        raise NoSuchAccount("no operator account {name}", name=repr(key))
 
     def has_accounts(self) -> bool:
         """Whether any account exists (a fresh installation has none: it asks for an admin)."""
@@ -368,7 +381,8 @@ class Operators:
                 db.execute("INSERT INTO operators (name, role, hash, created, password_changed) "
                            "VALUES (?, ?, ?, ?, ?)", (name, the_role.value, hashed, now, now))
             except sqlite3.IntegrityError:
-                raise AccountExists(f"an operator account {name!r} exists already") from None
+                raise AccountExists("an operator account {name} exists already",
+                                    name=repr(name)) from None
             row = db.execute("SELECT * FROM operators WHERE name = ?", (name,)).fetchone()
         log.info("operator account %s added (%s)", name, the_role.value)
         return _account(row)
@@ -397,13 +411,13 @@ class Operators:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT * FROM operators WHERE name = ?", (_key(name),)).fetchone()
             if row is None:
-                raise NoSuchAccount(f"no operator account {_key(name)!r}")
+                raise NoSuchAccount("no operator account {name}", name=repr(_key(name)))
             if disabled and row["role"] == Role.ADMIN and not row["disabled"]:
                 admins = db.execute("SELECT COUNT(*) FROM operators WHERE role = 'admin' "
                                     "AND disabled = 0").fetchone()[0]
                 if admins <= 1:
-                    raise BadInput(f"{row['name']} is the last enabled admin: add another admin "
-                                   "first")
+                    raise BadInput("{name} is the last enabled admin: add another admin first",
+                                   name=row["name"])
             db.execute("UPDATE operators SET disabled = ? WHERE name = ?",
                        (int(disabled), row["name"]))
         log.info("operator account %s %s", row["name"], "disabled" if disabled else "enabled")
@@ -420,12 +434,12 @@ class Operators:
             db.execute("BEGIN IMMEDIATE")
             row = db.execute("SELECT * FROM operators WHERE name = ?", (_key(name),)).fetchone()
             if row is None:
-                raise NoSuchAccount(f"no operator account {_key(name)!r}")
+                raise NoSuchAccount("no operator account {name}", name=repr(_key(name)))
             if row["role"] == Role.ADMIN and the_role is not Role.ADMIN and not row["disabled"]:
                 admins = db.execute("SELECT COUNT(*) FROM operators WHERE role = 'admin' "
                                     "AND disabled = 0").fetchone()[0]
                 if admins <= 1:
-                    raise BadInput(f"{row['name']} is the last enabled admin")
+                    raise BadInput("{name} is the last enabled admin", name=row["name"])
             db.execute("UPDATE operators SET role = ? WHERE name = ?", (the_role.value, row["name"]))
         log.info("operator account %s: role %s", row["name"], the_role.value)
 
@@ -434,7 +448,7 @@ class Operators:
             cur = db.execute(f"UPDATE operators SET {assignments} WHERE name = ?",
                              (*values, _key(name)))
             if cur.rowcount == 0:
-                raise NoSuchAccount(f"no operator account {_key(name)!r}")
+                raise NoSuchAccount("no operator account {name}", name=repr(_key(name)))
 
     # -- signing on --
 

@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from booth_console.app.operator_session import OperatorSession, OperatorState
 from booth_console.operators import Account, AccountExists, OperatorError, Role
+from booth_console.ui.operator_reasons import reason_text
 from booth_console.ui.widgets import async_slot, big_font, set_text_color
 
 __all__ = ["OperatorsDialog"]
@@ -213,7 +214,7 @@ class OperatorsDialog(QDialog):
         if error is not None:
             self._show(self.tr("An account with this name exists already.")
                        if isinstance(error, AccountExists)
-                       else self.tr("Refused: {reason}").format(reason=error), False)
+                       else self.tr("Refused: {reason}").format(reason=reason_text(error)), False)
             self._on_selection()
             return False
         self._show(done, True)

@@ -60,6 +60,7 @@ from booth_console.operators import (
     TooManyAttempts,
     WrongPassword,
 )
+from booth_console.ui.operator_reasons import reason_text
 from booth_console.ui.widgets import async_slot, big_font, set_text_color
 
 __all__ = [
@@ -354,8 +355,8 @@ class SignOnForm(QFrame):
             self.show_error(self.tr("Someone else signed on meanwhile."))
         elif isinstance(exc, BadInput):
             log.info("sign-on input refused: %s", exc)  # never contains the password
-            self.show_error(self.tr("This name or password cannot be used: use letters, digits "
-                                    "and plain spaces."))
+            self.show_error(self.tr("This name or password cannot be used: {reason}.")
+                            .format(reason=reason_text(exc)))
         elif isinstance(exc, OperatorsFileError):
             log.error("operator accounts: %s", exc)
             self.show_error(self.tr("The operator accounts cannot be read. The details are in "

@@ -2118,6 +2118,84 @@
     </message>
 </context>
 <context>
+    <name>OperatorReasons</name>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the name is empty</source>
+        <translation>名称为空</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the name is longer than {n} characters</source>
+        <translation>名称超过 {n} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the name contains control or space characters other than a plain space</source>
+        <translation>名称含有控制字符或普通空格以外的空白字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the password is empty</source>
+        <translation>密码为空</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the password is shorter than {n} characters</source>
+        <translation>密码少于 {n} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the password is longer than {n} characters</source>
+        <translation>密码超过 {n} 个字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>the password contains control characters</source>
+        <translation>密码含有控制字符</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>unknown role {role}: one of {roles}</source>
+        <translation>未知角色 {role}：应为 {roles} 之一</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>no operator account {name}</source>
+        <translation>没有操作员账户 {name}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>an operator account {name} exists already</source>
+        <translation>操作员账户 {name} 已存在</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>operator accounts exist already</source>
+        <translation>已有操作员账户</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>{name} is the last enabled admin: add another admin first</source>
+        <translation>{name} 是最后一个启用的管理员：请先添加另一个管理员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>{name} is the last enabled admin</source>
+        <translation>{name} 是最后一个启用的管理员</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>enter a name</source>
+        <translation>请输入名称</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/operator_reasons.py"/>
+        <source>enter a password</source>
+        <translation>请输入密码</translation>
+    </message>
+</context>
+<context>
     <name>OperatorsDialog</name>
     <message>
         <location filename="../../booth_console/ui/operators_dialog.py"/>
@@ -3544,8 +3622,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/sign_on.py"/>
-        <source>This name or password cannot be used: use letters, digits and plain spaces.</source>
-        <translation>无法使用此名称或密码：请只使用字母、数字和普通空格。</translation>
+        <source>This name or password cannot be used: {reason}.</source>
+        <translation>无法使用此名称或密码：{reason}。</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/sign_on.py"/>

@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 MODULE_CONTEXT = {"booth.py": "BoothService", "session.py": "Session",
                   "messages.py": "Messages", "dialogs.py": "Dialogs", "outbox.py": "PaymentOutbox",
                   "demo.py": "Demo", "receipt.py": "Receipt", "shifts.py": "Shifts",
-                  "shift_report.py": "ShiftReport"}
+                  "shift_report.py": "ShiftReport", "operator_reasons.py": "OperatorReasons"}
 COMMANDS_DIR = ROOT / "booth_console/app/commands"
 
 

@@ -152,3 +152,72 @@ def test_reset_password_and_change_role(loop: Any, tmp_path: Path, qtbot: Any) -
         loop.run_until_complete(body())
     finally:
         session.close()
+
+
+def _raised_templates() -> set[str]:
+    """The English templates the accounts code raises its refusals with (read from the source)."""
+    import ast
+
+    import booth_console.app.operator_session as session_module
+    import booth_console.operators as operators_module
+
+    found = set()
+    for module in (operators_module, session_module):
+        tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+                    and (node.func.id if isinstance(node.func, ast.Name) else node.func.attr)
+                    in {"BadInput", "NoSuchAccount", "AccountExists"}
+                    and node.args and isinstance(node.args[0], ast.Constant)):
+                found.add(node.args[0].value)
+    return found
+
+
+def test_every_refusal_reads_in_chinese(loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from booth_console.app.i18n import install_translators
+    from booth_console.operators import BadInput
+    from booth_console.ui.operator_reasons import KNOWN_TEMPLATES, reason_text
+
+    raised = _raised_templates()
+    assert len(raised) >= 12 and raised <= KNOWN_TEMPLATES, raised - KNOWN_TEMPLATES
+    accounts = accounts_file(tmp_path)
+    accounts.add("ada", "admin", "ada-password")
+    session = OperatorSession(accounts)
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+
+    async def body() -> None:
+        await session.sign_on("ada", "ada-password")
+        dlg = OperatorsDialog(session)
+        qtbot.addWidget(dlg)
+        dlg.show()
+        # an administrator working in Chinese reads why the accounts file said no
+        _select(dlg, "ada")
+        dlg.disable_button.click()
+        await wait_until(lambda: "最后一个启用的管理员" in dlg.message.text())
+        assert "admin" not in dlg.message.text().replace("ada", "")
+        dlg.name.clear()
+        qtbot.keyClicks(dlg.name, "zhou")
+        qtbot.keyClicks(dlg.password, "abc")
+        qtbot.keyClicks(dlg.repeat, "abc")
+        qtbot.keyClick(dlg.repeat, Qt.Key.Key_Return)
+        await wait_until(lambda: "密码少于" in dlg.message.text())
+        assert not any(c.isascii() and c.isalpha() for c in dlg.message.text()), \
+            dlg.message.text()
+        dlg.reject()
+        # and every refusal's text, fields aside
+        for template in raised:
+            error = BadInput(template, n=6, name="ada", role="'boss'", roles="admin")
+            text = reason_text(error)
+            for value in ("ada", "boss", "admin"):
+                text = text.replace(value, "")
+            assert not any(c.isascii() and c.isalpha() for c in text), (template, text)
+
+    try:
+        assert install_translators(app, "zh_CN")
+        loop.run_until_complete(body())
+    finally:
+        install_translators(app, "en")
+        session.close()
