@@ -159,6 +159,8 @@ class BoothService(QObject):
         # the listener is bound already: show its address even while the server is down
         self._listener_timer.start()
         self._poll_listener()
+        # openings an earlier run listed and nobody explained are listed again
+        self._spawn(self.openings.restore(), "openings-restore")
         lanes = await self._load_lanes_until_ok()
         for info in lanes:
             ctl = LaneController(self.client, info, timing=self.timing, parent=self)

@@ -19,7 +19,8 @@ closings are not openings) or an exit. It is **explained** when (docs/EXCEPTIONS
 
 Anything else is listed (:attr:`OpeningWatch.unexplained`) until the attendant annotates it
 with a reason; the listing and the annotation are journaled (``opening_unexplained``,
-``opening_annotated``). When a command's opening is explained, the capture of its callback is
+``opening_annotated``), and at the next start the listed ones nobody annotated are listed again
+(:meth:`OpeningWatch.restore`). When a command's opening is explained, the capture of its callback is
 journaled (``opening_capture``) beside the command's own row. A capture the server gives as a
 URL is copied into the journal's image folder first (the server's capture store is not ours to
 keep); one given as Base64 is there already.
@@ -45,8 +46,8 @@ from booth_console.waits import TaskSet
 if TYPE_CHECKING:
     from booth_console.journal import Journal
 
-__all__ = ["EMIT_MS", "EXPLAIN_WINDOW_S", "LATE_S", "MAX_LISTED", "OPENING_COMMANDS", "Opening",
-           "OpeningWatch"]
+__all__ = ["EMIT_MS", "EXPLAIN_WINDOW_S", "LATE_S", "MAX_LISTED", "OPENING_COMMANDS",
+           "RESTORE_MAX_AGE_S", "Opening", "OpeningWatch"]
 
 log = logging.getLogger("booth_console.openings")
 
@@ -64,6 +65,10 @@ EMIT_MS = 200
 #: at most this many openings are listed; older ones leave the list (their
 #: ``opening_unexplained`` rows stay in the journal)
 MAX_LISTED = 100
+#: openings listed before a restart come back for this long (seconds) while not annotated
+RESTORE_MAX_AGE_S = 7 * 24 * 3600.0
+#: how many journal rows of each kind are read to find them
+RESTORE_SCAN = 2000
 #: AbnormalPassType of gate releases that close the barrier (not openings)
 _CLOSINGS = frozenset({6202, 6212})
 
@@ -255,6 +260,45 @@ class OpeningWatch(QObject):
             "Command": note.command, "Callback": callback, "LaneNo": lane_no, "At": at,
             "Plate": plate, "OrderNo": order_no, "Capture": capture,
             "OperatorName": self.operator})
+
+    # -- after a restart -----------------------------------------------------------------------
+
+    async def restore(self, *, max_age_s: float = RESTORE_MAX_AGE_S) -> int:
+        """List again the openings an earlier run journaled as unexplained and nobody annotated
+        (at most :data:`MAX_LISTED`, listed in the last ``max_age_s`` seconds), oldest first,
+        before any found now. They are not journaled again. Returns how many."""
+        journal = self.journal
+        if journal is None:
+            return 0
+        listed = await journal.recent_actions(limit=RESTORE_SCAN, action="opening_unexplained")
+        annotated = await journal.recent_actions(limit=RESTORE_SCAN, action="opening_annotated")
+        done = {(str(r.request.get("LaneNo") or r.lane_no or ""), str(r.request.get("At")))
+                for r in annotated}
+        cutoff = time.time() - max_age_s
+        restored: list[Opening] = []
+        seen: set[tuple[str, str]] = set()
+        for row in sorted(listed, key=lambda r: r.row_id):
+            req = row.request
+            key = (str(req.get("LaneNo") or row.lane_no or ""), str(req.get("At")))
+            if key in done or key in seen or row.at < cutoff:
+                continue
+            seen.add(key)
+            try:
+                abnormal = int(req.get("AbnormalPassType") or 0)
+            except (TypeError, ValueError):
+                abnormal = 0
+            restored.append(Opening(
+                next(self._keys), "gate" if req.get("Callback") == "OnGateReleaseRecord" else "exit",
+                key[0], str(req.get("LaneName") or ""), key[1], str(req.get("Plate") or ""),
+                str(req.get("OrderNo") or ""), str(req.get("Capture") or ""),
+                str(req.get("Detail") or ""), abnormal, float("-inf")))
+        restored = restored[-MAX_LISTED:]
+        if restored:
+            self.unexplained = [*restored, *self.unexplained][-MAX_LISTED:]
+            log.info("%d unexplained opening(s) from before the start listed again",
+                     len(restored))
+            self._changed()
+        return len(restored)
 
     # -- annotation ---------------------------------------------------------------------------
 

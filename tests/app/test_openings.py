@@ -4,6 +4,7 @@ clock is the watch's own (seconds given by the test)."""
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -93,6 +94,55 @@ def test_annotation_is_journaled_with_operator_and_reason(loop: Any, tmp_path: P
             assert rows[0].request["Callback"] == "OnGateReleaseRecord"
             listed = await journal.recent_actions(action="opening_unexplained")
             assert len(listed) == 1 and listed[0].request["AbnormalPassType"] == 6201
+        finally:
+            await journal.close()
+
+    loop.run_until_complete(scenario())
+
+
+def test_openings_nobody_explained_are_listed_again_after_a_restart(
+        loop: Any, tmp_path: Path) -> None:
+    async def listed(journal: Journal) -> None:
+        for _ in range(100):  # the listing is journaled in the background
+            if len(await journal.recent_actions(action="opening_unexplained")) >= 2:
+                return
+            await asyncio.sleep(0.02)
+        raise AssertionError("the listings were not journaled")
+
+    async def scenario() -> None:
+        path = tmp_path / "journal.sqlite3"
+        journal = await Journal.open(path)
+        watch = OpeningWatch(journal, lambda: "wang")
+        assert _gate(watch, lane="4", plate="琼Z2")
+        assert _exit(watch, lane="2", order="O7")
+        explained, left = watch.unexplained
+        await listed(journal)
+        await watch.annotate(explained.key, "Supervisor opened it")
+        await journal.close()  # the console quits with one opening not explained
+        # the next start lists it again, as it was, and does not journal it twice
+        journal = await Journal.open(path)
+        try:
+            again = OpeningWatch(journal, lambda: "li")
+            assert await again.restore() == 1
+            [back] = again.unexplained
+            assert (back.kind, back.lane_no, back.at, back.plate, back.order_no, back.capture) == (
+                left.kind, left.lane_no, left.at, left.plate, left.order_no, left.capture)
+            # a command at that lane now does not explain an opening from before the start
+            again.note_action("2", "open_gate")
+            assert again.unexplained == [back]
+            await again.annotate(back.key, "Police car")
+            assert len(await journal.recent_actions(action="opening_unexplained")) == 2
+            third = OpeningWatch(journal, lambda: "li")
+            assert await third.restore() == 0 and third.unexplained == []
+            # too old to come back
+            fourth = OpeningWatch(journal, lambda: "li")
+            assert _gate(fourth, lane="3")
+            for _ in range(100):
+                if len(await journal.recent_actions(action="opening_unexplained")) == 3:
+                    break
+                await asyncio.sleep(0.02)
+            assert await OpeningWatch(journal, lambda: "li").restore(max_age_s=3600) == 1
+            assert await OpeningWatch(journal, lambda: "li").restore(max_age_s=-1) == 0
         finally:
             await journal.close()
 
