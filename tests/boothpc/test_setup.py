@@ -339,3 +339,100 @@ def test_without_a_usable_keyring_the_secret_stays_in_a_private_file(
     assert 'app_secret = "plain-but-private"' in target.read_text(encoding="utf-8")
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert load_config(target).server.app_secret == "plain-but-private"
+
+
+# --- what an installer met on a booth PC --------------------------------------------------------
+
+def _mnemonics(text: str) -> list[str]:
+    return [m.lower() for m in re.findall(r"(?<!&)&([^&\s])", text)]
+
+
+def _page_mnemonics(wizard: SetupWizard, page: Any) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    keys: list[str] = []
+    for label in page.findChildren(QLabel):
+        if label.buddy() is not None:
+            keys += _mnemonics(label.text())
+    for button in page.findChildren(QAbstractButton):
+        keys += _mnemonics(button.text())
+    wanted = [QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton,
+              QWizard.WizardButton.FinishButton if page is wizard.finish_page else QWizard.WizardButton.NextButton]
+    for which in wanted:
+        keys += _mnemonics(wizard.button(which).text())
+    return keys
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_each_alt_key_of_a_wizard_page_does_one_thing(qtbot: Any, qapp: Any, tmp_path: Path, language: str) -> None:
+    # Alt+S was both "Server address" and "AppSecret", Alt+F both "Configuration file" and Finish
+    # (Alt+F then only moved the focus), Alt+B both "Broker host" and Back
+    from booth_console.app.i18n import install_translators
+
+    assert install_translators(qapp, language)
+    try:
+        w = SetupWizard(tmp_path / "booth.toml", language=language)
+        qtbot.addWidget(w)
+        for page_id in w.pageIds():
+            page = w.page(page_id)
+            keys = _page_mnemonics(w, page)
+            assert len(keys) >= 2, (page.title(), keys)  # at least Back and Next/Finish
+            assert len(keys) == len(set(keys)), (page.title(), sorted(keys))
+    finally:
+        install_translators(qapp, "en")
+
+
+@pytest.mark.slow
+def test_address_without_http_and_lane_directions(
+    qtbot: Any, wizard: SetupWizard, simulator_in_thread: Any,
+) -> None:
+    # the address field starts with "http://" selected: typing "127.0.0.1:8888" replaces it
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    bare = str(simulator_in_thread.base_url).removeprefix("http://")
+    _fill_server_page(qtbot, wizard, bare, app_id, secret, park_key)
+    _next(qtbot, wizard)
+    assert "FAIL" not in _wait_report(qtbot, wizard)
+    assert wizard.config().server.base_url == str(simulator_in_thread.base_url).rstrip("/")
+    _next(qtbot, wizard)
+    # the simulated lot: 1 Entrance A, 2 Exit A, 3 Entrance B, 4 Exit B (InOutMode of their
+    # areas); every one a vehicle lane (LaneType 1), which was shown as "entry" for all of them
+    shown = [wizard.lanes_page.list.item(i).text() for i in range(wizard.lanes_page.list.count())]
+    assert shown == ["1  Entrance A  (entry)", "2  Exit A  (exit)", "3  Entrance B  (entry)",
+                     "4  Exit B  (exit)"]
+
+
+def test_save_page_without_a_keyring_says_so_and_keeps_the_file_private(
+    qtbot: Any, wizard: SetupWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    import booth_console.ui.setup_wizard as sw
+
+    shown: list[str] = []
+    monkeypatch.setattr(sw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    page = wizard.server_page
+    page.url.setText(f"http://127.0.0.1:{_free_port()}")  # nothing there: the check fails fast
+    page.app_id.setText("app")
+    page.app_secret.setText("no-keyring-secret-17")
+    page.park_key.setText("7")
+    # with a keyring, the box stays ticked and names the store
+    wizard.test_page.start_test()
+    qtbot.waitUntil(lambda: wizard.test_page.report is not None, timeout=20000)
+    assert wizard.test_page.keyring_problem() == ""
+    finish = wizard.finish_page
+    finish.initializePage()
+    assert finish.use_keyring.isChecked() and finish.use_keyring.isEnabled()
+    assert "GNOME Keyring" in finish.keyring_note.text() or "Credential Manager" in finish.keyring_note.text()
+    # without one (the bundle on a PC with no Secret Service), the page says so before Finish
+    keyring.set_keyring(fail.Keyring())
+    wizard.test_page.start_test()
+    qtbot.waitUntil(lambda: wizard.test_page.report is not None, timeout=20000)
+    assert wizard.test_page.keyring_problem()
+    finish.initializePage()
+    assert not finish.use_keyring.isChecked() and not finish.use_keyring.isEnabled()
+    assert "no usable OS keyring" in finish.keyring_note.text()
+    assert finish.validatePage() and not shown  # no error box to get past
+    target = tmp_path / "conf" / "booth.toml"
+    assert 'app_secret = "no-keyring-secret-17"' in target.read_text(encoding="utf-8")
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
