@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
@@ -436,3 +437,111 @@ def test_save_page_without_a_keyring_says_so_and_keeps_the_file_private(
     target = tmp_path / "conf" / "booth.toml"
     assert 'app_secret = "no-keyring-secret-17"' in target.read_text(encoding="utf-8")
     assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.slow
+def test_run_without_a_configuration_goes_through_the_wizard_to_the_console(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_keyring: FileKeyring,
+    simulator_in_thread: Any,
+) -> None:
+    """First run on a booth PC: `booth-console run` finds no configuration, the wizard (by
+    keyboard) writes one, and Finish goes on to start the console with it; a later `run` (no
+    options, as the autostart entry does) starts with that file and registers the callbacks."""
+    from collections.abc import Generator
+
+    from PySide6.QtCore import QTimer
+
+    from booth_console.ui import bootstrap, main
+
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    config = tmp_path / "conf" / "booth.toml"
+    data = tmp_path / "data"
+    monkeypatch.setenv("BOOTH_CONSOLE_CONFIG", str(config))
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # "offscreen" there means: no one to show it to
+    started: list[Any] = []
+    # the console itself runs in the subprocess below; here, what Finish starts it with
+    monkeypatch.setattr(bootstrap, "run_console", lambda opts: started.append(opts) or 0)
+    listener_port = _free_port()
+    failures: list[BaseException] = []
+
+    def steps() -> Generator[None, None, None]:
+        while not any(isinstance(w, SetupWizard) and w.isVisible() for w in qapp.topLevelWidgets()):
+            yield
+        wizard = next(w for w in qapp.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible())
+
+        def enter(page: Any) -> Generator[None, None, None]:
+            # Enter presses the default button (Next, on the last page Finish). (Alt+N, sent by
+            # QTest to this modal wizard from inside its exec(), does not reach the button.)
+            qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+            while wizard.currentPage() is not page:
+                yield
+
+        _fill_server_page(qtbot, wizard, str(simulator_in_thread.base_url), app_id, secret, park_key)
+        yield from enter(wizard.test_page)
+        while wizard.test_page.report is None:
+            yield
+        assert wizard.test_page.report.ok, wizard.test_page.output.toPlainText()
+        yield from enter(wizard.lanes_page)  # all lanes ticked
+        yield from enter(wizard.listener_page)
+        listener = wizard.listener_page
+        listener.host.setCurrentText("127.0.0.1")
+        listener.port.setValue(listener_port)
+        yield from enter(wizard.finish_page)
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)  # Finish
+
+    driver = steps()
+    timer = QTimer()
+
+    def tick() -> None:
+        try:
+            next(driver)
+        except StopIteration:
+            timer.stop()
+        except BaseException as exc:  # the wizard is modal: end it, or the test would hang
+            failures.append(exc)
+            timer.stop()
+            for w in qapp.topLevelWidgets():
+                if isinstance(w, SetupWizard):
+                    w.reject()
+
+    timer.timeout.connect(tick)
+    timer.start(20)
+    def give_up() -> None:
+        for w in qapp.topLevelWidgets():
+            if isinstance(w, SetupWizard):
+                failures.append(TimeoutError(
+                    f"wizard still on page {w.currentId()}, active {w.isActiveWindow()}, focus "
+                    f"{w.focusWidget()}, url {w.server_page.url.text()!r}, key {w.server_page.park_key.text()!r}"))
+                w.reject()
+
+    QTimer.singleShot(40000, give_up)
+    parser = argparse.ArgumentParser()
+    main.add_arguments(parser)
+    code = main.run(parser.parse_args(["--lang", "en", "--data-dir", str(data)]))
+    timer.stop()
+    assert not failures, failures
+    assert code == 0 and len(started) == 1
+    opts = started[0]
+    assert opts.data_dir == data
+    assert opts.cfg.server.base_url == str(simulator_in_thread.base_url).rstrip("/")
+    assert opts.cfg.server.app_secret == secret  # read back from the keyring
+    assert opts.cfg.listener.port == listener_port and opts.cfg.listener.register_callbacks
+    text = config.read_text(encoding="utf-8")
+    assert secret not in text and 'app_secret = "keyring:app_secret"' in text
+
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(config))
+    proc = subprocess.Popen([sys.executable, "-m", "booth_console", "run", "--data-dir", str(data)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(data / "booth-console.log", "booth ready", 30), proc.poll()
+        urls = [t.url for t in simulator_in_thread.engine.pusher.targets.values()]
+        assert urls and all(f"127.0.0.1:{listener_port}" in url for url in urls), urls
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=20)[1]
+        assert proc.returncode == 0, err
+    finally:
+        kill_if_running(proc)
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert secret not in err
+    assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
