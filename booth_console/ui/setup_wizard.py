@@ -53,7 +53,7 @@ from booth_console.setup_checks import (
     run_checks,
 )
 
-__all__ = ["SetupWizard", "config_toml"]
+__all__ = ["SetupWizard", "StartErrorBox", "config_toml"]
 
 log = logging.getLogger(__name__)
 
@@ -459,3 +459,19 @@ class SetupWizard(QWizard):
             self.autostart_written = enable(path.resolve())
         log.info("configuration written to %s", path)
         return path
+
+
+class StartErrorBox(QMessageBox):
+    """Why the console did not start (a bad configuration, a keyring entry it cannot read), for
+    a console started from the autostart entry or an icon, whose stderr nobody sees."""
+
+    def __init__(self, error: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle(self.tr("Booth Console cannot start"))
+        self.setText(self.tr("Booth Console cannot start: the configuration cannot be used."))
+        self.setInformativeText(self.tr(
+            "{error}\n\nCorrect the configuration file, or run `booth-console setup` again."
+        ).format(error=error))
+        self.setStandardButtons(QMessageBox.StandardButton.Ok)
+

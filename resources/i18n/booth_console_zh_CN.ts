@@ -3636,6 +3636,28 @@
     </message>
 </context>
 <context>
+    <name>StartErrorBox</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console cannot start</source>
+        <translation>岗亭收费台无法启动</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console cannot start: the configuration cannot be used.</source>
+        <translation>岗亭收费台无法启动：配置无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>{error}
+
+Correct the configuration file, or run `booth-console setup` again.</source>
+        <translation>{error}
+
+请修改配置文件，或重新运行 `booth-console setup`。</translation>
+    </message>
+</context>
+<context>
     <name>TestPage</name>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>

@@ -313,6 +313,9 @@ TRANSLATIONS: dict[str, str] = {
     "This PC has no usable OS keyring, so the AppSecret and broker password will be written into the configuration file, which only this user may read. To keep them out of the file, set up the keyring (on Linux: a desktop session with GNOME Keyring or KWallet) and run setup again, or give them in the environment (BOOTH_CONSOLE_APP_SECRET, BOOTH_CONSOLE_MQTT_PASSWORD).": "本机没有可用的系统密钥库，因此 AppSecret 和 MQTT 密码将写入配置文件（只有当前用户可读）。如不想写入文件，请先配置密钥库（Linux：带 GNOME 密钥环或 KWallet 的桌面会话）后重新运行设置，或通过环境变量（BOOTH_CONSOLE_APP_SECRET、BOOTH_CONSOLE_MQTT_PASSWORD）提供。",
     "The OS keyring cannot be used: untick “Keep the AppSecret … in the OS keyring” to write the secrets into the file (only this user may read it), or set up the keyring and try again.\n\n{error}": "无法使用系统密钥库：取消勾选“将 AppSecret … 保存在系统密钥库中”即可把密钥写入配置文件（只有当前用户可读），或配置好密钥库后重试。\n\n{error}",
     "The configuration could not be written: {error}": "无法写入配置：{error}",
+    "Booth Console cannot start": "岗亭收费台无法启动",
+    "Booth Console cannot start: the configuration cannot be used.": "岗亭收费台无法启动：配置无法使用。",
+    "{error}\n\nCorrect the configuration file, or run `booth-console setup` again.": "{error}\n\n请修改配置文件，或重新运行 `booth-console setup`。",
     "Cannot save": "无法保存",
     "Booth Console setup": "岗亭收费台设置",
     # about box

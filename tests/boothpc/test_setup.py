@@ -458,6 +458,7 @@ def test_run_without_a_configuration_goes_through_the_wizard_to_the_console(
     data = tmp_path / "data"
     monkeypatch.setenv("BOOTH_CONSOLE_CONFIG", str(config))
     monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # "offscreen" there means: no one to show it to
+    monkeypatch.setenv("DISPLAY", os.environ.get("DISPLAY", ":0"))  # as in a desktop session
     started: list[Any] = []
     # the console itself runs in the subprocess below; here, what Finish starts it with
     monkeypatch.setattr(bootstrap, "run_console", lambda opts: started.append(opts) or 0)
@@ -545,3 +546,45 @@ def test_run_without_a_configuration_goes_through_the_wizard_to_the_console(
             proc.stderr.close()
     assert secret not in err
     assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
+
+
+def test_a_start_that_fails_on_its_configuration_says_why_on_screen(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_keyring: FileKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Started from the autostart entry, a console whose AppSecret is not in the keyring (say,
+    the keyring was reset) must not just vanish with a line on a stderr nobody reads."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from booth_console.ui import main
+
+    config = tmp_path / "booth.toml"
+    config.write_text('[server]\nbase_url = "http://127.0.0.1:9"\napp_id = "a"\n'
+                      'app_secret = "keyring:app_secret"\npark_key = "7"\n', encoding="utf-8")
+    config.chmod(0o600)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("DISPLAY", os.environ.get("DISPLAY", ":0"))  # as in a desktop session
+    seen: list[str] = []
+
+    def read_box() -> None:
+        box = qapp.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_box)
+            return
+        seen.append(f"{box.windowTitle()}|{box.text()}|{box.informativeText()}")
+        box.accept()
+
+    QTimer.singleShot(0, read_box)
+    parser = argparse.ArgumentParser()
+    main.add_arguments(parser)
+    code = main.run(parser.parse_args(["--config", str(config), "--lang", "en",
+                                       "--data-dir", str(tmp_path / "data")]))
+    assert code == 2
+    assert len(seen) == 1 and seen[0].startswith("Booth Console cannot start|")
+    assert "keyring has no entry 'app_secret'" in seen[0] and "booth-console setup" in seen[0]
+    assert "keyring has no entry" in capsys.readouterr().err  # and still one line on stderr
+    # headless (tests, scripts): no window, only the line
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert main.run(parser.parse_args(["--config", str(config), "--data-dir", str(tmp_path / "data")])) == 2
+    assert len(seen) == 1
