@@ -14,6 +14,7 @@ from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 __all__ = [
     "APP_DIR_NAME",
     "autostart_file",
+    "can_show_windows",
     "config_file",
     "data_dir",
     "keyring_backend_note",
@@ -121,3 +122,17 @@ def loop_kind(platform: str | None = None) -> str:
     """``"proactor"`` on Windows (qasync's IOCP loop: needed for subprocesses such as the demo's
     broker), ``"selector"`` elsewhere."""
     return "proactor" if _plat(platform) == "win32" else "selector"
+
+
+def can_show_windows(platform: str | None = None, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this process can show a window: not headless (``QT_QPA_PLATFORM`` offscreen or
+    minimal) and, on Linux and the BSDs, an X11 or Wayland display is named. Without one, Qt
+    would abort the process with a message about platform plugins."""
+    plat = _plat(platform)
+    env = os.environ if environ is None else environ
+    if env.get("QT_QPA_PLATFORM", "") in ("offscreen", "minimal"):
+        return False
+    if plat in ("win32", "darwin"):
+        return True
+    return bool(env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"))
+

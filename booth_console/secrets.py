@@ -35,6 +35,7 @@ __all__ = [
     "file_readable_by_others",
     "flush_warnings",
     "is_reference",
+    "keyring_problem",
     "known_backends",
     "lookup",
     "plain_secret_warning",
@@ -134,6 +135,24 @@ def store(entry: str, secret: str, service: str = SERVICE) -> str:
     except Exception as exc:
         raise _keyring_error("keyring entry", reference(entry, service), exc) from None
     return reference(entry, service)
+
+
+def keyring_problem() -> str:
+    """Why the OS keyring cannot be used on this PC, or ``""`` when a real store is there.
+
+    Only looks at the backend ``keyring`` chose (no entry is read or written); on Linux the
+    first call asks D-Bus for the Secret Service, so call it off the Qt thread.
+    """
+    try:
+        import keyring
+        from keyring.backends import fail
+
+        backend = keyring.get_keyring()
+        if isinstance(backend, fail.Keyring) or float(backend.priority) <= 0:
+            return f"no OS keyring is available ({type(backend).__module__}.{type(backend).__name__})"
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return ""
 
 
 def delete(entry: str, service: str = SERVICE) -> bool:

@@ -89,7 +89,10 @@ class LaneChoice:
 
     no: str
     name: str
-    lane_type: int  # 1 entry, 2 exit (LaneTypeEnum)
+    lane_type: int  # LaneType: 1 vehicle lane, 2 non-vehicle (pedestrian) lane
+    #: "entry" or "exit" (``LaneLinkAreas.InOutMode``, read as the console reads it: entry when
+    #: any area has the lane as an entry), "" when the server gives no direction
+    direction: str = ""
 
 
 @dataclass
@@ -270,7 +273,8 @@ async def _server_checks(cfg: Config, report: CheckReport) -> None:
         return
     finally:
         await client.aclose()
-    lanes = [LaneChoice(str(r.no), str(r.lane_name or ""), int(r.lane_type)) for r in page.results]
+    lanes = [LaneChoice(str(r.no), str(r.lane_name or ""), int(r.lane_type),
+                        "entry" if r.is_entry else "exit" if r.is_exit else "") for r in page.results]
     report.lanes = lanes
     report.add(_t("credentials"), True, _t("AppId, AppSecret and ParkKey accepted ({transport})",
                                            transport=s.transport.upper()))

@@ -50,13 +50,15 @@ PY
 
 echo "== bundle: simulate, and setup --check against it"
 simport=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$exe" simulate --port "$simport" --db "$out/sim.db" >"$out/simulate.log" 2>&1 &
+# the credentials are given here, not imported from the source tree (which this step must not need)
+sim_app_id=bcci01 sim_secret=bundle-sim-secret-0077 sim_park_key=1772492942362538
+"$exe" simulate --port "$simport" --db "$out/sim.db" --app-id "$sim_app_id" \
+  --app-secret "$sim_secret" --park-key "$sim_park_key" >"$out/simulate.log" 2>&1 &
 simpid=$!
 trap 'kill "$simpid" 2>/dev/null || true' EXIT
-python3 - "$simport" "$out" <<'PY'
+python3 - "$simport" "$out" "$sim_app_id" "$sim_secret" "$sim_park_key" <<'PY'
 import socket, sys, time
-from booth_console.simulator.lot import DEFAULT_APP_ID, DEFAULT_APP_SECRET, DEFAULT_PARK_KEY
-port, out = int(sys.argv[1]), sys.argv[2]
+port, out, app_id, secret, park_key = int(sys.argv[1]), sys.argv[2], *sys.argv[3:6]
 deadline = time.monotonic() + 60
 while time.monotonic() < deadline:
     try:
@@ -66,10 +68,10 @@ while time.monotonic() < deadline:
         time.sleep(0.2)
 else:
     sys.exit("the bundled simulator did not start")
-for name, secret in (("good", DEFAULT_APP_SECRET), ("bad", "not-the-secret")):
+for name, value in (("good", secret), ("bad", "not-the-secret")):
     with open(f"{out}/{name}.toml", "w", encoding="utf-8") as fh:
-        fh.write(f'[server]\nbase_url = "http://127.0.0.1:{port}"\napp_id = "{DEFAULT_APP_ID}"\n'
-                 f'app_secret = "{secret}"\npark_key = "{DEFAULT_PARK_KEY}"\n'
+        fh.write(f'[server]\nbase_url = "http://127.0.0.1:{port}"\napp_id = "{app_id}"\n'
+                 f'app_secret = "{value}"\npark_key = "{park_key}"\n'
                  '[listener]\nhost = "127.0.0.1"\nport = 0\n')
 PY
 chmod 600 "$out/good.toml" "$out/bad.toml"

@@ -75,12 +75,12 @@ def run_wizard(path: Path, language: str = "") -> Path | None:
 def config_or_wizard(language: str = "") -> Path | None:
     """The default configuration file; when there is none yet, the wizard writes it (None when
     the wizard was cancelled, or cannot be shown because there is no display)."""
-    import os
+    from booth_console.platform_paths import can_show_windows
 
     path = _default_config()
     if path.exists():
         return path
-    if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
+    if not can_show_windows():  # headless, or no display (a shell over SSH): Qt would abort
         print(f"booth-console: no configuration at {path}: run `booth-console setup` on the booth PC "
               "or give --config FILE", file=sys.stderr)
         return None
@@ -93,6 +93,14 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.config) if args.config else _default_config()
     if args.check:
         return check(path)
+    from booth_console.platform_paths import can_show_windows
+
+    if not can_show_windows():
+        print("booth-console: the setup wizard needs the booth PC's screen, and this session has none "
+              "(no DISPLAY, or QT_QPA_PLATFORM=offscreen): run it at the booth PC, or write the file by hand "
+              "(docs/BOOTH_PC.md) and check it with `booth-console setup --check --config FILE`",
+              file=sys.stderr)
+        return 2
     written = run_wizard(path, args.lang or "")
     if written is None:
         print("booth-console: setup cancelled; nothing was written", file=sys.stderr)

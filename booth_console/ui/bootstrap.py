@@ -270,7 +270,7 @@ def run_console(opts: ConsoleRun) -> int:
         msg = (f"another console is already running with data directory {opts.data_dir}"
                + (f" (process {pid})" if pid else "")
                + ("; its booth window was brought to the front" if shown else ""))
-        log.warning("%s", msg)
+        log.warning("%s", msg, extra={"shown": True})  # printed below, once
         print(f"booth-console: {msg}", file=sys.stderr)
         return ALREADY_RUNNING_EXIT
     from booth_console.app.gc_guard import GuiThreadCollector

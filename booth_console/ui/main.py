@@ -50,6 +50,11 @@ def run(args: argparse.Namespace) -> int:
         require_credentials(cfg)
     except ConfigError as exc:
         print(f"booth-console: {exc}", file=sys.stderr)
+        # started from the autostart entry or an icon, nobody reads stderr: say it on screen
+        from booth_console.platform_paths import can_show_windows
+
+        if can_show_windows():
+            _show_start_error(str(exc), args.lang or "")
         return 2
     folder = Path(args.data_dir) if args.data_dir else data_dir()
     if args.data_dir and not cfg.listener.journal:
@@ -71,3 +76,16 @@ def run(args: argparse.Namespace) -> int:
         screenshot_dir=Path(args.screenshot_dir) if args.screenshot_dir else None,
         verbose=args.verbose,
     ))
+
+
+def _show_start_error(error: str, language: str) -> None:
+    """Tell the person at the PC why the console did not start (a one-line error)."""
+    from PySide6.QtWidgets import QApplication
+
+    from booth_console.app.i18n import choose_language, install_translators
+    from booth_console.ui.setup_wizard import StartErrorBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "booth-console"])
+    assert isinstance(app, QApplication)
+    install_translators(app, choose_language(language))
+    StartErrorBox(error).exec()

@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 from booth_console import platform_paths
 from booth_console import secrets as secret_store
 from booth_console.config import Config, ListenerConfig, MqttConfig, ServerConfig
+from booth_console.errors import ConfigError
 from booth_console.setup_checks import (
     TR_CONTEXT,
     CheckReport,
@@ -52,7 +53,7 @@ from booth_console.setup_checks import (
     run_checks,
 )
 
-__all__ = ["SetupWizard", "config_toml"]
+__all__ = ["SetupWizard", "StartErrorBox", "config_toml"]
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +101,11 @@ class _CheckRunner(QObject):
 
     finished = Signal(object)
 
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        #: why the OS keyring cannot be used ("" when it can; None until a run has looked)
+        self.keyring_problem: str | None = None
+
     def start(self, cfg: Config, listener: bool) -> None:
         def work() -> None:
             try:
@@ -107,6 +113,8 @@ class _CheckRunner(QObject):
             except Exception as exc:  # a bug in a check must not leave the page waiting
                 log.exception("setup checks failed")
                 report = crashed(exc)
+            # the keyring's backend is looked up here: on Linux that asks D-Bus, which may be slow
+            self.keyring_problem = secret_store.keyring_problem()
             self.finished.emit(report)
 
         threading.Thread(target=work, name="booth-setup-checks", daemon=True).start()
@@ -137,8 +145,8 @@ class ServerPage(QWizardPage):
         self.mqtt_password.setEchoMode(QLineEdit.EchoMode.Password)
         for label, widget in (
             (self.tr("&Server address:"), self.url), (self.tr("App&Id:"), self.app_id),
-            (self.tr("App&Secret:"), self.app_secret), (self.tr("&ParkKey:"), self.park_key),
-            (self.tr("&Transport:"), self.transport), (self.tr("&Broker host:"), self.mqtt_host),
+            (self.tr("AppS&ecret:"), self.app_secret), (self.tr("&ParkKey:"), self.park_key),
+            (self.tr("&Transport:"), self.transport), (self.tr("Broker &host:"), self.mqtt_host),
             (self.tr("Broker p&ort:"), self.mqtt_port), (self.tr("Broker &user:"), self.mqtt_user),
             (self.tr("Broker pass&word:"), self.mqtt_password),
         ):
@@ -157,10 +165,18 @@ class ServerPage(QWizardPage):
         return all(e.text().strip() for e in (self.app_id, self.app_secret, self.park_key)) \
             and self.url.text().strip() not in ("", "http://", "https://")
 
+    def base_url(self) -> str:
+        """The server address as typed, with ``http://`` put in front when no scheme was typed
+        (the field starts with ``http://`` selected, so typing the address replaces it)."""
+        url = self.url.text().strip().rstrip("/")
+        if url and "://" not in url:
+            url = "http://" + url
+        return url
+
     def config(self) -> Config:
         """The configuration typed so far."""
         return Config(
-            server=ServerConfig(base_url=self.url.text().strip().rstrip("/"), app_id=self.app_id.text().strip(),
+            server=ServerConfig(base_url=self.base_url(), app_id=self.app_id.text().strip(),
                                 app_secret=self.app_secret.text().strip(), park_key=self.park_key.text().strip(),
                                 transport=str(self.transport.currentData())),
             mqtt=MqttConfig(host=self.mqtt_host.text().strip(), port=self.mqtt_port.value(),
@@ -224,6 +240,10 @@ class TestPage(QWizardPage):
     def isComplete(self) -> bool:
         return self.report is not None and self.report.ok
 
+    def keyring_problem(self) -> str | None:
+        """Why the OS keyring cannot be used ("" when it can; None when not looked at yet)."""
+        return self._runner.keyring_problem
+
 
 class LanesPage(QWizardPage):
     """The lanes this booth serves."""
@@ -241,9 +261,13 @@ class LanesPage(QWizardPage):
     def initializePage(self) -> None:
         self.list.clear()
         lanes: list[LaneChoice] = self.test.report.lanes if self.test.report else []
-        kinds = {1: self.tr("entry"), 2: self.tr("exit")}
+        directions = {"entry": self.tr("entry"), "exit": self.tr("exit")}
         for lane in lanes:
-            item = QListWidgetItem(f"{lane.no}  {lane.name}  ({kinds.get(lane.lane_type, '?')})")
+            kind = [directions[lane.direction]] if lane.direction in directions else []
+            if lane.lane_type == 2:
+                kind.append(self.tr("non-vehicle lane"))
+            text = f"{lane.no}  {lane.name}" + (f"  ({', '.join(kind)})" if kind else "")
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, lane.no)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
@@ -319,12 +343,41 @@ class FinishPage(QWizardPage):
         self.setSubTitle(self.tr("Finish writes the configuration and starts the console."))
         form = QFormLayout(self)
         self.path = QLineEdit(str(path))
-        form.addRow(self.tr("Configuration &file:"), self.path)
-        self.use_keyring = QCheckBox(self.tr("Keep the AppSecret and broker password in the &OS keyring "
-                                             "({store})").format(store=platform_paths.keyring_backend_note()))
+        # not Alt+F: that is the Finish button's
+        form.addRow(self.tr("&Configuration file:"), self.path)
+        self.use_keyring = QCheckBox(self.tr("Keep the AppSecret and broker password in the &OS keyring"))
         self.use_keyring.setChecked(True)
         form.addRow(self.use_keyring)
+        self.keyring_note = QLabel(self._store_name())
+        self.keyring_note.setWordWrap(True)  # a long line would widen the wizard past the screen
+        form.addRow(self.keyring_note)
         self.path.textChanged.connect(self.completeChanged)
+
+    def _store_name(self) -> str:
+        note = platform_paths.keyring_backend_note()
+        names = {
+            "Windows Credential Manager": self.tr("Windows Credential Manager"),
+            "macOS Keychain": self.tr("macOS Keychain"),
+            "Secret Service (GNOME Keyring or KWallet; needs a desktop session)":
+                self.tr("Secret Service (GNOME Keyring or KWallet; needs a desktop session)"),
+        }
+        return names.get(note, note)
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        assert isinstance(wizard, SetupWizard)
+        problem = wizard.test_page.keyring_problem()
+        usable = not problem
+        if not usable:
+            log.info("the OS keyring cannot be used: %s", problem)
+        self.use_keyring.setChecked(usable)
+        self.use_keyring.setEnabled(usable)
+        self.keyring_note.setText(self._store_name() if usable else self.tr(
+            "This PC has no usable OS keyring, so the AppSecret and broker password will be "
+            "written into the configuration file, which only this user may read. To keep them "
+            "out of the file, set up the keyring (on Linux: a desktop session with GNOME Keyring "
+            "or KWallet) and run setup again, or give them in the environment "
+            "(BOOTH_CONSOLE_APP_SECRET, BOOTH_CONSOLE_MQTT_PASSWORD)."))
 
     def isComplete(self) -> bool:
         return bool(self.path.text().strip())
@@ -337,7 +390,14 @@ class FinishPage(QWizardPage):
                                                  use_keyring=self.use_keyring.isChecked())
         except Exception as exc:
             wizard.last_error = str(exc)
-            QMessageBox.warning(self, self.tr("Cannot save"), str(exc))
+            if self.use_keyring.isChecked() and isinstance(exc, ConfigError):
+                shown = self.tr("The OS keyring cannot be used: untick “Keep the AppSecret … in the "
+                                "OS keyring” to write the secrets into the file (only this user "
+                                "may read it), or set up the keyring and try again.\n\n{error}"
+                                ).format(error=str(exc))
+            else:
+                shown = self.tr("The configuration could not be written: {error}").format(error=str(exc))
+            QMessageBox.warning(self, self.tr("Cannot save"), shown)
             return False
         return True
 
@@ -399,3 +459,19 @@ class SetupWizard(QWizard):
             self.autostart_written = enable(path.resolve())
         log.info("configuration written to %s", path)
         return path
+
+
+class StartErrorBox(QMessageBox):
+    """Why the console did not start (a bad configuration, a keyring entry it cannot read), for
+    a console started from the autostart entry or an icon, whose stderr nobody sees."""
+
+    def __init__(self, error: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setIcon(QMessageBox.Icon.Critical)
+        self.setWindowTitle(self.tr("Booth Console cannot start"))
+        self.setText(self.tr("Booth Console cannot start: the configuration cannot be used."))
+        self.setInformativeText(self.tr(
+            "{error}\n\nCorrect the configuration file, or run `booth-console setup` again."
+        ).format(error=error))
+        self.setStandardButtons(QMessageBox.StandardButton.Ok)
+

@@ -1489,13 +1489,47 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
-        <source>Configuration &amp;file:</source>
-        <translation>配置文件(&amp;F)：</translation>
+        <source>&amp;Configuration file:</source>
+        <translation>配置文件(&amp;C)：</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
-        <source>Keep the AppSecret and broker password in the &amp;OS keyring ({store})</source>
-        <translation>将 AppSecret 和 MQTT 密码保存在系统密钥库中(&amp;O)（{store}）</translation>
+        <source>Keep the AppSecret and broker password in the &amp;OS keyring</source>
+        <translation>将 AppSecret 和 MQTT 密码保存在系统密钥库中(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Windows Credential Manager</source>
+        <translation>Windows 凭据管理器</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>macOS Keychain</source>
+        <translation>macOS 钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Secret Service (GNOME Keyring or KWallet; needs a desktop session)</source>
+        <translation>Secret Service（GNOME 密钥环或 KWallet；需要桌面会话）</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>This PC has no usable OS keyring, so the AppSecret and broker password will be written into the configuration file, which only this user may read. To keep them out of the file, set up the keyring (on Linux: a desktop session with GNOME Keyring or KWallet) and run setup again, or give them in the environment (BOOTH_CONSOLE_APP_SECRET, BOOTH_CONSOLE_MQTT_PASSWORD).</source>
+        <translation>本机没有可用的系统密钥库，因此 AppSecret 和 MQTT 密码将写入配置文件（只有当前用户可读）。如不想写入文件，请先配置密钥库（Linux：带 GNOME 密钥环或 KWallet 的桌面会话）后重新运行设置，或通过环境变量（BOOTH_CONSOLE_APP_SECRET、BOOTH_CONSOLE_MQTT_PASSWORD）提供。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>The OS keyring cannot be used: untick “Keep the AppSecret … in the OS keyring” to write the secrets into the file (only this user may read it), or set up the keyring and try again.
+
+{error}</source>
+        <translation>无法使用系统密钥库：取消勾选“将 AppSecret … 保存在系统密钥库中”即可把密钥写入配置文件（只有当前用户可读），或配置好密钥库后重试。
+
+{error}</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>The configuration could not be written: {error}</source>
+        <translation>无法写入配置：{error}</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -1905,6 +1939,11 @@
         <location filename="../../booth_console/ui/setup_wizard.py"/>
         <source>exit</source>
         <translation>出口</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>non-vehicle lane</source>
+        <translation>非机动车道</translation>
     </message>
 </context>
 <context>
@@ -2727,8 +2766,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
-        <source>App&amp;Secret:</source>
-        <translation>AppSecret(&amp;S)：</translation>
+        <source>AppS&amp;ecret:</source>
+        <translation>AppSecret(&amp;E)：</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -2742,8 +2781,8 @@
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
-        <source>&amp;Broker host:</source>
-        <translation>MQTT 服务器地址(&amp;B)：</translation>
+        <source>Broker &amp;host:</source>
+        <translation>MQTT 服务器地址(&amp;H)：</translation>
     </message>
     <message>
         <location filename="../../booth_console/ui/setup_wizard.py"/>
@@ -3672,6 +3711,28 @@
         <location filename="../../booth_console/ui/sign_on.py"/>
         <source>Enter: next field and sign on · Esc: clear the password</source>
         <translation>Enter：下一项并登录 · Esc：清除密码</translation>
+    </message>
+</context>
+<context>
+    <name>StartErrorBox</name>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console cannot start</source>
+        <translation>岗亭收费台无法启动</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>Booth Console cannot start: the configuration cannot be used.</source>
+        <translation>岗亭收费台无法启动：配置无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../booth_console/ui/setup_wizard.py"/>
+        <source>{error}
+
+Correct the configuration file, or run `booth-console setup` again.</source>
+        <translation>{error}
+
+请修改配置文件，或重新运行 `booth-console setup`。</translation>
     </message>
 </context>
 <context>

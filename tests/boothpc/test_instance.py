@@ -37,6 +37,7 @@ def test_second_start_is_refused_and_raises_the_first(
         assert second.returncode == ALREADY_RUNNING_EXIT, second.stderr
         assert "already running" in second.stderr and str(first.pid) in second.stderr
         assert "brought to the front" in second.stderr
+        assert second.stderr.count("already running") == 1, second.stderr  # not also the log line
         assert time.monotonic() - started < 30
         assert _wait_for(log, "bringing the booth window to the front", 10)
         # the second start registered nothing: the server's table still points at the first

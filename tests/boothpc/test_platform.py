@@ -99,3 +99,28 @@ def test_autostart_cli_on_status_off(tmp_path: Path) -> None:
     assert shown.returncode == 0 and "autostart on" in shown.stdout and str(entry) in shown.stdout
     assert cli("off").returncode == 0 and not entry.exists()
     assert "autostart off" in cli("status").stdout
+
+
+def test_can_show_windows_per_platform() -> None:
+    show = platform_paths.can_show_windows
+    assert show("linux", {"DISPLAY": ":0"}) and show("linux", {"WAYLAND_DISPLAY": "wayland-0"})
+    assert not show("linux", {})  # a shell over SSH: Qt would abort the process
+    assert not show("linux", {"DISPLAY": ":0", "QT_QPA_PLATFORM": "offscreen"})
+    assert show("win32", {}) and show("darwin", {})
+    assert not show("win32", {"QT_QPA_PLATFORM": "offscreen"})
+
+
+def test_without_a_display_run_and_setup_say_so_instead_of_aborting(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env.update(BOOTH_CONSOLE_CONFIG=str(tmp_path / "conf" / "booth.toml"),
+               PYTHONPATH=os.pathsep.join([str(Path(__file__).resolve().parents[2]), env.get("PYTHONPATH", "")]))
+    run = subprocess.run([sys.executable, "-m", "booth_console", "run"], capture_output=True, text=True,
+                         timeout=60, env=env)
+    assert run.returncode == 2, run.stderr
+    assert "no configuration at" in run.stderr and "booth-console setup" in run.stderr
+    assert "platform plugin" not in run.stderr
+    setup = subprocess.run([sys.executable, "-m", "booth_console", "setup"], capture_output=True, text=True,
+                           timeout=60, env=env)
+    assert setup.returncode == 2, setup.stderr
+    assert "needs the booth PC's screen" in setup.stderr and "setup --check" in setup.stderr
+    assert "platform plugin" not in setup.stderr and not (tmp_path / "conf").exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import signal
@@ -339,3 +340,251 @@ def test_without_a_usable_keyring_the_secret_stays_in_a_private_file(
     assert 'app_secret = "plain-but-private"' in target.read_text(encoding="utf-8")
     assert oct(target.stat().st_mode & 0o777) == "0o600"
     assert load_config(target).server.app_secret == "plain-but-private"
+
+
+# --- what an installer met on a booth PC --------------------------------------------------------
+
+def _mnemonics(text: str) -> list[str]:
+    return [m.lower() for m in re.findall(r"(?<!&)&([^&\s])", text)]
+
+
+def _page_mnemonics(wizard: SetupWizard, page: Any) -> list[str]:
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    keys: list[str] = []
+    for label in page.findChildren(QLabel):
+        if label.buddy() is not None:
+            keys += _mnemonics(label.text())
+    for button in page.findChildren(QAbstractButton):
+        keys += _mnemonics(button.text())
+    wanted = [QWizard.WizardButton.BackButton, QWizard.WizardButton.CancelButton,
+              QWizard.WizardButton.FinishButton if page is wizard.finish_page else QWizard.WizardButton.NextButton]
+    for which in wanted:
+        keys += _mnemonics(wizard.button(which).text())
+    return keys
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_each_alt_key_of_a_wizard_page_does_one_thing(qtbot: Any, qapp: Any, tmp_path: Path, language: str) -> None:
+    # Alt+S was both "Server address" and "AppSecret", Alt+F both "Configuration file" and Finish
+    # (Alt+F then only moved the focus), Alt+B both "Broker host" and Back
+    from booth_console.app.i18n import install_translators
+
+    assert install_translators(qapp, language)
+    try:
+        w = SetupWizard(tmp_path / "booth.toml", language=language)
+        qtbot.addWidget(w)
+        for page_id in w.pageIds():
+            page = w.page(page_id)
+            keys = _page_mnemonics(w, page)
+            assert len(keys) >= 2, (page.title(), keys)  # at least Back and Next/Finish
+            assert len(keys) == len(set(keys)), (page.title(), sorted(keys))
+    finally:
+        install_translators(qapp, "en")
+
+
+@pytest.mark.slow
+def test_address_without_http_and_lane_directions(
+    qtbot: Any, wizard: SetupWizard, simulator_in_thread: Any,
+) -> None:
+    # the address field starts with "http://" selected: typing "127.0.0.1:8888" replaces it
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    bare = str(simulator_in_thread.base_url).removeprefix("http://")
+    _fill_server_page(qtbot, wizard, bare, app_id, secret, park_key)
+    _next(qtbot, wizard)
+    assert "FAIL" not in _wait_report(qtbot, wizard)
+    assert wizard.config().server.base_url == str(simulator_in_thread.base_url).rstrip("/")
+    _next(qtbot, wizard)
+    # the simulated lot: 1 Entrance A, 2 Exit A, 3 Entrance B, 4 Exit B (InOutMode of their
+    # areas); every one a vehicle lane (LaneType 1), which was shown as "entry" for all of them
+    shown = [wizard.lanes_page.list.item(i).text() for i in range(wizard.lanes_page.list.count())]
+    assert shown == ["1  Entrance A  (entry)", "2  Exit A  (exit)", "3  Entrance B  (entry)",
+                     "4  Exit B  (exit)"]
+
+
+def test_save_page_without_a_keyring_says_so_and_keeps_the_file_private(
+    qtbot: Any, wizard: SetupWizard, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    import booth_console.ui.setup_wizard as sw
+
+    shown: list[str] = []
+    monkeypatch.setattr(sw.QMessageBox, "warning", lambda _p, _t, text: shown.append(text))
+    page = wizard.server_page
+    page.url.setText(f"http://127.0.0.1:{_free_port()}")  # nothing there: the check fails fast
+    page.app_id.setText("app")
+    page.app_secret.setText("no-keyring-secret-17")
+    page.park_key.setText("7")
+    # with a keyring, the box stays ticked and names the store
+    wizard.test_page.start_test()
+    qtbot.waitUntil(lambda: wizard.test_page.report is not None, timeout=20000)
+    assert wizard.test_page.keyring_problem() == ""
+    finish = wizard.finish_page
+    finish.initializePage()
+    assert finish.use_keyring.isChecked() and finish.use_keyring.isEnabled()
+    assert "GNOME Keyring" in finish.keyring_note.text() or "Credential Manager" in finish.keyring_note.text()
+    # without one (the bundle on a PC with no Secret Service), the page says so before Finish
+    keyring.set_keyring(fail.Keyring())
+    wizard.test_page.start_test()
+    qtbot.waitUntil(lambda: wizard.test_page.report is not None, timeout=20000)
+    assert wizard.test_page.keyring_problem()
+    finish.initializePage()
+    assert not finish.use_keyring.isChecked() and not finish.use_keyring.isEnabled()
+    assert "no usable OS keyring" in finish.keyring_note.text()
+    assert finish.validatePage() and not shown  # no error box to get past
+    target = tmp_path / "conf" / "booth.toml"
+    assert 'app_secret = "no-keyring-secret-17"' in target.read_text(encoding="utf-8")
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+
+
+@pytest.mark.slow
+def test_run_without_a_configuration_goes_through_the_wizard_to_the_console(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_keyring: FileKeyring,
+    simulator_in_thread: Any,
+) -> None:
+    """First run on a booth PC: `booth-console run` finds no configuration, the wizard (by
+    keyboard) writes one, and Finish goes on to start the console with it; a later `run` (no
+    options, as the autostart entry does) starts with that file and registers the callbacks."""
+    from collections.abc import Generator
+
+    from PySide6.QtCore import QTimer
+
+    from booth_console.ui import bootstrap, main
+
+    _s, _c, (app_id, secret, park_key) = simulator_api()
+    config = tmp_path / "conf" / "booth.toml"
+    data = tmp_path / "data"
+    monkeypatch.setenv("BOOTH_CONSOLE_CONFIG", str(config))
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)  # "offscreen" there means: no one to show it to
+    monkeypatch.setenv("DISPLAY", os.environ.get("DISPLAY", ":0"))  # as in a desktop session
+    started: list[Any] = []
+    # the console itself runs in the subprocess below; here, what Finish starts it with
+    monkeypatch.setattr(bootstrap, "run_console", lambda opts: started.append(opts) or 0)
+    listener_port = _free_port()
+    failures: list[BaseException] = []
+
+    def steps() -> Generator[None, None, None]:
+        while not any(isinstance(w, SetupWizard) and w.isVisible() for w in qapp.topLevelWidgets()):
+            yield
+        wizard = next(w for w in qapp.topLevelWidgets() if isinstance(w, SetupWizard) and w.isVisible())
+
+        def enter(page: Any) -> Generator[None, None, None]:
+            # Enter presses the default button (Next, on the last page Finish). (Alt+N, sent by
+            # QTest to this modal wizard from inside its exec(), does not reach the button.)
+            qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)
+            while wizard.currentPage() is not page:
+                yield
+
+        _fill_server_page(qtbot, wizard, str(simulator_in_thread.base_url), app_id, secret, park_key)
+        yield from enter(wizard.test_page)
+        while wizard.test_page.report is None:
+            yield
+        assert wizard.test_page.report.ok, wizard.test_page.output.toPlainText()
+        yield from enter(wizard.lanes_page)  # all lanes ticked
+        yield from enter(wizard.listener_page)
+        listener = wizard.listener_page
+        listener.host.setCurrentText("127.0.0.1")
+        listener.port.setValue(listener_port)
+        yield from enter(wizard.finish_page)
+        qtbot.keyClick(wizard.focusWidget(), Qt.Key.Key_Return)  # Finish
+
+    driver = steps()
+    timer = QTimer()
+
+    def tick() -> None:
+        try:
+            next(driver)
+        except StopIteration:
+            timer.stop()
+        except BaseException as exc:  # the wizard is modal: end it, or the test would hang
+            failures.append(exc)
+            timer.stop()
+            for w in qapp.topLevelWidgets():
+                if isinstance(w, SetupWizard):
+                    w.reject()
+
+    timer.timeout.connect(tick)
+    timer.start(20)
+    def give_up() -> None:
+        for w in qapp.topLevelWidgets():
+            if isinstance(w, SetupWizard):
+                failures.append(TimeoutError(
+                    f"wizard still on page {w.currentId()}, active {w.isActiveWindow()}, focus "
+                    f"{w.focusWidget()}, url {w.server_page.url.text()!r}, key {w.server_page.park_key.text()!r}"))
+                w.reject()
+
+    QTimer.singleShot(40000, give_up)
+    parser = argparse.ArgumentParser()
+    main.add_arguments(parser)
+    code = main.run(parser.parse_args(["--lang", "en", "--data-dir", str(data)]))
+    timer.stop()
+    assert not failures, failures
+    assert code == 0 and len(started) == 1
+    opts = started[0]
+    assert opts.data_dir == data
+    assert opts.cfg.server.base_url == str(simulator_in_thread.base_url).rstrip("/")
+    assert opts.cfg.server.app_secret == secret  # read back from the keyring
+    assert opts.cfg.listener.port == listener_port and opts.cfg.listener.register_callbacks
+    text = config.read_text(encoding="utf-8")
+    assert secret not in text and 'app_secret = "keyring:app_secret"' in text
+
+    env = dict(_env(), BOOTH_CONSOLE_CONFIG=str(config))
+    proc = subprocess.Popen([sys.executable, "-m", "booth_console", "run", "--data-dir", str(data)],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert _wait_for(data / "booth-console.log", "booth ready", 30), proc.poll()
+        urls = [t.url for t in simulator_in_thread.engine.pusher.targets.values()]
+        assert urls and all(f"127.0.0.1:{listener_port}" in url for url in urls), urls
+        proc.send_signal(signal.SIGTERM)
+        err = proc.communicate(timeout=20)[1]
+        assert proc.returncode == 0, err
+    finally:
+        kill_if_running(proc)
+        if proc.stderr is not None:
+            proc.stderr.close()
+    assert secret not in err
+    assert secret not in (data / "booth-console.log").read_text(encoding="utf-8")
+
+
+def test_a_start_that_fails_on_its_configuration_says_why_on_screen(
+    qtbot: Any, qapp: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, test_keyring: FileKeyring,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Started from the autostart entry, a console whose AppSecret is not in the keyring (say,
+    the keyring was reset) must not just vanish with a line on a stderr nobody reads."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QMessageBox
+
+    from booth_console.ui import main
+
+    config = tmp_path / "booth.toml"
+    config.write_text('[server]\nbase_url = "http://127.0.0.1:9"\napp_id = "a"\n'
+                      'app_secret = "keyring:app_secret"\npark_key = "7"\n', encoding="utf-8")
+    config.chmod(0o600)
+    monkeypatch.delenv("QT_QPA_PLATFORM", raising=False)
+    monkeypatch.setenv("DISPLAY", os.environ.get("DISPLAY", ":0"))  # as in a desktop session
+    seen: list[str] = []
+
+    def read_box() -> None:
+        box = qapp.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(20, read_box)
+            return
+        seen.append(f"{box.windowTitle()}|{box.text()}|{box.informativeText()}")
+        box.accept()
+
+    QTimer.singleShot(0, read_box)
+    parser = argparse.ArgumentParser()
+    main.add_arguments(parser)
+    code = main.run(parser.parse_args(["--config", str(config), "--lang", "en",
+                                       "--data-dir", str(tmp_path / "data")]))
+    assert code == 2
+    assert len(seen) == 1 and seen[0].startswith("Booth Console cannot start|")
+    assert "keyring has no entry 'app_secret'" in seen[0] and "booth-console setup" in seen[0]
+    assert "keyring has no entry" in capsys.readouterr().err  # and still one line on stderr
+    # headless (tests, scripts): no window, only the line
+    monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
+    assert main.run(parser.parse_args(["--config", str(config), "--data-dir", str(tmp_path / "data")])) == 2
+    assert len(seen) == 1
