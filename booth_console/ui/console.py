@@ -8,6 +8,7 @@ Ctrl+Shift+A tiles the lane windows over the screens.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import math
 from pathlib import Path
@@ -26,6 +27,9 @@ from booth_console.ui.sign_on import LockOverlay, lock_shortcut
 __all__ = ["Console", "tile"]
 
 log = logging.getLogger("booth_console.ui")
+
+#: after a sign-on with no shift open, the shift dialog is offered this much later (seconds)
+SHIFT_OFFER_DELAY_S = 0.3
 
 
 def tile(n: int, screens: list[QRect]) -> list[QRect]:
@@ -67,6 +71,8 @@ class Console(QObject):
         #: the lock overlay of each window (once a session with operators is bound)
         self.overlays: dict[QWidget, LockOverlay] = {}
         self.operators: Any = None
+        self._signed_on: str | None = None  # who signed on last (kept while locked)
+        self._shift_offer: asyncio.Future[Any] | None = None
         self._install_shortcuts(booth_window)
         booth_window.lane_requested.connect(self.show_lane)
         booth_window.arrange_requested.connect(self.arrange_lanes)
@@ -111,13 +117,36 @@ class Console(QObject):
 
     def _on_operator(self, state: Any) -> None:
         """Locked or signed off: the dialogs open at any window are closed (their command is
-        cancelled, nothing is sent), so the overlays are what the windows show."""
-        if state.operator is not None and state.locked is None:
+        cancelled, nothing is sent), so the overlays are what the windows show. Signed on (not
+        an unlock) while no shift is open: the shift is offered at once (the float; Esc leaves
+        it for later), so that the cash taken counts in a cash-up."""
+        who = state.operator.name if state.operator is not None else None
+        if who is not None and state.locked is None:
+            if who != self._signed_on and self._shift_offer is None:  # not an unlock
+                self._shift_offer = asyncio.ensure_future(self._offer_shift())
+            self._signed_on = who
             return
+        if who is None:
+            self._signed_on = None
         for win in self.windows():
             for dlg in win.findChildren(QDialog):
                 if dlg.isVisible():
                     dlg.reject()
+
+    async def _offer_shift(self) -> None:
+        try:
+            await asyncio.sleep(SHIFT_OFFER_DELAY_S)  # the sign-on screen closes first
+            manager = getattr(self.session, "shifts", None)
+            state = self.operators.state if self.operators is not None else None
+            if (manager is None or manager.current is not None or state is None
+                    or state.operator is None or state.locked is not None):
+                return
+            log.info("no shift is open at sign-on: offering one")
+            await self.booth_window.shift_action()
+        except Exception:
+            log.exception("offering a shift at sign-on failed")
+        finally:
+            self._shift_offer = None
 
     def _install_shortcuts(self, window: QWidget) -> None:
         # application-wide, held by the booth window (always open): they work from every lane
@@ -257,6 +286,8 @@ class Console(QObject):
 
     def close_all(self) -> None:
         """Close every window without asking (shutdown)."""
+        if self._shift_offer is not None:
+            self._shift_offer.cancel()
         for win in self.lane_windows.values():
             win.save_geometry()
             win._force_close = True

@@ -131,16 +131,7 @@ def run(args: argparse.Namespace) -> int:
         )
         from booth_console.devtools.demo import DEMO_FLOAT, DEMO_SUPERVISOR, sign_on_demo
 
-        if session.operators is not None:
-            if await sign_on_demo(session.operators, args.operator):
-                session.messages.info(_tr(
-                    "Demo: signed on as “{name}” (attendant) by itself; the supervisor “{boss}” "
-                    "approves. Passwords: docs/OPERATORS.md.").format(
-                    name=args.operator, boss=DEMO_SUPERVISOR[0]))
-            else:
-                session.messages.warning(_tr(
-                    "Demo: “{name}” could not be signed on by itself: sign on at the booth "
-                    "window.").format(name=args.operator))
+        # the shift first: signing on with no shift open would offer one
         if session.shifts is not None and session.shifts.current is None:
             from decimal import Decimal
 
@@ -154,6 +145,16 @@ def run(args: argparse.Namespace) -> int:
                     float=DEMO_FLOAT))
             except ShiftError as exc:
                 session.messages.warning(str(exc))
+        if session.operators is not None:
+            if await sign_on_demo(session.operators, args.operator):
+                session.messages.info(_tr(
+                    "Demo: signed on as “{name}” (attendant) by itself; the supervisor “{boss}” "
+                    "approves. Passwords: docs/OPERATORS.md.").format(
+                    name=args.operator, boss=DEMO_SUPERVISOR[0]))
+            else:
+                session.messages.warning(_tr(
+                    "Demo: “{name}” could not be signed on by itself: sign on at the booth "
+                    "window.").format(name=args.operator))
         if not args.no_stage:
             import asyncio
 

@@ -172,3 +172,52 @@ def test_override_needing_approval_is_approved_in_its_dialog_flow(
     store.add("li", "attendant", "li-password")
     store.add("wang", "supervisor", "wang-password")
     run_console(loop, tmp_path, body, approval=ApprovalConfig(override_above_yuan=1.0))
+
+
+def test_signing_on_with_no_shift_open_offers_one(loop: Any, tmp_path: Path, qtbot: Any) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from booth_console.ui.shift_dialog import ShiftOpenDialog
+
+    def offered() -> ShiftOpenDialog | None:
+        return next((d for w in QApplication.topLevelWidgets()
+                     for d in w.findChildren(ShiftOpenDialog) if d.isVisible()), None)
+
+    async def body(stack: Stack, console: Console) -> None:
+        await wait_until(lambda: len(console.lane_windows) == 4)
+        ops, shifts = stack.session.operators, stack.session.shifts
+        assert ops is not None and shifts is not None and shifts.current is None
+        form = console.overlays[console.booth_window].form
+        await activate(console.booth_window)
+        await _type_in(qtbot, form, "li", "li-password")
+        # no shift is open: the float is asked for at once (Esc leaves it for later)
+        await wait_until(lambda: offered() is not None)
+        dlg = offered()
+        assert dlg is not None
+        qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+        await wait_until(lambda: offered() is None)
+        assert shifts.current is None
+        # an unlock by the same operator is not a new sign-on: not offered again
+        ops.lock()
+        await ops.unlock("li", "li-password")
+        await asyncio.sleep(0.6)
+        assert offered() is None
+        # the next sign-on is offered it again, and Enter opens the shift with the float
+        ops.sign_off()
+        await ops.sign_on("li", "li-password")
+        await wait_until(lambda: offered() is not None)
+        dlg = offered()
+        assert dlg is not None
+        dlg.float_edit.selectAll()
+        qtbot.keyClicks(dlg.float_edit, "150")
+        qtbot.keyClick(dlg.float_edit, Qt.Key.Key_Return)
+        await wait_until(lambda: shifts.current is not None)
+        assert shifts.current is not None and shifts.current.operator == "li"
+        # with a shift open, a sign-on is not asked for one
+        ops.sign_off()
+        await ops.sign_on("li", "li-password")
+        await asyncio.sleep(0.6)
+        assert offered() is None
+
+    accounts_file(tmp_path).add("li", "attendant", "li-password")
+    run_console(loop, tmp_path, body, sign_on=False)
