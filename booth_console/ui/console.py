@@ -108,6 +108,11 @@ class Console(QObject):
             if self.operators is not None:
                 self._cover(win)
             win.show()
+        if self.operators is not None and self.operators.state.operator is None:
+            # nobody signed on: the keyboard goes to the booth window's sign-on form, not to
+            # whichever lane window happened to be shown last
+            self.booth_window.raise_()
+            self.booth_window.activateWindow()
 
     # -- sign-on and lock ------------------------------------------------------------------
 
