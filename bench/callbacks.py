@@ -19,6 +19,9 @@ callbacks/s (open loop), and for the listener the longest Qt event-loop stall du
 generator is a minimal keep-alive HTTP/1.1 client on raw asyncio streams, so it costs far less
 than the servers.
 
+``BENCH_SERVER_CPUS=0`` runs each server on the given cores only (``os.sched_setaffinity``; the
+load generator stays free), to see what threads on different cores cost.
+
 ``BENCH_TRACE=1`` prints, for every probe gap over 8 ms, the hand-overs to the Qt thread (and
 garbage collections) that overlapped it.
 
@@ -374,7 +377,13 @@ def _start(kind: str, tmp: str, plain_gc: bool,
         env["PYTHONPATH"] = root
         script = str(Path(root) / "bench" / "callbacks.py")
     extra = ["--plain-gc"] if plain_gc else []
+    pin = os.environ.get("BENCH_SERVER_CPUS")  # e.g. "0": the servers on that core only
+    if pin:
+        extra_pin = {"preexec_fn": lambda: os.sched_setaffinity(0, {int(c) for c in pin.split(",")})}
+    else:
+        extra_pin = {}
     proc = subprocess.Popen([sys.executable, script, "--serve", kind, "--dir", tmp, *extra],
+                            **extra_pin,  # type: ignore[call-overload]
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
     assert proc.stdout is not None
     line = proc.stdout.readline().split()
