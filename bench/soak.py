@@ -290,7 +290,15 @@ async def _arena_owners(session: Any) -> dict[int, list[str]]:
     if journal is not None and hasattr(journal, "_submit"):
         waits.append(journal._submit(lambda _conn: probe()))
     here = asyncio.get_running_loop()
-    for obj in gc.get_objects():
+    # what start-up made is frozen out of gc.get_objects() (app/gc_guard.py): name it
+    transport = getattr(getattr(session, "client", None), "transport", None)
+    ready = getattr(transport, "_ready", None)
+    stack = getattr(session, "stack", None)
+    known = [getattr(getattr(stack, "listener", None), "_net_loop", None),
+             ready.result()[0] if ready is not None and ready.done() else None,
+             getattr(getattr(session, "images", None), "_pool", None),
+             getattr(here, "_default_executor", None)]
+    for obj in [o for o in known if o is not None] + gc.get_objects():
         if isinstance(obj, asyncio.AbstractEventLoop) and obj is not here and obj.is_running():
             fut: concurrent.futures.Future[None] = concurrent.futures.Future()
 
