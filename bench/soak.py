@@ -521,10 +521,15 @@ async def soak(args: argparse.Namespace) -> list[dict[str, Any]]:
         listener=ListenerConfig(host="127.0.0.1", port=0, journal=str(journal_path)),
         booth=booth_cfg,
     )
+    from booth_console.app import memory
+    from booth_console.app import session as session_module
+
+    if args.no_heap_trimmer:  # as consoles before app/memory.py: no mallopt, no trim
+        setattr(session_module, "HeapTrimmer", lambda *_a, **_k: None)  # noqa: B010
+    if args.heap_trimmer_every:
+        memory.TRIM_EVERY_S = args.heap_trimmer_every
     session = await Session.create(cfg, register=True, timing=PollTiming.from_config(booth_cfg))
-    heap_trimmer = getattr(session, "memory", None)
-    if args.no_heap_trimmer and heap_trimmer is not None:
-        heap_trimmer.stop()  # as consoles before it had one
+    heap_trimmer = session.memory
     if session.operators is not None:  # a staffed booth: windows not covered
         from booth_console.devtools.demo import sign_on_demo
 
@@ -600,7 +605,9 @@ def main() -> int:
     parser.add_argument("--details", action="store_true",
                         help="also resident anonymous memory by kind of mapping (smaps)")
     parser.add_argument("--no-heap-trimmer", action="store_true",
-                        help="stop the console's own malloc_trim timer (app/memory.py)")
+                        help="the console without app/memory.py (no mallopt, no trim)")
+    parser.add_argument("--heap-trimmer-every", type=float, default=0.0,
+                        help="the console's trim interval in seconds (default: its own)")
     parser.add_argument("--probe-trim", action="store_true",
                         help="malloc_trim(0) after each sample, to show what the allocator "
                              "holds free (changes the later curve)")

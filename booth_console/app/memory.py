@@ -1,18 +1,23 @@
-"""Memory over a shift: the C heap's free pages go back to the system now and then.
+"""Memory over a shift: the C heap gives what it does not use back to the system.
 
-On Linux, glibc's ``malloc`` gives each thread that allocates an arena of its own (the journal's
-writer, the listener's and the server link's threads, the image workers) besides the main
-heap of the Qt thread. Memory freed in an arena stays mapped for later: a burst (a capture
-decoded, a page of records, SQLite's page cache for a query) leaves free pages scattered
-between live blocks, which only ``malloc_trim`` gives back (an arena is otherwise shrunk from
-its top only). Over a busy shift the arenas' resident size therefore creeps up although what
-is in use does not (``bench/soak.py``; docs/MEMORY.md has the measured curves).
+On Linux, glibc's ``malloc`` gives each thread that allocates an arena of its own (the image
+workers, the journal's writer, the listener's and the server link's threads) besides the main
+heap of the Qt thread. Two of its habits make a console's resident memory creep up over a busy
+shift although what it uses does not (``bench/soak.py``; docs/MEMORY.md has the curves):
 
-:class:`HeapTrimmer` calls ``malloc_trim(0)`` from a timer on the Qt thread every
-:data:`TRIM_EVERY_S` seconds. It releases whole free pages only (``madvise``): nothing in use
-moves, and a later ``malloc`` gets the pages back from the kernel, zeroed. It takes about a
-millisecond (measured with the soak: the call time is kept in :attr:`HeapTrimmer.max_ms`).
-On Windows, macOS or a C library without ``malloc_trim`` (musl) it does nothing.
+* Its thresholds move. A large block (a decoded capture: about a megabyte) is first given a
+  mapping of its own, returned to the system when freed; but freeing one raises the threshold
+  to that size (up to 32 MiB), and the threshold below which a thread arena keeps its free top
+  to twice that. From then on captures are decoded into the image workers' arenas and each
+  arena keeps megabytes of free memory at its top for ever.
+* Memory freed between blocks still in use stays resident until ``malloc_trim``.
+
+:class:`HeapTrimmer` fixes both thresholds at glibc's starting values (``mallopt``; a fixed
+value switches the moving one off) and calls ``malloc_trim(0)`` from a timer on the Qt thread
+every :data:`TRIM_EVERY_S` seconds, which gives back every whole free page (``madvise``):
+nothing in use moves, and a later ``malloc`` gets the pages back from the kernel, zeroed. A
+trim takes about a millisecond (the soak prints the longest). On Windows, macOS or a C library
+without these calls (musl) it does nothing.
 """
 
 from __future__ import annotations
@@ -26,24 +31,52 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
-__all__ = ["TRIM_EVERY_S", "HeapTrimmer", "malloc_trim"]
+__all__ = ["MMAP_THRESHOLD", "TRIM_EVERY_S", "HeapTrimmer", "fix_thresholds", "malloc_trim"]
 
 log = logging.getLogger("booth_console.memory")
 
 #: how often the heap is trimmed (seconds)
 TRIM_EVERY_S = 60.0
 
+#: blocks this large get a mapping of their own, returned when freed; a thread arena's free
+#: top beyond this is returned too (glibc's starting values of both thresholds)
+MMAP_THRESHOLD = 128 << 10
 
-def malloc_trim() -> Callable[[], int] | None:
-    """glibc's ``malloc_trim(0)`` as a function of no argument, or ``None`` where there is none
-    (not Linux, or another C library)."""
+_M_TRIM_THRESHOLD = -1
+_M_MMAP_THRESHOLD = -3
+
+
+def _glibc() -> ctypes.CDLL | None:
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        fn = libc.malloc_trim
+        libc.malloc_trim  # noqa: B018  (glibc's; musl has none)
+        libc.mallopt  # noqa: B018
     except (OSError, AttributeError):
         return None
+    return libc
+
+
+def fix_thresholds(threshold: int = MMAP_THRESHOLD) -> bool:
+    """Fix glibc's mmap and trim thresholds (``mallopt``), which otherwise rise as large
+    blocks are freed; whether it could."""
+    libc = _glibc()
+    if libc is None:
+        return False
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.mallopt.restype = ctypes.c_int
+    return bool(libc.mallopt(_M_MMAP_THRESHOLD, threshold)
+                and libc.mallopt(_M_TRIM_THRESHOLD, threshold))
+
+
+def malloc_trim() -> Callable[[], int] | None:
+    """glibc's ``malloc_trim(0)`` as a function of no argument, or ``None`` where there is none
+    (not Linux, or another C library)."""
+    libc = _glibc()
+    if libc is None:
+        return None
+    fn = libc.malloc_trim
     fn.argtypes = [ctypes.c_size_t]
     fn.restype = ctypes.c_int
 
@@ -54,7 +87,8 @@ def malloc_trim() -> Callable[[], int] | None:
 
 
 class HeapTrimmer(QObject):
-    """Gives the C heap's free pages back to the system every ``interval_s`` (Linux/glibc).
+    """Fixes glibc's thresholds and gives the C heap's free pages back to the system every
+    ``interval_s`` (Linux/glibc; nothing elsewhere).
 
     Attributes:
         calls: trims done so far.
@@ -65,6 +99,8 @@ class HeapTrimmer(QObject):
                  trim: Callable[[], int] | None = None) -> None:
         super().__init__(parent)
         self._trim = trim if trim is not None else malloc_trim()
+        if trim is None and self._trim is not None and not fix_thresholds():
+            log.warning("could not fix malloc's thresholds (mallopt)")
         self.calls = 0
         self.last_ms = 0.0
         self.max_ms = 0.0

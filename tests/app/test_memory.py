@@ -86,6 +86,45 @@ def test_a_running_console_gives_freed_heap_pages_back(
     loop.run_until_complete(scenario())
 
 
+class _MallInfo2(ctypes.Structure):
+    _fields_ = [(n, ctypes.c_size_t) for n in (
+        "arena", "ordblks", "smblks", "hblks", "hblkhd", "usmblks", "fsmblks", "uordblks",
+        "fordblks", "keepcost")]
+
+
+def _mapped_blocks_mb() -> float:
+    """Bytes in blocks that have a mapping of their own (``mallinfo2().hblkhd``), in MB."""
+    libc = _libc()
+    libc.mallinfo2.restype = _MallInfo2
+    return float(libc.mallinfo2().hblkhd) / 1e6
+
+
+@linux_glibc
+def test_large_blocks_stay_returnable_after_a_larger_one_was_freed(qapp: Any) -> None:
+    # glibc raises its mmap threshold to the size of each mapped block freed: after one 8 MB
+    # buffer, megabyte-sized captures would be decoded into the workers' arenas and stay
+    # resident there. With the console's thresholds each still gets its own mapping.
+    libc = _libc()
+    trimmer = memory.HeapTrimmer(3600)
+    try:
+        libc.free(libc.malloc(8 << 20))  # e.g. a large image freed at start-up
+        before = _mapped_blocks_mb()
+        blocks: list[int] = []
+
+        def decode() -> None:
+            blocks.extend(libc.malloc(1 << 20) for _ in range(16))  # 16 captures of 1 MiB
+
+        worker = threading.Thread(target=decode, name="images_0")
+        worker.start()
+        worker.join()
+        assert _mapped_blocks_mb() - before >= 16  # each in its own mapping...
+        for ptr in blocks:
+            libc.free(ptr)
+        assert _mapped_blocks_mb() - before < 1  # ...returned to the system when freed
+    finally:
+        trimmer.stop()
+
+
 def test_no_trimming_without_glibc(qapp: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sys, "platform", "win32")
     assert memory.malloc_trim() is None
