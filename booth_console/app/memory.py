@@ -5,19 +5,19 @@ workers, the journal's writer, the listener's and the server link's threads) bes
 heap of the Qt thread. Two of its habits make a console's resident memory creep up over a busy
 shift although what it uses does not (``bench/soak.py``; docs/MEMORY.md has the curves):
 
-* Its thresholds move. A large block (a decoded capture: about a megabyte) is first given a
+* Its thresholds move. A large block (a decoded capture: hundreds of kB) is first given a
   mapping of its own, returned to the system when freed; but freeing one raises the threshold
   to that size (up to 32 MiB), and the threshold below which a thread arena keeps its free top
-  to twice that. From then on captures are decoded into the image workers' arenas and each
-  arena keeps megabytes of free memory at its top for ever.
+  to twice that. From then on captures are decoded into the image workers' arenas, where
+  those the cache dropped leave holes, and arenas keep their free tops.
 * Memory freed between blocks still in use stays resident until ``malloc_trim``.
 
 :class:`HeapTrimmer` fixes both thresholds at glibc's starting values (``mallopt``; a fixed
 value switches the moving one off) and calls ``malloc_trim(0)`` from a timer on the Qt thread
 every :data:`TRIM_EVERY_S` seconds, which gives back every whole free page (``madvise``):
 nothing in use moves, and a later ``malloc`` gets the pages back from the kernel, zeroed. A
-trim takes about a millisecond (the soak prints the longest). On Windows, macOS or a C library
-without these calls (musl) it does nothing.
+trim takes well under a millisecond (0.4 ms at most in the soak, which prints the longest).
+On Windows, macOS or a C library without these calls (musl) it does nothing.
 """
 
 from __future__ import annotations
