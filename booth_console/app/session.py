@@ -16,10 +16,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from booth_console.app import memory as heap_memory
 from booth_console.app.booth import BoothService
 from booth_console.app.commands import CommandContext, CommandRunner
 from booth_console.app.images import ImageLoader
 from booth_console.app.lane import PollTiming
+from booth_console.app.memory import HeapTrimmer
 from booth_console.app.messages import MessageBus, error_text
 from booth_console.app.operator_session import OperatorSession, OperatorState
 from booth_console.app.outbox import PaymentOutbox, RetryPolicy
@@ -80,6 +82,8 @@ class Session:
     #: the shift (opened with a float, closed with the cash-up); ``None`` without a journal
     shifts: ShiftManager | None = None
     _signed_on: str | None = field(default=None, repr=False)
+    #: gives the C heap's free pages back to the system every minute (glibc; docs/MEMORY.md)
+    memory: HeapTrimmer | None = None
 
     @property
     def journal(self) -> Journal | None:
@@ -192,6 +196,7 @@ class Session:
         session = cls(cfg, messages, hub, stack, client, booth, ctx, runner, images, outbox,
                       owns_client, mqtt_side)
         session.operators = operator_session
+        session.memory = HeapTrimmer(heap_memory.TRIM_EVERY_S)
         if journal is not None:
             from booth_console.app.shifts import ShiftManager
 
@@ -313,6 +318,8 @@ class Session:
     async def aclose(self) -> None:
         """Stop everything in order; never raises."""
         await self._tasks.aclose()  # no new task from here
+        if self.memory is not None:
+            self.memory.stop()
         await self.outbox.aclose()
         if self._start_task is not None and not self._start_task.done():
             self._start_task.cancel()
