@@ -105,7 +105,7 @@ def run(args: argparse.Namespace) -> int:
     if written is None:
         print("booth-console: setup cancelled; nothing was written", file=sys.stderr)
         return 1
-    print(f"configuration written to {written}")
+    print(f"configuration written to {written}", flush=True)  # the console runs on for hours
     if args.no_start:
         return 0
     from booth_console.ui import main
