@@ -287,9 +287,10 @@ def build_report(
     return report
 
 
-def unexplained_openings(actions: Iterable[ActionRow]) -> list[Item]:
-    """Openings journaled as unexplained and not annotated afterwards (matched by lane and
-    time of the opening)."""
+def unannotated_openings(actions: Iterable[ActionRow]) -> list[ActionRow]:
+    """The ``opening_unexplained`` rows not followed by an ``opening_annotated`` of the same
+    opening (matched by lane and time of the opening), one per opening, in the order first
+    listed."""
     flagged: dict[tuple[str, str], ActionRow] = {}
     for row in sorted(actions, key=lambda r: r.row_id):
         key = (str(row.request.get("LaneNo") or row.lane_no or ""), str(row.request.get("At")))
@@ -297,10 +298,16 @@ def unexplained_openings(actions: Iterable[ActionRow]) -> list[Item]:
             flagged[key] = row
         elif row.action in ACTIONS["annotated"]:
             flagged.pop(key, None)
+    return list(flagged.values())
+
+
+def unexplained_openings(actions: Iterable[ActionRow]) -> list[Item]:
+    """Openings journaled as unexplained and not annotated afterwards (matched by lane and
+    time of the opening)."""
     return [Item(str(r.request.get("At") or time_text(r.at)), r.lane_no or "",
                  f"{r.request.get('Callback', '')} {r.request.get('Plate') or ''}".strip(),
                  str(r.request.get("Detail") or ""), operator=r.operator, row_id=r.row_id)
-            for r in flagged.values()]
+            for r in unannotated_openings(actions)]
 
 
 # -- the server's records --------------------------------------------------------------------

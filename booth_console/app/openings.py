@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from booth_console.app.cashup import unannotated_openings
 from booth_console.waits import TaskSet
 
 if TYPE_CHECKING:
@@ -270,28 +271,24 @@ class OpeningWatch(QObject):
         journal = self.journal
         if journal is None:
             return 0
-        listed = await journal.recent_actions(limit=RESTORE_SCAN, action="opening_unexplained")
-        annotated = await journal.recent_actions(limit=RESTORE_SCAN, action="opening_annotated")
-        done = {(str(r.request.get("LaneNo") or r.lane_no or ""), str(r.request.get("At")))
-                for r in annotated}
+        rows = [*await journal.recent_actions(limit=RESTORE_SCAN, action="opening_unexplained"),
+                *await journal.recent_actions(limit=RESTORE_SCAN, action="opening_annotated")]
         cutoff = time.time() - max_age_s
         restored: list[Opening] = []
-        seen: set[tuple[str, str]] = set()
-        for row in sorted(listed, key=lambda r: r.row_id):
-            req = row.request
-            key = (str(req.get("LaneNo") or row.lane_no or ""), str(req.get("At")))
-            if key in done or key in seen or row.at < cutoff:
+        for row in unannotated_openings(rows):
+            if row.at < cutoff:
                 continue
-            seen.add(key)
+            req = row.request
             try:
                 abnormal = int(req.get("AbnormalPassType") or 0)
             except (TypeError, ValueError):
                 abnormal = 0
             restored.append(Opening(
                 next(self._keys), "gate" if req.get("Callback") == "OnGateReleaseRecord" else "exit",
-                key[0], str(req.get("LaneName") or ""), key[1], str(req.get("Plate") or ""),
-                str(req.get("OrderNo") or ""), str(req.get("Capture") or ""),
-                str(req.get("Detail") or ""), abnormal, float("-inf")))
+                str(req.get("LaneNo") or row.lane_no or ""), str(req.get("LaneName") or ""),
+                str(req.get("At")), str(req.get("Plate") or ""), str(req.get("OrderNo") or ""),
+                str(req.get("Capture") or ""), str(req.get("Detail") or ""), abnormal,
+                float("-inf")))
         restored = restored[-MAX_LISTED:]
         if restored:
             self.unexplained = [*restored, *self.unexplained][-MAX_LISTED:]

@@ -16,6 +16,10 @@ from tests.app.helpers import Stack, start_stack
 Body = Callable[[Stack, Console], Awaitable[None]]
 
 
+#: a 1366x768 screen less the taskbar and the title bar
+SMALL = (1362, 694)
+
+
 def run_console(loop: Any, tmp_path: Path, body: Body, *, timeout: float = 2.0,
                 operator: str = "tester", language: str = "en", sign_on: bool = True,
                 approval: Any = None) -> Stack:

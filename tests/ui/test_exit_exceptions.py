@@ -21,11 +21,8 @@ from booth_console.client import condition
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ReasonListDialog
 from tests.app.helpers import Stack, park_and_exit, wait_until
-from tests.ui.helpers import run_console
+from tests.ui.helpers import SMALL, run_console
 from tests.ui.test_windows import _finished, activate
-
-#: a 1366x768 screen less the taskbar and the title bar
-SMALL = (1362, 694)
 
 
 def shot(widget: Any, name: str) -> None:

@@ -20,15 +20,13 @@ from booth_console.ui.console import Console
 from booth_console.ui.dialogs import ManualOpenDialog, PaymentDialog, ReasonListDialog
 from tests.app.helpers import Stack, start_simulator, wait_until
 from tests.app.test_offline import PaySpy, exit_with_fee, go_offline
-from tests.ui.helpers import run_console
+from tests.ui.helpers import SMALL, run_console
 from tests.ui.test_windows import _dialog, _finished, _message_box, activate
 
 pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 
-#: a 1366x768 screen less the taskbar and the title bar
-SMALL = (1362, 694)
 
 
 def shot(widget: QWidget, name: str) -> None:

@@ -25,7 +25,7 @@ from booth_console.simulator.lot import AREA_NAME, PLATE_TYPES, VEHICLE_TYPES
 from booth_console.ui.console import Console
 from booth_console.ui.dialogs import PaymentDialog
 from tests.app.helpers import Stack, park_and_exit, wait_until
-from tests.ui.helpers import run_console
+from tests.ui.helpers import SMALL, run_console
 from tests.ui.test_attendant import _fee_waiting
 from tests.ui.test_windows import _dialog, activate
 
@@ -33,8 +33,6 @@ pytestmark = [
     pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning"),
 ]
 
-#: a 1366x768 screen less the taskbar and the title bar
-SMALL = (1362, 694)
 #: a quarter of a 1920x1080 screen less a title bar (what "arrange lanes" gives each of four)
 QUARTER = (956, 506)
 
