@@ -47,6 +47,7 @@ from booth_console.protocol.callbacks import CallbackKind
 
 __all__ = [
     "LINGER_S",
+    "MAX_BODY_PIECES",
     "MAX_HEADERS",
     "MAX_HEAD_BYTES",
     "SWEEP_S",
@@ -64,6 +65,11 @@ MAX_HEAD_BYTES = 16 * 1024
 
 #: Most headers a request may carry.
 MAX_HEADERS = 100
+
+#: A body may arrive in this many pieces (chunks of a chunked body, reads of a plain one), plus
+#: one more per KB received: each piece costs a call, so a body in one-byte chunks would cost
+#: seconds; real senders send pieces of kilobytes.
+MAX_BODY_PIECES = 4096
 
 #: How long, at most, the rest of a refused request is read (and dropped) after the answer
 #: before the connection is closed (seconds).
@@ -295,7 +301,12 @@ class Connection(asyncio.Protocol):
             assert kind is not None
             self._refuse(lambda: self.endpoint.too_large(kind, self.remote, ""))
             return
-        self._chunks.append(body)
+        chunks = self._chunks
+        chunks.append(body)
+        if len(chunks) > MAX_BODY_PIECES and len(chunks) > MAX_BODY_PIECES + self._size // 1024:
+            what = f"body sent in more than {len(chunks)} pieces of {self._size // len(chunks)} bytes"
+            self.endpoint.bad_request(self.remote, 400, what)
+            self._refuse((400, error_body(1002, f"bad HTTP request: {what}")))
 
     def on_message_complete(self) -> None:
         if self.state != _BODY:

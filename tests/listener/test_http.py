@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from tests.listener.conftest import body, running_stack
+from booth_console.protocol import jsonutil
+from tests.listener.conftest import body, envelope, running_stack
 
 Run = Any
 
@@ -158,6 +159,26 @@ def test_heads_beyond_the_limits_and_upgrades_are_400(run: Run, tmp_path: Path) 
                 assert headers["connection"] == "close"
                 assert await asyncio.wait_for(reader.read(), 5) == b""
                 writer.close()
+            # a body in one-byte chunks (each costs a call): refused long before its end
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            started = asyncio.get_running_loop().time()
+            writer.write(b"POST /API/V2/OnVehicleIn HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         + b"1\r\nx\r\n" * 200_000)
+            status, headers, answer = await _answer(reader)
+            assert status == 400 and "pieces" in answer["ResultMsg"]
+            assert asyncio.get_running_loop().time() - started < 1.0
+            writer.close()
+            # real senders' pieces of a kilobyte or more are fine, however many
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            big = envelope("OnVehicleIn")
+            big["Data"]["EntryImageBase64"] = "QUJD" * 1_500_000  # images are not signed
+            raw = jsonutil.dumps_bytes(big)
+            step = 1024
+            writer.write(b"POST /API/V2/OnVehicleIn HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         + b"".join(f"{len(raw[i:i + step]):x}\r\n".encode() + raw[i:i + step]
+                                    + b"\r\n" for i in range(0, len(raw), step)) + b"0\r\n\r\n")
+            assert (await _answer(reader))[2]["ResultCode"] == 200
+            writer.close()
             # and still serving
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
             writer.write(_post(body("OnVehicleIn")))
