@@ -136,6 +136,9 @@ async def _serve_bare_llhttp() -> None:
             good = isinstance(env, dict) and verify_envelope(env, SECRET)
             return 200, ok if good else bad
 
+        async def busy(self, _kind: Any, remote: str) -> Answer:
+            return 503, bad
+
         def bad_request(self, remote: str, status: int, what: str) -> None:
             pass
 

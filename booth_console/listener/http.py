@@ -35,9 +35,9 @@ import asyncio
 import collections
 import logging
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from email.utils import formatdate
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import unquote
 
 import httptools
@@ -46,6 +46,7 @@ from booth_console.listener.processor import error_body
 from booth_console.protocol.callbacks import CallbackKind
 
 __all__ = [
+    "BODY_BUDGET_BYTES",
     "LINGER_S",
     "MAX_BODY_PIECES",
     "MAX_HEADERS",
@@ -70,6 +71,11 @@ MAX_HEADERS = 100
 #: one more per KB received: each piece costs a call, so a body in one-byte chunks would cost
 #: seconds; real senders send pieces of kilobytes.
 MAX_BODY_PIECES = 4096
+
+#: Most body bytes held by requests still being read, all connections together (at least twice
+#: the largest body allowed): beyond it the largest is refused with 503 (1003, so the sender
+#: retries), so that many stalled large bodies cannot take the memory.
+BODY_BUDGET_BYTES = 64 * 1024 * 1024
 
 #: How long, at most, the rest of a refused request is read (and dropped) after the answer
 #: before the connection is closed (seconds).
@@ -141,6 +147,9 @@ class Endpoint(Protocol):
     async def body_timeout(self, kind: CallbackKind, remote: str) -> Answer:
         """Journal a body not received in time; what to answer."""
 
+    async def busy(self, kind: CallbackKind, remote: str) -> Answer:
+        """Journal a body refused because bodies being read hold too much memory."""
+
     def bad_request(self, remote: str, status: int, what: str) -> None:
         """Count and log a request that could not be parsed."""
 
@@ -154,14 +163,18 @@ _IDLE = 0  # no request under way, or its head is arriving
 _BODY = 1  # head accepted, body arriving
 _DONE = 2  # refused or closing: what still comes is dropped
 
+#: one answer to give: (make the answer, keep the connection after it, HTTP/1.0)
+_Due = tuple[Callable[[], Awaitable[Answer]], bool, bool]
+
 
 class Connection(asyncio.Protocol):
     """One client connection (see the module's notes)."""
 
     __slots__ = (
-        "_chunks", "_content_length", "_expect", "_head_bytes", "_head_size", "_headers", "_in_head", "_kind",
-        "_paused", "_pending", "_size", "_task", "_url", "connected_at", "deadline", "endpoint",
-        "loop", "parser", "pool", "remote", "state", "transport",
+        "_chunks", "_content_length", "_eof", "_expect", "_framing", "_head_bytes", "_head_size",
+        "_headers", "_in_head", "_kind", "_pending", "_read_paused", "_size", "_task", "_url",
+        "_write_paused", "connected_at", "deadline", "endpoint", "loop", "parser", "pool",
+        "remote", "state", "transport",
     )
 
     def __init__(self, pool: ConnectionPool) -> None:
@@ -177,19 +190,21 @@ class Connection(asyncio.Protocol):
         self.deadline = 0.0
         self._in_head = False
         self._head_bytes = 0
-        self._headers = 0
         self._head_size = 0
+        self._headers = 0
         self._url = b""
         self._content_length: int | None = None
         self._expect = False
         self._kind: CallbackKind | None = None
         self._chunks: list[bytes] = []
-        self._size = 0
-        #: answers still to give, in order: (make the answer, keep the connection after it)
-        self._pending: collections.deque[tuple[Callable[[], Awaitable[Answer]], bool]] = (
-            collections.deque())
+        self._size = 0  # body bytes buffered for the request being read
+        self._framing = 0  # bytes read in the body state that were not body (chunk framing)
+        #: answers still to give, in order
+        self._pending: collections.deque[_Due] = collections.deque()
         self._task: asyncio.Task[None] | None = None
-        self._paused = False
+        self._read_paused = False  # by us: pipelined requests wait, or stopping
+        self._write_paused = False  # by the transport: the client does not read its answers
+        self._eof = False  # the client has sent all it will send
 
     # --- asyncio.Protocol ---
 
@@ -207,12 +222,35 @@ class Connection(asyncio.Protocol):
         self.transport = None
         self.state = _DONE
         self._pending.clear()  # not answered: nobody to answer (one being handled finishes)
+        self._drop_body()
         self.pool.remove(self)
+
+    def pause_writing(self) -> None:
+        # the client does not read its answers: read no more requests until it does, and
+        # give up on it if it has not read them within idle_timeout_s
+        self._write_paused = True
+        self._update_reading()
+        if self._task is None:
+            limit = self.loop.time() + self.endpoint.idle_timeout_s
+            self.deadline = min(self.deadline, limit) if self.deadline else limit
+
+    def resume_writing(self) -> None:
+        self._write_paused = False
+        self._update_reading()
+
+    def eof_received(self) -> bool | None:
+        self._eof = True
+        if self._task is not None and self.state != _DONE:
+            return True  # answer what is being handled, then close (see _serve)
+        return None  # nothing to answer: close
 
     def data_received(self, data: bytes) -> None:
         if self.state == _DONE:
             return  # refused or closing: dropped
-        if self._in_head or self.state == _IDLE:
+        body = self.state == _BODY
+        if body:
+            self._framing += len(data)
+        elif self._in_head or self.state == _IDLE:
             self._head_bytes += len(data)
         try:
             self.parser.feed_data(data)
@@ -229,11 +267,11 @@ class Connection(asyncio.Protocol):
         except httptools.HttpParserError as exc:
             self._bad(400, " ".join(str(exc).split())[:200] or "not HTTP")
         else:
-            if self._in_head and self._head_bytes > MAX_HEAD_BYTES:
+            if self.state == _BODY and self._framing > MAX_HEAD_BYTES + 16 * len(self._chunks):
+                # chunk sizes, extensions and trailers are framing: they are bounded like a head
+                self._bad(400, f"chunk framing or trailers longer than {MAX_HEAD_BYTES} bytes")
+            elif self._in_head and self._head_bytes > MAX_HEAD_BYTES:
                 self._bad(400, f"request head longer than {MAX_HEAD_BYTES} bytes")
-
-    def eof_received(self) -> bool | None:
-        return None  # close the connection (an answer being prepared is dropped)
 
     # --- llhttp callbacks ---
 
@@ -284,6 +322,7 @@ class Connection(asyncio.Protocol):
         self._kind = decided
         self._chunks = []
         self._size = 0
+        self._framing = 0
         self.state = _BODY
         if self._task is None:
             self.deadline = self.loop.time() + self.endpoint.body_timeout_s
@@ -295,14 +334,19 @@ class Connection(asyncio.Protocol):
     def on_body(self, body: bytes) -> None:
         if self.state != _BODY:
             return
-        self._size += len(body)
-        if self._size > self.endpoint.max_body_bytes:
+        size = len(body)
+        self._framing -= size
+        if self._size + size > self.endpoint.max_body_bytes:
             kind = self._kind
             assert kind is not None
             self._refuse(lambda: self.endpoint.too_large(kind, self.remote, ""))
             return
+        self._size += size
         chunks = self._chunks
         chunks.append(body)
+        if not self.pool.hold_body(self, size):
+            self.refuse_busy()
+            return
         if len(chunks) > MAX_BODY_PIECES and len(chunks) > MAX_BODY_PIECES + self._size // 1024:
             what = f"body sent in more than {len(chunks)} pieces of {self._size // len(chunks)} bytes"
             self.endpoint.bad_request(self.remote, 400, what)
@@ -315,36 +359,62 @@ class Connection(asyncio.Protocol):
         assert kind is not None
         chunks = self._chunks
         raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-        self._chunks = []
-        self.state = _IDLE
+        self._drop_body()
         keep = self.parser.should_keep_alive()
+        http10 = self.parser.get_http_version() == "1.0"
+        # after an answer that closes the connection, nothing more is read
+        self.state = _IDLE if keep else _DONE
         remote = self.remote
-        self._enqueue(lambda: self.endpoint.answer(kind, raw, remote), keep)
+        self._enqueue((lambda: self.endpoint.answer(kind, raw, remote), keep, http10))
 
     # --- answering ---
 
-    def _enqueue(self, make: Callable[[], Awaitable[Answer]], keep: bool) -> None:
-        self._pending.append((make, keep))
+    def refuse_busy(self) -> None:
+        """Refuse the body being read: bodies being read hold too much memory (503)."""
+        kind = self._kind
+        assert kind is not None
+        remote = self.remote
+        self._refuse(lambda: self.endpoint.busy(kind, remote))
+
+    def _drop_body(self) -> None:
+        self.pool.release_body(self._size)
+        self._chunks = []
+        self._size = 0
+
+    def _enqueue(self, due: _Due) -> None:
+        self._pending.append(due)
         if self._task is None:
             self.deadline = 0.0  # being answered: no time limit
-            self._task = self.loop.create_task(self._serve())
-        elif not self._paused and self.transport is not None:
-            self._paused = True  # pipelined: read more once this is answered
-            self.transport.pause_reading()
+            self._task = self.pool.start(self._serve())
+        else:
+            self._update_reading()  # pipelined: read more once this is answered
+
+    def _update_reading(self) -> None:
+        transport = self.transport
+        if transport is None:
+            return
+        pause = self._write_paused or self.pool.closing or (
+            self._task is not None and len(self._pending) > 0 and self.state != _DONE)
+        if pause and not self._read_paused:
+            self._read_paused = True
+            transport.pause_reading()
+        elif not pause and self._read_paused:
+            self._read_paused = False
+            transport.resume_reading()
 
     async def _serve(self) -> None:
         try:
             while self._pending:
-                make, keep = self._pending.popleft()
+                make, keep, http10 = self._pending.popleft()
                 try:
                     status, body = await make()
                 except Exception:
                     log.exception("callback listener: unexpected error")
                     status, body = 500, error_body(1003, "internal error")
                 transport = self.transport
-                if transport is None:
+                if transport is None or transport.is_closing():
                     return  # the client went away; what it sent has been handled
-                http10 = self.parser.get_http_version() == "1.0"
+                keep = keep and not self._eof and not self.pool.closing
                 transport.write(answer_bytes(status, body, keep_alive=keep, http10=http10))
                 if not keep:
                     self._close_after_answer()
@@ -352,34 +422,32 @@ class Connection(asyncio.Protocol):
         finally:
             self._task = None
         if self.transport is not None:
-            if self.state == _IDLE:
+            if self.state == _IDLE or self._write_paused:
                 self.deadline = self.loop.time() + self.endpoint.idle_timeout_s
             elif self.state == _BODY:
                 self.deadline = self.loop.time() + self.endpoint.body_timeout_s
-            if self._paused:
-                self._paused = False
-                self.transport.resume_reading()
+            self._update_reading()
 
     def _refuse(self, refusal: Refusal) -> None:
-        """Answer the request being read with a refusal, then close (its body is dropped)."""
+        """Answer the request being read with a refusal, then close (what else comes is
+        dropped); requests already complete are answered first."""
         self.state = _DONE
-        self._chunks = []
+        self._drop_body()
         if isinstance(refusal, tuple):
             answer = refusal
 
             async def make() -> Answer:
                 return answer
 
-            self._enqueue(make, False)
+            self._enqueue((make, False, False))
         else:
-            self._enqueue(refusal, False)
+            self._enqueue((refusal, False, False))
 
     def _bad(self, status: int, what: str) -> None:
-        """A request that cannot be parsed: a JSON 400 (after any answer due), then close."""
+        """A request that cannot be parsed: a JSON 400 after the answers due, then close."""
         self.endpoint.bad_request(self.remote, status, what)
         msg = "internal error" if status >= 500 else f"bad HTTP request: {what}"
         code = 1003 if status >= 500 else 1002
-        self._pending.clear()
         self._refuse((status, error_body(code, msg)))
 
     def _close_after_answer(self) -> None:
@@ -389,30 +457,41 @@ class Connection(asyncio.Protocol):
         transport = self.transport
         if transport is None:
             return
-        if self._paused:
-            self._paused = False
-            transport.resume_reading()
-        if transport.can_write_eof():
+        if self._read_paused and not self._write_paused:
+            self._read_paused = False
+            transport.resume_reading()  # to drop what still comes, not to leave it unread
+        if self._eof or not transport.can_write_eof():
+            transport.close()
+            self.deadline = self.loop.time() + LINGER_S  # abort if the answer cannot be sent
+        else:
             transport.write_eof()
             self.deadline = self.loop.time() + LINGER_S
-        else:
-            transport.close()
 
     def expire(self) -> None:
         """The connection's time limit ran out (called by the pool's sweep)."""
         self.deadline = 0.0
-        if self.state == _BODY and self._task is None:
+        transport = self.transport
+        if transport is None:
+            return
+        if self.state == _BODY and self._task is None and not self._write_paused:
             kind = self._kind
             assert kind is not None
             self._refuse(lambda: self.endpoint.body_timeout(kind, self.remote))
-        elif self.transport is not None:
-            self.transport.close()  # idle, head too slow, or done lingering
+        else:
+            self.force_close()  # idle, head too slow, or done lingering
 
     def force_close(self) -> None:
-        """Close now (to make room for other connections)."""
+        """Close now (to make room for other connections, at a time limit, when stopping).
+        A connection whose client does not read what was written to it is aborted."""
         self.state = _DONE
-        if self.transport is not None:
-            self.transport.close()
+        transport = self.transport
+        if transport is None:
+            return
+        if transport.is_closing() or transport.get_write_buffer_size() > 0:
+            transport.abort()
+        else:
+            transport.close()
+            self.deadline = self.loop.time() + LINGER_S  # aborted then if still not closed
 
     @property
     def handling(self) -> bool:
@@ -424,27 +503,42 @@ class Connection(asyncio.Protocol):
         """A body is arriving (and nothing of this connection is being handled)."""
         return self.state == _BODY and self._task is None
 
+    @property
+    def buffered(self) -> int:
+        """Body bytes held for the request being read."""
+        return self._size
+
 
 class ConnectionPool:
-    """The listener's open connections: the cap, who is closed to make room, time limits.
+    """The listener's open connections: the cap, who is closed to make room, time limits, and
+    the memory bodies may hold.
 
     Connections are kept in the order they were made (oldest first). Beyond ``cap``, a moment
     after the new connections' requests have been read (``trim_delay_s``; at once past 1.5
     times the cap), the oldest idle ones are closed, else the oldest still sending a body; a
-    connection whose request is being handled is never closed.
+    connection whose request is being handled is never closed. Bodies still arriving hold at
+    most ``body_budget`` bytes together: beyond it the largest one is refused (503, 1003:
+    the sender retries).
     """
 
     def __init__(
         self, endpoint: Endpoint, loop: asyncio.AbstractEventLoop, cap: int, *,
-        min_age_s: float, trim_delay_s: float,
+        min_age_s: float, trim_delay_s: float, body_budget: int | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.loop = loop
         self.cap = cap
         self.min_age_s = min_age_s
         self.trim_delay_s = trim_delay_s
+        self.body_budget = (body_budget if body_budget is not None
+                            else max(BODY_BUDGET_BYTES, 2 * endpoint.max_body_bytes))
         self.connections: dict[Connection, None] = {}
         self.evicted = 0
+        #: body bytes held by requests being read, all connections together
+        self.buffered = 0
+        #: stopping: no new connections, no more reading
+        self.closing = False
+        self._tasks: set[asyncio.Task[None]] = set()
         self._trim_scheduled = False
         self._sweep: asyncio.TimerHandle | None = None
 
@@ -452,6 +546,10 @@ class ConnectionPool:
         return Connection(self)
 
     def add(self, conn: Connection) -> None:
+        if self.closing:
+            assert conn.transport is not None
+            conn.transport.abort()  # accepted while stopping
+            return
         self.connections[conn] = None
         if self._sweep is None:
             self._sweep = self.loop.call_later(SWEEP_S, self._check_deadlines)
@@ -463,6 +561,31 @@ class ConnectionPool:
 
     def remove(self, conn: Connection) -> None:
         self.connections.pop(conn, None)
+
+    def start(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run a connection's answering; kept until done (``close`` waits for them)."""
+        task = self.loop.create_task(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def hold_body(self, conn: Connection, size: int) -> bool:
+        """``conn`` holds ``size`` more body bytes. Whether it may: beyond the budget the
+        largest body still arriving is refused (which may be ``conn``'s)."""
+        self.buffered += size
+        while self.buffered > self.body_budget:
+            largest = max((c for c in self.connections if c.receiving_body),
+                          key=lambda c: c.buffered, default=None)
+            if largest is None:
+                break
+            if largest is conn:
+                return False  # its caller refuses it (and releases what it holds)
+            largest.refuse_busy()
+        return True
+
+    def release_body(self, size: int) -> None:
+        """Body bytes given back (the request is complete, refused or gone)."""
+        self.buffered -= size
 
     def _check_deadlines(self) -> None:
         self._sweep = None
@@ -484,7 +607,7 @@ class ConnectionPool:
     def _trim(self) -> None:
         self._trim_scheduled = False
         self.make_room(self.loop.time())
-        if sum(1 for c in self.connections if c.transport is not None) > self.cap:
+        if sum(1 for c in self.connections if c.state != _DONE) > self.cap:
             self.schedule_trim()  # some were too young to judge yet
 
     def make_room(self, now: float, *, eager: bool = False) -> int:
@@ -513,24 +636,28 @@ class ConnectionPool:
         return closed
 
     async def close(self, timeout: float) -> None:
-        """Close every connection: idle ones at once, those being answered once answered
-        (at most ``timeout`` seconds)."""
+        """Stop: new connections are refused and nothing more is read; requests already read
+        are answered (for at most ``timeout`` seconds), then every connection is closed."""
+        self.closing = True
+        for conn in list(self.connections):
+            if conn._task is None:
+                conn.force_close()
+            else:
+                conn._update_reading()
+        deadline = self.loop.time() + timeout
+        while self._tasks and self.loop.time() < deadline:
+            await asyncio.wait(set(self._tasks), timeout=deadline - self.loop.time())
+        for conn in list(self.connections):
+            conn.force_close()
         if self._sweep is not None:
             self._sweep.cancel()
             self._sweep = None
-        tasks = []
-        for conn in list(self.connections):
-            task = conn._task
-            if task is not None:
-                tasks.append(task)
-            else:
-                conn.force_close()
-        if tasks:
-            await asyncio.wait(tasks, timeout=timeout)
-        for conn in list(self.connections):
-            conn.force_close()
         # let the transports finish closing (connection_lost) before the loop goes
-        for _ in range(3):
+        for _ in range(20):
             if not self.connections:
                 break
-            await asyncio.sleep(0)
+            await asyncio.sleep(0.005)
+        for conn in list(self.connections):
+            if conn.transport is not None:
+                conn.transport.abort()
+        await asyncio.sleep(0)

@@ -195,6 +195,7 @@ class CallbackListener:
         max_connections: int = MAX_CONNECTIONS,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         body_timeout_s: float = BODY_TIMEOUT_S,
+        body_budget_bytes: int | None = None,
     ) -> None:
         self.processor = processor
         self.host = host
@@ -204,6 +205,9 @@ class CallbackListener:
         self.max_connections = max_connections
         self.idle_timeout_s = idle_timeout_s
         self.body_timeout_s = body_timeout_s
+        #: most body bytes held by requests being read together (None: the default,
+        #: ``listener.http.BODY_BUDGET_BYTES`` or twice ``max_body_bytes``)
+        self.body_budget_bytes = body_budget_bytes
         self._allow = _parse_sources(allow_sources)
         self._server: asyncio.Server | None = None
         self._pool: ConnectionPool | None = None
@@ -316,7 +320,8 @@ class CallbackListener:
     async def _bind(self) -> None:
         loop = asyncio.get_running_loop()
         cap = connection_cap(self.max_connections)
-        pool = ConnectionPool(self, loop, cap, min_age_s=MIN_AGE_S, trim_delay_s=TRIM_DELAY_S)
+        pool = ConnectionPool(self, loop, cap, min_age_s=MIN_AGE_S, trim_delay_s=TRIM_DELAY_S,
+                              body_budget=self.body_budget_bytes)
         try:
             server = await loop.create_server(pool, self.host, self.port,
                                               backlog=min(BACKLOG, cap))
@@ -459,6 +464,14 @@ class CallbackListener:
         """Journal a body not received within ``body_timeout_s``: 408."""
         return await self._refuse(kind, remote, 408, 1002,
                                   f"body not received within {self.body_timeout_s:g} s")
+
+    async def busy(self, kind: CallbackKind, remote: str) -> Answer:
+        """Journal a body refused because the bodies being read hold too much memory: 503,
+        1003 (the sender retries)."""
+        result = await self.processor.reject(
+            b"", kind, remote, 1003,
+            "bodies being received hold too much memory; please retry")
+        return 503, error_body(result.result_code, result.result_msg)
 
     def bad_request(self, remote: str, status: int, what: str) -> None:
         """A request that could not be parsed: counted, and one line in the debug log."""

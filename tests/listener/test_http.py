@@ -8,7 +8,9 @@ what a hostile client may send (pipelined floods, endless headers, upgrades) is 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import socket
 from pathlib import Path
 from typing import Any
 
@@ -211,5 +213,123 @@ def test_a_client_that_leaves_mid_check_still_gets_its_callback_journaled(
             assert (await _answer(reader))[2]["ResultCode"] == 200
             writer.close()
             assert st.listener.stats.duplicates == 1
+
+    run(scenario())
+
+
+def test_complete_requests_are_answered_before_a_bad_one_after_them(
+    run: Run, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as st:
+            reader, writer = await asyncio.open_connection("127.0.0.1", st.listener.port)
+            writer.write(_post(body("OnVehicleIn")) + _post(body("OnVehicleIn")) + b"JUNK\r\n\r\n")
+            answers = [await _answer(reader) for _ in range(3)]
+            assert [(s, a["ResultCode"]) for s, _h, a in answers] == [
+                (200, 200), (200, 200), (400, 1002)]
+            assert await asyncio.wait_for(reader.read(), 5) == b""
+            writer.close()
+            # a client that half-closes after its request still gets the answer
+            reader, writer = await asyncio.open_connection("127.0.0.1", st.listener.port)
+            writer.write(_post(body("OnVehicleIn")))
+            writer.write_eof()
+            assert (await _answer(reader))[2]["ResultCode"] == 200
+            writer.close()
+            await st.processor.dispatched()
+            assert len(st.received) == 3
+
+    run(scenario())
+
+
+def test_endless_trailers_and_clients_that_never_read_are_cut_off(
+    run: Run, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path, idle_timeout_s=1.0) as st:
+            port = st.listener.port
+            # a trailer that never ends: framing is bounded like a head
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(b"POST /API/V2/OnVehicleIn HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                         b"2\r\n{}\r\n0\r\nX-Trailer: ")
+            for _ in range(20):
+                writer.write(b"a" * 4096)
+            status, _, answer = await _answer(reader)
+            assert status == 400 and "trailers" in answer["ResultMsg"]
+            writer.close()
+            # a client that floods requests and never reads its answers: reading stops, and
+            # the connection is aborted once idle (not held for ever by a full send buffer)
+            sock = socket.socket()
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            sock.setblocking(False)
+            await asyncio.get_running_loop().sock_connect(sock, ("127.0.0.1", port))
+            bad = _post(b'{"AppId": 1}')
+            sent = 0
+            with contextlib.suppress(OSError):
+                for _ in range(100):
+                    sent += sock.send(bad * 10)
+            assert sent > 0
+            for _ in range(200):
+                await asyncio.sleep(0.1)
+                if st.listener.connections == 0:
+                    break
+            assert st.listener.connections == 0
+            sock.close()
+
+    run(scenario())
+
+
+def test_stalled_bodies_beyond_the_memory_budget_are_refused_largest_first(
+    run: Run, tmp_path: Path
+) -> None:
+    async def scenario() -> None:
+        async with running_stack(tmp_path, max_body_bytes=200_000,
+                                 body_budget_bytes=300_000) as st:
+            port = st.listener.port
+            stalled = []
+            for size in (150_000, 150_000, 50_000):  # each announces 200,000 and stops short
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.write(b"POST /API/V2/OnVehicleIn HTTP/1.1\r\nContent-Length: 200000\r\n\r\n"
+                             + b" " * size)
+                await writer.drain()
+                stalled.append((reader, writer))
+                await asyncio.sleep(0.1)
+            # the third pushed the total over the budget: the largest (the first) is refused
+            status, _, answer = await _answer(stalled[0][0])
+            assert status == 503 and answer["ResultCode"] == 1003
+            # valid callbacks are still answered
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(_post(body("OnVehicleIn")))
+            assert (await _answer(reader))[2]["ResultCode"] == 200
+            writer.close()
+            for _reader, w in stalled:
+                w.close()
+
+    run(scenario())
+
+
+def test_stop_answers_what_was_read_and_refuses_the_rest(run: Run, tmp_path: Path) -> None:
+    """Stopping under a stream of callbacks: every journaled one was answered 200, nothing is
+    left running, no connection survives."""
+
+    async def scenario() -> None:
+        async with running_stack(tmp_path) as st:
+            port = st.listener.port
+            answered: list[int] = []
+
+            async def sender() -> None:
+                with contextlib.suppress(OSError, asyncio.IncompleteReadError, TimeoutError):
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    while True:
+                        writer.write(_post(body("OnVehicleIn")))
+                        answered.append((await _answer(reader))[2]["ResultCode"])
+
+            senders = [asyncio.ensure_future(sender()) for _ in range(6)]
+            await asyncio.sleep(0.5)
+            await st.listener.stop()
+            await asyncio.wait_for(asyncio.gather(*senders, return_exceptions=True), 10)
+            assert st.listener.connections == 0
+            await st.processor.dispatched()
+            assert answered and set(answered) == {200}
+            assert st.listener.stats.accepted == len(answered) == len(st.received)
 
     run(scenario())
