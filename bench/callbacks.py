@@ -5,8 +5,8 @@
 
 Two servers run as child processes, one after the other, each measured the same way:
 
-* **listener**: the real thing on the qasync loop with a live (offscreen) window: aiohttp
-  ``CallbackListener`` -> ``CallbackProcessor`` (envelope checks, signature, model validation,
+* **listener**: the real thing on the qasync loop with a live (offscreen) window:
+  ``CallbackListener`` (llhttp connections, ``listener/http.py``) -> ``CallbackProcessor`` (envelope checks, signature, model validation,
   duplicate/replay checks) -> ``Journal`` (SQLite WAL, batched commits on the writer thread,
   ``synchronous=FULL``) -> ``CallbackHub`` signals -> a slot updating a label in the window;
 * **bare**: an aiohttp handler on plain asyncio (no Qt) that parses the JSON with number
@@ -111,6 +111,49 @@ async def _control_app(extra: dict[str, Any]) -> tuple[Any, int]:
     return runner, runner.addresses[0][1]
 
 
+async def _serve_bare_llhttp() -> None:
+    """The bare handler on the listener's own HTTP layer (``listener/http.py``): what is left
+    between it and the listener is the listener's own work (checks, journal, hand-off to Qt)."""
+    from booth_console.listener.http import Answer, ConnectionPool
+    from booth_console.protocol import jsonutil
+    from booth_console.protocol.callbacks import CALLBACK_KINDS
+    from booth_console.protocol.signing import verify_envelope
+
+    ok = jsonutil.dumps_bytes({"ResultCode": 200, "ResultMsg": "Operation successful"})
+    bad = jsonutil.dumps_bytes({"ResultCode": 1001, "ResultMsg": "signature mismatch"})
+    kind = next(k for k in CALLBACK_KINDS if k.name == KIND)
+
+    class Bare:
+        max_body_bytes = 16 * 1024 * 1024
+        idle_timeout_s = 15.0
+        body_timeout_s = 30.0
+
+        def check_head(self, method: bytes, path: str, remote: str, length: int | None) -> Any:
+            return kind
+
+        async def answer(self, _kind: Any, raw: bytes, remote: str) -> Answer:
+            env = jsonutil.loads(raw)
+            good = isinstance(env, dict) and verify_envelope(env, SECRET)
+            return 200, ok if good else bad
+
+        async def busy(self, _kind: Any, remote: str) -> Answer:
+            return 503, bad
+
+        def bad_request(self, remote: str, status: int, what: str) -> None:
+            pass
+
+    loop = asyncio.get_running_loop()
+    pool = ConnectionPool(Bare(), loop, 256, min_age_s=0.5, trim_delay_s=0.02)  # type: ignore[arg-type]
+    server = await loop.create_server(pool, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    ctl, ctl_port = await _control_app({"stall_start": lambda: None, "stall_stop": lambda: 0.0})
+    print(f"READY {port} {ctl_port}", flush=True)
+    await _stdin_closed()
+    await ctl.cleanup()
+    server.close()
+    await pool.close(1.0)
+
+
 async def _serve_bare(lowlevel: bool = False) -> None:
     from aiohttp import web
 
@@ -127,7 +170,7 @@ async def _serve_bare(lowlevel: bool = False) -> None:
         return web.Response(body=ok if good else bad, content_type="application/json")
 
     runner: web.BaseRunner
-    if lowlevel:  # aiohttp's low-level server, as the listener uses (no Application, router)
+    if lowlevel:  # aiohttp's low-level server (no Application, router)
         runner = web.ServerRunner(web.Server(handle, access_log=None), handle_signals=False)
     else:
         app = web.Application()
@@ -450,6 +493,7 @@ async def _bench(args: argparse.Namespace) -> int:
     listener_runs: list[dict[str, float]] = []
     qasync_runs: list[dict[str, float]] = []
     lowlevel_runs: list[dict[str, float]] = []
+    llhttp_runs: list[dict[str, float]] = []
     other_runs: list[dict[str, float]] = []
     with tempfile.TemporaryDirectory(prefix="booth-bench-") as tmp:
         for i in range(args.rounds):
@@ -461,6 +505,8 @@ async def _bench(args: argparse.Namespace) -> int:
                 qasync_runs.append(await _measure("bare-qasync", args, tmp))
             if args.lowlevel_bare:
                 lowlevel_runs.append(await _measure("bare-lowlevel", args, tmp))
+            if args.llhttp_bare:
+                llhttp_runs.append(await _measure("bare-llhttp", args, tmp))
             if args.compare_with:
                 other_dir = Path(tmp) / f"other{i}"
                 other_dir.mkdir()
@@ -523,15 +569,17 @@ async def _bench(args: argparse.Namespace) -> int:
                   f" this listener {vs:.2f}x of it")
         stalls = ", ".join(f"{o['stall_ms']:.1f}" for o in other_runs)
         print(f"  (its Qt-loop stall in each round: {stalls})")
-    if lowlevel_runs:
-        print("The bare handler on aiohttp's low-level server (as the listener serves), and the "
-              "listener against it:")
+    for runs, what in ((lowlevel_runs, "on aiohttp's low-level server"),
+                       (llhttp_runs, "on the listener's own HTTP layer (listener/http.py)")):
+        if not runs:
+            continue
+        print(f"The bare handler {what}, and the listener against it:")
         for title, key, _fmt in rows[:2]:
             ratio = statistics.median(
-                q[key] / b[key] for q, b in zip(lowlevel_runs, bare_runs, strict=True))
+                q[key] / b[key] for q, b in zip(runs, bare_runs, strict=True))
             vs = statistics.median(
-                lr[key] / q[key] for lr, q in zip(listener_runs, lowlevel_runs, strict=True))
-            print(f"  {title:30}{_median(lowlevel_runs)[key]:>10.0f}{ratio:>8.2f}x of bare;"
+                lr[key] / q[key] for lr, q in zip(listener_runs, runs, strict=True))
+            print(f"  {title:30}{_median(runs)[key]:>10.0f}{ratio:>8.2f}x of bare;"
                   f" listener {vs:.2f}x of it")
     return 0 if all(ok for _, ok in checks) else 1
 
@@ -553,7 +601,11 @@ def main() -> int:
                         "in the same rounds")
     p.add_argument("--lowlevel-bare", action="store_true",
                    help="also measure the bare handler on aiohttp's low-level server")
-    p.add_argument("--serve", choices=("bare", "bare-qasync", "bare-lowlevel", "listener"),
+    p.add_argument("--llhttp-bare", action="store_true",
+                   help="also measure the bare handler on the listener's own HTTP layer (what "
+                        "the listener's checks, journal and hand-off cost on top)")
+    p.add_argument("--serve", choices=("bare", "bare-qasync", "bare-lowlevel", "bare-llhttp",
+                                       "listener"),
                    help=argparse.SUPPRESS)
     p.add_argument("--dir", help=argparse.SUPPRESS)
     args = p.parse_args()
@@ -562,6 +614,9 @@ def main() -> int:
         return 0
     if args.serve == "bare-lowlevel":
         asyncio.run(_serve_bare(lowlevel=True))
+        return 0
+    if args.serve == "bare-llhttp":
+        asyncio.run(_serve_bare_llhttp())
         return 0
     if args.serve == "bare-qasync":
         import qasync

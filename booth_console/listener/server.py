@@ -1,11 +1,11 @@
-"""The embedded HTTP callback listener: aiohttp ``AppRunner`` + ``TCPSite`` (never ``run_app``).
+"""The embedded HTTP callback listener: an asyncio server whose connections parse with llhttp.
 
 Where it runs: by default (``threaded=True``) on a plain asyncio loop in a thread of its own,
 started and stopped from the console's loop; accepted callbacks are handed back to the console's
 loop (qasync: the Qt thread) in groups, where the processor's sink emits the Qt signals. Measured
 reason (bench/callbacks.py): qasync runs every ``call_soon`` through a Qt timer, so even a bare
-aiohttp handler on the qasync loop reaches only ~0.58x the throughput and costs ~1.9x the CPU of
-the same handler on plain asyncio, and parsing a burst on the GUI thread stalls it. With
+handler on the qasync loop reaches only ~0.58x the throughput and costs ~1.9x the CPU of the
+same handler on plain asyncio, and parsing a burst on the GUI thread stalls it. With
 ``threaded=False`` everything runs on the calling loop (for plain asyncio programs and tests).
 
 Usage (inside ``main()``, on the running loop)::
@@ -34,15 +34,15 @@ matched case-insensitively, trailing slash allowed. Answers are always JSON
 * body over ``max_body_bytes``: HTTP 413, 1002;
 * source address not in ``allow_sources`` (when set): HTTP 403, 1001;
 * body not received within ``body_timeout_s``: HTTP 408, 1002;
-* a request aiohttp cannot parse (bad request line or header, header too long): its HTTP
-  status (400, 431, ...), 1002, and the connection is closed;
+* a request that cannot be parsed (not HTTP, bad header, head over 16 KB or 100 headers, a
+  protocol upgrade): HTTP 400, 1002, and the connection is closed;
 * anything unexpected: HTTP 500, 1003 - never a stack trace or an HTML page.
 
 Limits against a hostile network (a booth PC shares its LAN with anyone):
 
 * a client must send a request's headers within ``idle_timeout_s`` of connecting (or of the
   previous answer on a keep-alive connection), and an idle keep-alive connection is closed after
-  as long (aiohttp's keep-alive timer covers both); a body must arrive within
+  as long; a body must arrive within
   ``body_timeout_s`` once its headers are in;
 * at most ``max_connections`` connections are held, and never more than half of what the
   process's open-file limit leaves after :data:`FD_RESERVE` (``RLIMIT_NOFILE``; see
@@ -55,8 +55,11 @@ Limits against a hostile network (a booth PC shares its LAN with anyone):
   minute (with a count) instead of a traceback each time, and the cap is lowered below what is
   held, so that idle connections are closed to make room; the listener goes on serving.
 
-The listener uses aiohttp's low-level :class:`aiohttp.web.Server` (there is one catch-all
-handler; no router, middlewares or ``Application`` on the per-callback path).
+Each connection is a :class:`booth_console.listener.http.Connection`: llhttp (``httptools``)
+parses, the listener's :meth:`CallbackListener.check_head` and :meth:`CallbackListener.answer`
+decide, and the answer is written as prebuilt bytes. It does not use aiohttp's web server, whose
+request and response objects cost about 40 µs per request, a third of what a checked and
+journaled callback costs (measured, docs/LISTENER.md).
 """
 
 from __future__ import annotations
@@ -72,11 +75,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from aiohttp import web
-from aiohttp.http import RawRequestMessage
-from aiohttp.streams import StreamReader
-
 from booth_console.errors import BoothError
+from booth_console.listener.http import LINGER_S, Answer, ConnectionPool, Refusal
 from booth_console.listener.processor import CallbackProcessor, error_body
 from booth_console.protocol.callbacks import CALLBACK_KINDS, CallbackKind
 from booth_console.threadsafe import settle_threadsafe
@@ -86,7 +86,9 @@ __all__ = [
     "DEFAULT_MAX_BODY",
     "FD_RESERVE",
     "IDLE_TIMEOUT_S",
+    "LINGER_S",
     "MAX_CONNECTIONS",
+    "STOP_TIMEOUT_S",
     "CallbackListener",
     "ListenerCounts",
     "connection_cap",
@@ -110,14 +112,13 @@ MAX_CONNECTIONS = 256
 #: server, MQTT, Qt) before the listener's share of the open-file limit is taken.
 FD_RESERVE = 64
 
-#: How long, at most, the rest of a refused body is read after the answer before the connection
-#: is closed (aiohttp's ``lingering_time``, 10 s by default).
-LINGER_S = 1.0
-
 #: Connections the kernel queues for the listener (``listen()`` backlog; at most the connection
 #: cap). asyncio accepts up to this many in one go before any of them is seen, so they count
 #: against the file limit too.
 BACKLOG = 128
+
+#: How long stopping the listener waits for requests being checked or journaled (seconds).
+STOP_TIMEOUT_S = 10.0
 
 #: A connection younger than this (seconds) has not had a fair chance to send its request: it
 #: is closed to make room only when no older idle one is left.
@@ -148,10 +149,6 @@ class ListenerCounts:
     last_callback_at: float | None
 
 
-def _json(status: int, code: int, msg: str) -> web.Response:
-    return web.Response(status=status, body=error_body(code, msg), content_type="application/json")
-
-
 def connection_cap(max_connections: int = MAX_CONNECTIONS) -> int:
     """``max_connections``, lowered to a quarter of what the open-file limit
     (``RLIMIT_NOFILE``) leaves after :data:`FD_RESERVE`; at least 8. (Up to 1.5 times the cap
@@ -164,103 +161,6 @@ def connection_cap(max_connections: int = MAX_CONNECTIONS) -> int:
     if soft == resource.RLIM_INFINITY or soft <= 0:
         return max_connections
     return max(8, min(max_connections, (soft - FD_RESERVE) // 4))
-
-
-class _Handler(web.RequestHandler):
-    """aiohttp's per-connection protocol, answering requests it cannot parse with JSON and
-    logging them in one line (aiohttp logs a traceback and answers ``text/plain``)."""
-
-    __slots__ = ("connected_at",)
-
-    connected_at: float
-
-    def handle_error(
-        self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None,
-        message: str | None = None,
-    ) -> web.StreamResponse:
-        what = " ".join(str(message or exc or "").split())[:200]
-        log.debug("callback listener: bad HTTP request from %s: %d %s", request.remote, status,
-                  what)
-        if request.writer.output_size > 0:  # an answer has started: only closing is left
-            raise ConnectionError("answer already started")
-        if status >= 500:
-            resp = _json(status, 1003, "internal error")
-        else:
-            resp = _json(status, 1002, f"bad HTTP request: {what or status}")
-        resp.force_close()
-        return resp
-
-
-class _Server(web.Server):
-    """aiohttp's low-level server with a connection cap (see the module's notes)."""
-
-    def __init__(self, listener: CallbackListener, cap: int, **kwargs: Any) -> None:
-        super().__init__(listener._serve_request, **kwargs)
-        self.cap = cap
-        self.max_body = listener.max_body_bytes
-        #: handlers inside a request: True while the body is still being read, False once
-        #: it is being checked and journaled (never cut off)
-        self.busy: dict[web.RequestHandler, bool] = {}
-        self.evicted = 0
-        self._trim_scheduled = False
-
-    def __call__(self) -> web.RequestHandler:
-        return _Handler(self, loop=self._loop, **self._kwargs)
-
-    def _make_request(
-        self, message: RawRequestMessage, payload: StreamReader, protocol: web.RequestHandler,
-        writer: Any, task: asyncio.Task[None],
-    ) -> web.BaseRequest:
-        return web.BaseRequest(message, payload, protocol, writer, task, self._loop,
-                               client_max_size=self.max_body)
-
-    def connection_made(self, handler: web.RequestHandler, transport: asyncio.Transport) -> None:
-        super().connection_made(handler, transport)
-        if isinstance(handler, _Handler):
-            handler.connected_at = self._loop.time()
-        if len(self._connections) > self.cap + self.cap // 2:
-            self.make_room(self._loop.time(), eager=True)  # no time to wait: keep within budget
-        elif len(self._connections) > self.cap:
-            self.schedule_trim()
-
-    def schedule_trim(self) -> None:
-        """Close what is beyond the cap in a moment: not at once, since a connection accepted
-        in the same burst has not been read yet; a moment later every complete request is
-        inside the handler (busy, kept)."""
-        if not self._trim_scheduled:
-            self._trim_scheduled = True
-            self._loop.call_later(TRIM_DELAY_S, self._trim)
-
-    def _trim(self) -> None:
-        self._trim_scheduled = False
-        self.make_room(self._loop.time())
-        if sum(1 for h in self._connections if h.transport is not None) > self.cap:
-            self.schedule_trim()  # some were too young to judge yet
-
-    def make_room(self, now: float, *, eager: bool = False) -> int:
-        """Close connections so that at most ``cap`` are open: first the oldest idle ones that
-        have had :data:`MIN_AGE_S` to send their request, then the oldest still sending a
-        body, then idle ones that have had at least :data:`TRIM_DELAY_S` (``eager``: then any
-        idle one). A connection whose request is being checked or journaled is never closed."""
-        live = [h for h in self._connections if h.transport is not None]
-        excess = len(live) - self.cap
-        closed = 0
-        settled = now - MIN_AGE_S
-        seen = now if eager else now - TRIM_DELAY_S
-        for rule in range(3):
-            for handler in live:
-                if closed >= excess:
-                    break
-                if handler.transport is None:
-                    continue
-                state = self.busy.get(handler)
-                age = getattr(handler, "connected_at", 0.0)
-                if ((rule == 0 and state is None and age <= settled) or (rule == 1 and state)
-                        or (rule == 2 and state is None and age <= seen)):
-                    handler.force_close()
-                    closed += 1
-        self.evicted += closed
-        return closed
 
 
 def _parse_sources(sources: Sequence[str]) -> list[_Network]:
@@ -295,6 +195,7 @@ class CallbackListener:
         max_connections: int = MAX_CONNECTIONS,
         idle_timeout_s: float = IDLE_TIMEOUT_S,
         body_timeout_s: float = BODY_TIMEOUT_S,
+        body_budget_bytes: int | None = None,
     ) -> None:
         self.processor = processor
         self.host = host
@@ -304,9 +205,12 @@ class CallbackListener:
         self.max_connections = max_connections
         self.idle_timeout_s = idle_timeout_s
         self.body_timeout_s = body_timeout_s
+        #: most body bytes held by requests being read together (None: the default,
+        #: ``listener.http.BODY_BUDGET_BYTES`` or twice ``max_body_bytes``)
+        self.body_budget_bytes = body_budget_bytes
         self._allow = _parse_sources(allow_sources)
-        self._runner: web.ServerRunner | None = None
-        self._server: _Server | None = None
+        self._server: asyncio.Server | None = None
+        self._pool: ConnectionPool | None = None
         self._accept_errors = 0
         self._accept_logged_at: float | None = None
         self._loop_handler: tuple[asyncio.AbstractEventLoop, Any] | None = None
@@ -329,7 +233,7 @@ class CallbackListener:
     @property
     def running(self) -> bool:
         """Whether the listener is serving."""
-        return self._runner is not None or self._thread is not None
+        return self._server is not None or self._thread is not None
 
     @property
     def stats(self) -> ListenerCounts:
@@ -342,24 +246,17 @@ class CallbackListener:
             last_callback_at=s.last_callback_at,
         )
 
-    def make_app(self) -> web.Application:
-        """The aiohttp application (useful for tests with aiohttp's own test client; the
-        listener itself serves with a low-level server and its connection limits)."""
-        app = web.Application(client_max_size=self.max_body_bytes)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        return app
-
     @property
     def connections(self) -> int:
         """Connections open now."""
-        server = self._server
-        return len(server.connections) if server is not None else 0
+        pool = self._pool
+        return len(pool.connections) if pool is not None else 0
 
     @property
     def connection_limit(self) -> int:
         """Most connections held at once (0 when not serving)."""
-        server = self._server
-        return server.cap if server is not None else 0
+        pool = self._pool
+        return pool.cap if pool is not None else 0
 
     async def start(self) -> None:
         """Bind and serve; returns once the port is bound.
@@ -407,25 +304,28 @@ class CallbackListener:
         await self._unbind()
 
     async def _unbind(self) -> None:
-        """Close the socket and the connections, on the loop that bound them."""
-        runner, self._runner = self._runner, None
-        if runner is not None:
-            await runner.cleanup()
-            self._restore_exception_handler()
-            self._server = None
-            log.info("callback listener on %s stopped", self.url)
+        """Close the socket and the connections, on the loop that bound them (a request being
+        checked or journaled is answered first, for at most :data:`STOP_TIMEOUT_S`)."""
+        server, self._server = self._server, None
+        pool, self._pool = self._pool, None
+        if server is None:
+            return
+        server.close()
+        if pool is not None:
+            await pool.close(STOP_TIMEOUT_S)
+        await server.wait_closed()
+        self._restore_exception_handler()
+        log.info("callback listener on %s stopped", self.url)
 
     async def _bind(self) -> None:
+        loop = asyncio.get_running_loop()
         cap = connection_cap(self.max_connections)
-        server = _Server(self, cap, access_log=None, keepalive_timeout=self.idle_timeout_s,
-                         lingering_time=LINGER_S)
-        runner = web.ServerRunner(server, handle_signals=False)
-        await runner.setup()
-        site = web.TCPSite(runner, self.host, self.port, backlog=min(BACKLOG, cap))
+        pool = ConnectionPool(self, loop, cap, min_age_s=MIN_AGE_S, trim_delay_s=TRIM_DELAY_S,
+                              body_budget=self.body_budget_bytes)
         try:
-            await site.start()
+            server = await loop.create_server(pool, self.host, self.port,
+                                              backlog=min(BACKLOG, cap))
         except OSError as exc:
-            await runner.cleanup()
             if exc.errno in (errno.EADDRINUSE, getattr(errno, "WSAEADDRINUSE", -1)):
                 why = "the port is already in use (another Booth Console or program?)"
             else:
@@ -434,10 +334,11 @@ class CallbackListener:
                 f"cannot start the callback listener on {self.host}:{self.port}: {why}. "
                 "Change [listener] host/port in the configuration."
             ) from None
-        self._runner = runner
         self._server = server
+        self._pool = pool
         self._install_exception_handler()
-        for addr in runner.addresses:
+        for sock in server.sockets:
+            addr = sock.getsockname()
             if isinstance(addr, tuple) and len(addr) >= 2:
                 self.port = int(addr[1])
                 break
@@ -472,13 +373,13 @@ class CallbackListener:
         """``accept()`` failed for lack of file descriptors: asyncio retries in a second. Make
         room by closing idle connections, and log it once a minute, not each time."""
         self._accept_errors += 1
-        server = self._server
-        if server is not None:
+        pool = self._pool
+        if pool is not None:
             # the rest of the process holds more than its reserve: hold fewer connections from
             # now on, so that each new one replaces an old idle one instead of failing
-            live = sum(1 for h in server.connections if h.transport is not None)
-            server.cap = max(8, min(server.cap, live - max(1, live // 10)))
-            server.schedule_trim()  # asyncio tries accept() again in a second
+            live = sum(1 for c in pool.connections if c.transport is not None)
+            pool.cap = max(8, min(pool.cap, live - max(1, live // 10)))
+            pool.schedule_trim()  # asyncio tries accept() again in a second
         now = time.monotonic()
         if (self._accept_logged_at is None
                 or now - self._accept_logged_at >= ACCEPT_ERROR_LOG_EVERY_S):
@@ -486,7 +387,7 @@ class CallbackListener:
             log.warning(
                 "callback listener: cannot accept connections: %s (%d times so far); holding at "
                 "most %d connections now; check the open-file limit (ulimit -n)",
-                exc.strerror or exc, self._accept_errors, server.cap if server else 0,
+                exc.strerror or exc, self._accept_errors, pool.cap if pool else 0,
             )
 
     def _thread_main(self, home: asyncio.AbstractEventLoop, ready: asyncio.Future[None]) -> None:
@@ -531,73 +432,54 @@ class CallbackListener:
             ip = ip.ipv4_mapped
         return any(ip in net for net in self._allow)
 
-    async def _serve_request(self, request: web.BaseRequest) -> web.StreamResponse:
-        # the low-level server's handler: marks the connection busy (not to be closed to make
-        # room) while its request is handled
-        server = self._server
-        if server is None:
-            return await self._handle(request)
-        protocol = request.protocol
-        server.busy[protocol] = True
-        try:
-            return await self._handle(request, server)
-        finally:
-            server.busy.pop(protocol, None)
+    def check_head(
+        self, method: bytes, path: str, remote: str, content_length: int | None
+    ) -> CallbackKind | Refusal:
+        """The callback kind a request's head is for, or how to refuse it (before its body)."""
+        kind = _KINDS_BY_PATH.get(path.rstrip("/").lower())
+        if kind is None:
+            self._http_rejected += 1
+            return 404, error_body(1002, f"no callback is served at {path[:200]}")
+        if method != b"POST":
+            self._http_rejected += 1
+            return 405, error_body(1002, f"{kind.path} accepts POST only")
+        if self._allow and not self._allowed(remote):
+            return lambda: self._refuse(kind, remote, 403, 1001,
+                                        f"source address {remote} is not allowed")
+        if content_length is not None and content_length > self.max_body_bytes:
+            return lambda: self.too_large(kind, remote, f" ({content_length} bytes)")
+        return kind
 
-    async def _handle(
-        self, request: web.BaseRequest, server: _Server | None = None
-    ) -> web.StreamResponse:
-        # The only route (catch-all), so every answer, errors included, is built here as JSON.
-        try:
-            kind = _KINDS_BY_PATH.get(request.path.rstrip("/").lower())
-            if kind is None:
-                self._http_rejected += 1
-                return _json(404, 1002, f"no callback is served at {request.path[:200]}")
-            if request.method != "POST":
-                self._http_rejected += 1
-                return _json(405, 1002, f"{kind.path} accepts POST only")
-            source = request.remote or ""
-            if self._allow and not self._allowed(source):
-                result = await self.processor.reject(
-                    b"", kind, source, 1001, f"source address {source} is not allowed"
-                )
-                return _json(403, result.result_code, result.result_msg)
-            length = request.content_length
-            if length is not None and length > self.max_body_bytes:
-                return await self._too_large(kind, source, f" ({length} bytes)")
-            try:
-                if request.content.is_eof():  # the whole body is here already (the usual case)
-                    raw = await request.read()
-                else:
-                    async with asyncio.timeout(self.body_timeout_s):
-                        raw = await request.read()
-            except web.HTTPRequestEntityTooLarge:
-                return await self._too_large(kind, source, "")
-            except (ConnectionError, web.RequestPayloadError) as exc:
-                # the sender went away (or was closed to make room) while sending its body
-                self._http_rejected += 1
-                log.debug("callback from %s: body not received: %s", source, exc)
-                response = _json(400, 1002, "body not received")
-                response.force_close()
-                return response
-            except TimeoutError:
-                result = await self.processor.reject(
-                    b"", kind, source, 1002,
-                    f"body not received within {self.body_timeout_s:g} s",
-                )
-                response = _json(408, result.result_code, result.result_msg)
-                response.force_close()
-                return response
-            if server is not None:
-                server.busy[request.protocol] = False  # checked and journaled: never cut off
-            result = await self.processor.process(raw, kind, source)
-            return web.Response(body=result.body(), content_type="application/json")
-        except Exception:
-            log.exception("callback listener: unexpected error on %s", request.path[:200])
-            return _json(500, 1003, "internal error")
+    async def answer(self, kind: CallbackKind, body: bytes, remote: str) -> Answer:
+        """Check, journal and dispatch a complete body (the processor never raises)."""
+        result = await self.processor.process(body, kind, remote)
+        return 200, result.body()
 
-    async def _too_large(self, kind: CallbackKind, source: str, detail: str) -> web.Response:
+    async def too_large(self, kind: CallbackKind, remote: str, detail: str) -> Answer:
+        """Journal a body over ``max_body_bytes``: 413."""
+        return await self._refuse(kind, remote, 413, 1002,
+                                  f"body larger than {self.max_body_bytes} bytes{detail}")
+
+    async def body_timeout(self, kind: CallbackKind, remote: str) -> Answer:
+        """Journal a body not received within ``body_timeout_s``: 408."""
+        return await self._refuse(kind, remote, 408, 1002,
+                                  f"body not received within {self.body_timeout_s:g} s")
+
+    async def busy(self, kind: CallbackKind, remote: str) -> Answer:
+        """Journal a body refused because the bodies being read hold too much memory: 503,
+        1003 (the sender retries)."""
         result = await self.processor.reject(
-            b"", kind, source, 1002, f"body larger than {self.max_body_bytes} bytes{detail}"
-        )
-        return _json(413, result.result_code, result.result_msg)
+            b"", kind, remote, 1003,
+            "bodies being received hold too much memory; please retry")
+        return 503, error_body(result.result_code, result.result_msg)
+
+    def bad_request(self, remote: str, status: int, what: str) -> None:
+        """A request that could not be parsed: counted, and one line in the debug log."""
+        self._http_rejected += 1
+        log.debug("callback listener: bad HTTP request from %s: %d %s", remote, status, what)
+
+    async def _refuse(
+        self, kind: CallbackKind, remote: str, status: int, code: int, reason: str
+    ) -> Answer:
+        result = await self.processor.reject(b"", kind, remote, code, reason)
+        return status, error_body(result.result_code, result.result_msg)
