@@ -337,9 +337,7 @@ class Connection(asyncio.Protocol):
         size = len(body)
         self._framing -= size
         if self._size + size > self.endpoint.max_body_bytes:
-            kind = self._kind
-            assert kind is not None
-            self._refuse(lambda: self.endpoint.too_large(kind, self.remote, ""))
+            self._refuse_body(lambda kind, remote: self.endpoint.too_large(kind, remote, ""))
             return
         self._size += size
         chunks = self._chunks
@@ -371,10 +369,14 @@ class Connection(asyncio.Protocol):
 
     def refuse_busy(self) -> None:
         """Refuse the body being read: bodies being read hold too much memory (503)."""
+        self._refuse_body(self.endpoint.busy)
+
+    def _refuse_body(self, journal: Callable[[CallbackKind, str], Awaitable[Answer]]) -> None:
+        """Refuse the body being read with what ``journal(kind, remote)`` records and answers."""
         kind = self._kind
         assert kind is not None
         remote = self.remote
-        self._refuse(lambda: self.endpoint.busy(kind, remote))
+        self._refuse(lambda: journal(kind, remote))
 
     def _drop_body(self) -> None:
         self.pool.release_body(self._size)
@@ -474,9 +476,7 @@ class Connection(asyncio.Protocol):
         if transport is None:
             return
         if self.state == _BODY and self._task is None and not self._write_paused:
-            kind = self._kind
-            assert kind is not None
-            self._refuse(lambda: self.endpoint.body_timeout(kind, self.remote))
+            self._refuse_body(self.endpoint.body_timeout)
         else:
             self.force_close()  # idle, head too slow, or done lingering
 

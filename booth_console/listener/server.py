@@ -468,10 +468,8 @@ class CallbackListener:
     async def busy(self, kind: CallbackKind, remote: str) -> Answer:
         """Journal a body refused because the bodies being read hold too much memory: 503,
         1003 (the sender retries)."""
-        result = await self.processor.reject(
-            b"", kind, remote, 1003,
-            "bodies being received hold too much memory; please retry")
-        return 503, error_body(result.result_code, result.result_msg)
+        return await self._refuse(kind, remote, 503, 1003,
+                                  "bodies being received hold too much memory; please retry")
 
     def bad_request(self, remote: str, status: int, what: str) -> None:
         """A request that could not be parsed: counted, and one line in the debug log."""
